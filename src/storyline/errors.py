@@ -1,0 +1,96 @@
+"""One exception tree for storyline.
+
+::
+
+    StorylineError
+    ├── ConfigError            a config field has a bad value
+    ├── InputError             an input cannot become an article (recorded as a Failure)
+    │   ├── EmptyInputError        nothing to read
+    │   ├── BinaryInputError       bytes that are not text
+    │   ├── DecodeError            text in an encoding we cannot identify
+    │   ├── TooLargeError          over the configured size limit
+    │   ├── UnsupportedFormatError a file type we do not read
+    │   └── MalformedRecordError   a JSONL line or record that does not parse
+    ├── ExtractionError        the page parsed but held no article text
+    ├── FetchError             a URL could not be fetched (or was refused)
+    ├── StoreError             the database cannot be opened or written
+    └── NotFoundError          an id that is not in the store
+
+Every error carries the input (``origin``: path, ``path#L3`` or URL) when there is one, and its
+message says what to do next.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "BinaryInputError",
+    "ConfigError",
+    "DecodeError",
+    "EmptyInputError",
+    "ExtractionError",
+    "FetchError",
+    "InputError",
+    "MalformedRecordError",
+    "NotFoundError",
+    "StoreError",
+    "StorylineError",
+    "TooLargeError",
+    "UnsupportedFormatError",
+]
+
+
+class StorylineError(Exception):
+    """Root of every error storyline raises on purpose."""
+
+    def __init__(self, message: str, *, origin: str | None = None) -> None:
+        super().__init__(message)
+        self.origin = origin
+        self.message = message
+
+
+class ConfigError(StorylineError):
+    """A configuration field has a bad value; the message names the field."""
+
+
+class InputError(StorylineError):
+    """An input cannot be turned into an article."""
+
+
+class EmptyInputError(InputError):
+    """The input holds no bytes or no text."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data, not text or HTML."""
+
+
+class DecodeError(InputError):
+    """The input's bytes are not in any text encoding we can identify."""
+
+
+class TooLargeError(InputError):
+    """The input is larger than ``ingest.max_bytes``."""
+
+
+class UnsupportedFormatError(InputError):
+    """The input's file type is not one storyline reads."""
+
+
+class MalformedRecordError(InputError):
+    """A structured record (a JSONL line) does not parse or lacks required fields."""
+
+
+class ExtractionError(StorylineError):
+    """The input parsed but no article text could be found in it."""
+
+
+class FetchError(StorylineError):
+    """A URL could not be fetched, or fetching it was refused."""
+
+
+class StoreError(StorylineError):
+    """The store cannot be opened, migrated or written."""
+
+
+class NotFoundError(StorylineError):
+    """An id (article, story, storyline) that is not in the store."""

@@ -1,0 +1,109 @@
+"""Bytes to text: refuse what is not text, find the encoding of what is.
+
+Steps, first that succeeds wins:
+
+1. a byte-order mark (UTF-8, UTF-16, UTF-32);
+2. the charset the source declared (HTTP header, ``<meta charset>``), if Python knows it and the
+   bytes decode with it;
+3. strict UTF-8;
+4. charset-normalizer's best guess, accepted only when it finds the text coherent.
+
+Empty input, binary data (NUL bytes or many control characters) and bytes no step can decode
+raise typed errors so the caller records a Failure instead of storing mojibake.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+
+from storyline.errors import BinaryInputError, DecodeError, EmptyInputError
+
+__all__ = ["declared_charset", "decode_bytes"]
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
+_ALLOWED_CONTROL = {9, 10, 12, 13}
+
+
+def declared_charset(content: bytes) -> str | None:
+    """Return the charset an HTML document declares in its first 4 KB, if any.
+
+    >>> declared_charset(b'<html><head><meta charset="iso-8859-1">')
+    'iso-8859-1'
+    """
+    match = _META_CHARSET.search(content[:4096])
+    return match.group(1).decode("ascii").lower() if match else None
+
+
+def _looks_binary(content: bytes, max_control_ratio: float) -> bool:
+    sample = content[:65536]
+    if b"\x00" in sample:
+        return True
+    controls = sum(1 for b in sample if b < 32 and b not in _ALLOWED_CONTROL)
+    return controls / max(len(sample), 1) > max_control_ratio
+
+
+def decode_bytes(
+    content: bytes,
+    *,
+    origin: str,
+    declared: str | None = None,
+    max_control_ratio: float = 0.05,
+) -> tuple[str, str]:
+    """Decode ``content`` to text.
+
+    Args:
+        content: the raw bytes.
+        origin: where the bytes came from, for error messages.
+        declared: a charset the source declared, tried before guessing.
+        max_control_ratio: share of control bytes above which the content counts as binary.
+
+    Returns:
+        ``(text, encoding)``; ``encoding`` names how the text was decoded.
+
+    Raises:
+        EmptyInputError: no bytes, or only whitespace.
+        BinaryInputError: the bytes are not text.
+        DecodeError: no encoding fits.
+    """
+    if not content.strip():
+        raise EmptyInputError(f"{origin}: input is empty ({len(content)} bytes)", origin=origin)
+    for bom, encoding in _BOMS:
+        if content.startswith(bom):
+            try:
+                return content.decode(encoding), encoding
+            except UnicodeDecodeError as exc:
+                raise DecodeError(f"{origin}: byte-order mark says {encoding} but decoding failed: {exc}",
+                                  origin=origin) from exc
+    if _looks_binary(content, max_control_ratio):
+        raise BinaryInputError(
+            f"{origin}: binary data, not text or HTML (NUL or control bytes); convert it to text first",
+            origin=origin,
+        )
+    candidates = [declared] if declared else []
+    for encoding in [*candidates, "utf-8"]:
+        try:
+            codecs.lookup(encoding)
+            return content.decode(encoding), encoding
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return _guess(content, origin)
+
+
+def _guess(content: bytes, origin: str) -> tuple[str, str]:
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(content).best()
+    if best is None or best.chaos > 0.2:
+        raise DecodeError(
+            f"{origin}: not valid UTF-8 and no other text encoding fits; re-save the file as UTF-8",
+            origin=origin,
+        )
+    return str(best), best.encoding

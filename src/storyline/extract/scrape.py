@@ -1,0 +1,212 @@
+"""Clean plain text saved by a naive scraper: keep the article body, drop the page around it.
+
+A scraped page is a sequence of blocks (lines, or blank-line paragraphs). Each block is labelled
+from features, not from a list of whole phrases:
+
+1. **code**: CSS or script fragments (braces, ``prop: value;``, ``/* ... */``, ``mso-``);
+2. **caption**: photo captions (a photo credit at the end, ``FILE:`` at the start); every copy of a
+   repeated caption is dropped;
+3. **meta**: bylines and date lines (``By ... - Jun 16, 2014``, a bare date, ``Written : ...``),
+   kept aside for metadata;
+4. **chrome**: navigation and widgets: pipe-separated menus, vote counters, "emailed to you",
+   share/subscribe/copyright lines, and short lines without sentence structure;
+5. **body**: sentence-like blocks (ending in sentence punctuation, enough function words) and
+   short quoted paragraphs;
+6. **repeat**: a later copy of a block already seen.
+
+Blocks before the first body block form the header (title, byline, navigation); blocks after the
+last body block are page furniture. A tail marker ("Popular posts from this blog", "Related
+articles", "Comments") ends the article even if sentences follow it. Between body blocks, only
+short heading-like blocks survive (sub-headings).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from storyline.text import STOPWORDS, normalize, tokenize, word_count
+
+__all__ = ["Block", "CleanedText", "clean_scrape", "split_blocks"]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One line or paragraph of the scraped page, with its label and the reason for it."""
+
+    index: int
+    text: str
+    label: str
+    reason: str
+
+
+@dataclass(slots=True)
+class CleanedText:
+    """The result of cleaning: body paragraphs, the header blocks, and every labelled block."""
+
+    paragraphs: list[str]
+    header: list[Block]
+    blocks: list[Block] = field(default_factory=list)
+
+    def removed(self) -> list[Block]:
+        """Blocks that are not part of the body."""
+        kept = {id(b) for b in self.blocks if b.label in ("body", "heading")}
+        return [b for b in self.blocks if id(b) not in kept]
+
+
+_TERMINAL = re.compile(r"""[.!?…](?:["'”’»)\]]+)?\s*$|["”»]\s*$""")
+_QUOTE_CHARS = re.compile(r"[\"“”«»]")
+_CODE = re.compile(
+    r"(?:^\s*/\*|\*/\s*$|^\s*[{}]|[{}]\s*$|\bmso-[\w-]+\s*:|^\s*[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$"
+    r"|\bfunction\s*\(|\bvar\s+\w+\s*=|\bdocument\.\w+|^\s*<[a-z]+[\s>])",
+    re.IGNORECASE,
+)
+_CAPTION = re.compile(
+    r"(?:\((?:[^()]*\b(?:photo|picture|image|credit|getty)s?\b[^()]*)\)\s*\.?\s*$"
+    r"|\b(?:picture|photo|image|credit)s?\s*:\s*[^.]{1,60}\.?\s*$"
+    r"|^\s*(?:file(?:\s+photo)?|photo|image)\s*:)",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^\s*(?:by|written|posted|published|updated|last updated)\b\s*(?:on|at|by)?\s*[:|\-]?",
+                     re.IGNORECASE)
+_MONTH = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+          r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?")
+_DATE_TOKEN = re.compile(
+    rf"\b(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+\d{{4}}"
+    r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
+    re.IGNORECASE,
+)
+CHROME_WORDS = re.compile(
+    r"(?:\b\d+\s+users?\s+ha(?:ve|s)\s+voted\b|\bincluding you\b|\bemailed to you\b|\bsubscribe\b"
+    r"|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\ball rights reserved\b|^\s*©|\bcopyright\b"
+    r"|\bclick here\b|\bfollow us\b|\bcookies?\b|^\s*(?:share|tweet|print|e-?mail)(?: this)?\b"
+    r"|^\s*(?:you are here|skip to (?:main )?content|select page|main menu|menu|search|home)\b"
+    r"|^\s*media id\s*:|^\s*advertisement\b|^\s*(?:tags?|filed under|categories)\s*:)",
+    re.IGNORECASE,
+)
+_TAIL_MARKER = re.compile(
+    r"^\s*(?:popular posts|related (?:articles?|stories|posts|news|content)|read more|more from|"
+    r"you may also like|recommended(?: for you)?|most (?:read|popular)|trending|comments?\b(?:\s*\(\d+\))?\s*$"
+    r"|leave a (?:comment|reply)|sources?\s*:?\s*$)",
+    re.IGNORECASE,
+)
+_BASE_STOPWORDS = STOPWORDS
+
+
+def split_blocks(text: str) -> list[str]:
+    """Split scraped text into blocks: every non-empty line, re-joining hard-wrapped paragraphs.
+
+    A blank-line paragraph whose lines (all but the last) are long and do not end a sentence is
+    treated as one wrapped paragraph; otherwise each line is a block of its own.
+
+    >>> split_blocks("Menu\\n\\nA long line that was wrapped by the\\nscraper at forty characters or so.")
+    ['Menu', 'A long line that was wrapped by the scraper at forty characters or so.']
+    """
+    blocks: list[str] = []
+    for paragraph in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").replace("\r", "\n")):
+        lines = [line.strip() for line in paragraph.split("\n") if line.strip()]
+        if len(lines) > 1 and all(len(line) >= 30 and not _TERMINAL.search(line) for line in lines[:-1]):
+            blocks.append(" ".join(lines))
+        else:
+            blocks.extend(lines)
+    return blocks
+
+
+def _stop_ratio(text: str) -> float:
+    tokens = tokenize(text)
+    return sum(t in _BASE_STOPWORDS for t in tokens) / len(tokens) if tokens else 0.0
+
+
+def _is_dateline_or_byline(text: str) -> bool:
+    words = word_count(text)
+    if _BYLINE.match(text) and words <= 25 and not _TERMINAL.search(text.rstrip(" |")):
+        return True
+    dates = _DATE_TOKEN.findall(text)
+    covered = sum(len(d) for d in dates)
+    return bool(dates) and words <= 25 and covered >= 0.3 * len(text.strip())
+
+
+def _is_body(text: str) -> bool:
+    words = word_count(text)
+    if text.count("|") >= 2:
+        return False
+    ratio = _stop_ratio(text)
+    if not _TERMINAL.search(text):
+        # scrapers drop final full stops; a long run of prose is body all the same
+        return words >= 15 and ratio >= 0.2
+    if _QUOTE_CHARS.search(text) and words >= 2:
+        return True
+    # long sentences are prose in any language, where English function words say nothing
+    return words >= 20 or (words >= 8 and ratio >= 0.15) or (words >= 4 and ratio >= 0.25)
+
+
+def _is_heading(text: str) -> bool:
+    words = word_count(text)
+    letters = sum(c.isalpha() for c in text)
+    return 2 <= words <= 14 and letters >= 0.7 * len(text.replace(" ", "")) and "|" not in text \
+        and not _TERMINAL.search(text)
+
+
+def _label(text: str) -> tuple[str, str]:
+    if _CODE.search(text):
+        return "code", "CSS or script fragment"
+    if _CAPTION.search(text):
+        return "caption", "photo caption with a credit"
+    if CHROME_WORDS.search(text):
+        return "chrome", "page widget or navigation wording"
+    if _is_dateline_or_byline(text):
+        return "meta", "byline or date line"
+    if text.count("|") >= 1 and not _TERMINAL.search(text):
+        return "chrome", "pipe-separated menu or site name"
+    if _is_body(text):
+        return "body", "sentence-like text"
+    if word_count(text) < 4:
+        return "chrome", "short line without sentence structure"
+    return "other", "no sentence structure"
+
+
+def clean_scrape(text: str) -> CleanedText:
+    """Label every block of a scraped page and return the body paragraphs.
+
+    Args:
+        text: decoded page text as a scraper saved it.
+
+    Returns:
+        The body paragraphs in order, the header blocks (before the first body block, for title,
+        byline and date inference) and every block with its label.
+    """
+    raw_blocks = split_blocks(text)
+    keys = [normalize(b) for b in raw_blocks]
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+
+    labelled: list[tuple[str, str]] = [_label(b) for b in raw_blocks]
+    seen: set[str] = set()
+    for i, key in enumerate(keys):
+        label, _ = labelled[i]
+        if label == "body" and key in seen:
+            labelled[i] = ("repeat", "copy of an earlier block")
+        seen.add(key)
+
+    tail = next((i for i, b in enumerate(raw_blocks) if _TAIL_MARKER.match(b)), len(raw_blocks))
+    body_positions = [i for i, (label, _) in enumerate(labelled) if label == "body" and i < tail]
+    first = body_positions[0] if body_positions else tail
+    last = body_positions[-1] if body_positions else -1
+
+    blocks: list[Block] = []
+    for i, text_block in enumerate(raw_blocks):
+        label, reason = labelled[i]
+        if i >= tail:
+            label, reason = "tail", "after an end-of-article marker"
+        elif i > last and label != "body":
+            label, reason = ("tail", "page furniture after the article") if i > first else (label, reason)
+        elif first < i < last and label in ("other", "chrome") and _is_heading(text_block) \
+                and counts[keys[i]] == 1 and not CHROME_WORDS.search(text_block):
+            label, reason = "heading", "sub-heading between body paragraphs"
+        blocks.append(Block(i, text_block, label, reason))
+
+    paragraphs = [b.text for b in blocks if b.label in ("body", "heading")]
+    header = [b for b in blocks if b.index < first]
+    return CleanedText(paragraphs=paragraphs, header=header, blocks=blocks)
+

@@ -1,0 +1,133 @@
+"""Run the stages incrementally over the store.
+
+``ingest`` reads inputs, skips what the store already holds (by content hash), extracts each new
+document and stores it with its article or its failure in one transaction, so a crash mid-batch
+loses nothing and a re-run finishes the rest. ``update_stories`` clusters the articles that have
+no story yet (oldest first) and re-summarises the stories they joined. Stages never touch the
+database; this module moves records between them and the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from storyline.cluster import OnlineClusterer
+from storyline.config import StorylineConfig
+from storyline.errors import StorylineError
+from storyline.extract import extract_article
+from storyline.ingest import read_paths
+from storyline.model import Failure, RawDocument
+from storyline.store import Store
+from storyline.summarize import summarize_articles
+
+__all__ = ["IngestReport", "Pipeline"]
+
+Progress = Callable[[str], None]
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What an ingest run did."""
+
+    ingested: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    stories: list[str] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.failures)
+
+
+class Pipeline:
+    """Moves documents through the stages and into a store.
+
+    Args:
+        store: where everything is persisted.
+        config: settings for every stage.
+    """
+
+    def __init__(self, store: Store, config: StorylineConfig | None = None) -> None:
+        self.store = store
+        self.config = config or StorylineConfig()
+
+    def process(self, raw: RawDocument, report: IngestReport) -> None:
+        """Extract one raw document and store it with its article or failure (one transaction)."""
+        if self.store.has_raw(raw.sha256):
+            earlier = self.store.failure_for(raw.sha256)
+            if earlier is not None and earlier.origin != raw.origin:
+                # the same bad bytes under another name: that input failed too, and says so
+                failure = Failure(raw.origin, earlier.stage, earlier.error_type,
+                                  f"{raw.origin}: same content as {earlier.origin}, which failed: {earlier.message}",
+                                  raw.sha256)
+                if self.store.save_failure(failure):
+                    report.failures.append(failure)
+                return
+            report.duplicates += 1
+            return
+        try:
+            article = extract_article(raw, self.config.extract)
+        except StorylineError as exc:
+            failure = Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+            self.store.save_document(raw, None, failure)
+            report.failures.append(failure)
+            return
+        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
+            failure = Failure(raw.origin, "extract", type(exc).__name__,
+                              f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
+            self.store.save_document(raw, None, failure)
+            report.failures.append(failure)
+            return
+        if self.store.save_document(raw, article):
+            report.ingested.append(article.id)
+        else:
+            report.duplicates += 1
+
+    def ingest(self, inputs: Iterable[RawDocument | Failure], progress: Progress | None = None) -> IngestReport:
+        """Process RawDocuments (and record reader Failures) one by one."""
+        report = IngestReport()
+        for item in inputs:
+            if isinstance(item, Failure):
+                self.store.save_failure(item)
+                report.failures.append(item)
+            else:
+                self.process(item, report)
+            if progress:
+                progress(item.origin)
+        return report
+
+    def update_stories(self) -> list[str]:
+        """Cluster articles that have no story yet and re-summarise the stories they joined.
+
+        Returns:
+            Ids of the stories that changed, sorted.
+        """
+        pending = self.store.articles(unassigned=True)
+        if not pending:
+            return []
+        df, n_docs = self.store.term_stats()
+        clusterer = OnlineClusterer(self.config.cluster, self.store.stories(), df, n_docs)
+        for article in pending:
+            clusterer.add(article)
+        touched = sorted(clusterer.touched)
+        self.store.save_clustering([s for s in clusterer.stories if s.id in clusterer.touched],
+                                   clusterer.assignments, dict(clusterer.df_delta), clusterer.n_docs)
+        for story_id in touched:
+            self.summarize_story(story_id)
+        return touched
+
+    def summarize_story(self, story_id: str) -> None:
+        """Build and store the cited summary of one story."""
+        story = self.store.story(story_id)
+        articles = self.store.articles(story.story.article_ids)
+        self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize))
+
+    def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
+        """Ingest files and directories, then update stories and summaries."""
+        report = self.ingest(read_paths(paths, self.config.ingest), progress)
+        report.stories = self.update_stories()
+        return report
+
+

@@ -1,0 +1,5 @@
+"""Persistence: the SQLite store and its schema."""
+
+from storyline.store.store import Store, StoryRow
+
+__all__ = ["Store", "StoryRow"]

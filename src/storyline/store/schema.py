@@ -1,0 +1,122 @@
+"""The SQLite schema, as numbered migrations.
+
+``PRAGMA user_version`` holds the number of migrations applied. A migration is applied in one
+transaction together with the version bump, so a crash leaves either the old or the new schema.
+Add a migration at the end; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+__all__ = ["MIGRATIONS", "SCHEMA_VERSION"]
+
+_V1 = """
+CREATE TABLE raw_documents (
+    sha256       TEXT PRIMARY KEY,
+    origin       TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    fetched_at   TEXT NOT NULL,
+    size         INTEGER NOT NULL,
+    content      BLOB NOT NULL,          -- zlib-compressed original bytes
+    metadata     TEXT NOT NULL DEFAULT '{}'
+);
+
+CREATE TABLE stories (
+    id          TEXT PRIMARY KEY,
+    label       TEXT NOT NULL DEFAULT '',
+    keywords    TEXT NOT NULL DEFAULT '[]',
+    centroid    TEXT NOT NULL DEFAULT '{}',
+    named       TEXT NOT NULL DEFAULT '{}',
+    size        INTEGER NOT NULL DEFAULT 0,
+    first_seen  TEXT,
+    last_seen   TEXT,
+    created_at  TEXT NOT NULL,
+    updated_at  TEXT NOT NULL
+);
+
+CREATE TABLE articles (
+    id                TEXT PRIMARY KEY,
+    raw_sha256        TEXT NOT NULL UNIQUE REFERENCES raw_documents(sha256),
+    origin            TEXT NOT NULL,
+    source_id         TEXT,
+    url               TEXT,
+    outlet            TEXT,
+    title             TEXT,
+    authors           TEXT NOT NULL DEFAULT '[]',
+    date_value        TEXT,
+    date_precision    TEXT,
+    date_inferred     INTEGER,
+    date_source       TEXT,
+    day               TEXT,               -- calendar day of date_value, for ordering and windows
+    language          TEXT,
+    text              TEXT NOT NULL,
+    paragraphs        TEXT NOT NULL,      -- JSON [[start, end], ...]
+    sentences         TEXT NOT NULL,      -- JSON [[start, end], ...]
+    credits           TEXT NOT NULL DEFAULT '[]',
+    extraction_method TEXT NOT NULL,
+    warnings          TEXT NOT NULL DEFAULT '[]',
+    story_id          TEXT REFERENCES stories(id),
+    ingested_at       TEXT NOT NULL
+);
+CREATE INDEX articles_story ON articles(story_id);
+CREATE INDEX articles_day ON articles(day);
+
+CREATE TABLE failures (
+    id          INTEGER PRIMARY KEY,
+    origin      TEXT NOT NULL,
+    sha256      TEXT,
+    stage       TEXT NOT NULL,
+    error_type  TEXT NOT NULL,
+    message     TEXT NOT NULL,
+    created_at  TEXT NOT NULL,
+    UNIQUE (origin, stage, message)
+);
+
+CREATE TABLE summaries (
+    subject_id  TEXT PRIMARY KEY,
+    method      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE summary_sentences (
+    subject_id  TEXT NOT NULL REFERENCES summaries(subject_id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    PRIMARY KEY (subject_id, position)
+);
+CREATE TABLE citations (
+    subject_id  TEXT NOT NULL,
+    position    INTEGER NOT NULL,
+    article_id  TEXT NOT NULL REFERENCES articles(id),
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    FOREIGN KEY (subject_id, position) REFERENCES summary_sentences(subject_id, position) ON DELETE CASCADE
+);
+CREATE INDEX citations_subject ON citations(subject_id, position);
+
+CREATE TABLE term_stats (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+);
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+    title, text, content='articles', content_rowid='rowid', tokenize='porter unicode61'
+);
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, coalesce(new.title, ''), new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, coalesce(old.title, ''), old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
+    INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.rowid, coalesce(old.title, ''), old.text);
+    INSERT INTO articles_fts(rowid, title, text) VALUES (new.rowid, coalesce(new.title, ''), new.text);
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1,)
+SCHEMA_VERSION = len(MIGRATIONS)

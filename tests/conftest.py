@@ -1,0 +1,50 @@
+"""Shared fixtures: a temporary store, the seeds and demo corpus, and an ingest helper."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from storyline import Pipeline, Store, StorylineConfig
+from storyline.cli import demo_corpus_path
+from storyline.pipeline import IngestReport
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+SEEDS = SHARED_DATA / "seeds"
+
+
+def shared_data(*parts: str) -> Path:
+    """Return a path under ../shared/data, skipping the test when it is absent."""
+    path = SHARED_DATA.joinpath(*parts)
+    if not path.exists():
+        pytest.skip(f"shared data not available: {path}")
+    return path
+
+
+@pytest.fixture
+def tmp_store(tmp_path: Path) -> Iterator[Store]:
+    with Store(tmp_path / "test.db") as store:
+        yield store
+
+
+@pytest.fixture
+def ingest(tmp_store: Store) -> Callable[..., IngestReport]:
+    """Run the whole pipeline over paths into the temporary store."""
+
+    def run(*paths: Path, config: StorylineConfig | None = None) -> IngestReport:
+        return Pipeline(tmp_store, config).run(list(paths))
+
+    return run
+
+
+@pytest.fixture
+def seed_files() -> list[Path]:
+    shared_data("seeds")
+    return sorted(SEEDS.glob("*.txt"))
+
+
+@pytest.fixture
+def demo_dir() -> Path:
+    return demo_corpus_path()

@@ -1,0 +1,54 @@
+import json
+
+from typer.testing import CliRunner
+
+from storyline.cli import app
+
+runner = CliRunner()
+
+
+def test_ingest_stories_show_search_failures(tmp_path, seed_files):
+    db = str(tmp_path / "cli.db")
+    result = runner.invoke(app, ["ingest", *map(str, seed_files), "--db", db])
+    assert result.exit_code == 0, result.output
+    assert "5 ingested, 0 failed" in result.output
+    stories = json.loads(runner.invoke(app, ["stories", "--db", db, "--json"]).output)
+    assert len(stories) == 1 and stories[0]["size"] == 5
+    detail = json.loads(runner.invoke(app, ["show", stories[0]["id"], "--db", db, "--json"]).output)
+    assert detail["summary"] and all(c["cited_text"] == s["text"] for s in detail["summary"] for c in s["citations"])
+    shown = runner.invoke(app, ["show", stories[0]["id"], "--db", db])
+    assert "Summary" in shown.output and "[1]" in shown.output
+    hits = json.loads(runner.invoke(app, ["search", "Kerry", "--db", db, "--json"]).output)
+    assert any("Kerry" in h["title"] for h in hits)
+    again = runner.invoke(app, ["ingest", *map(str, seed_files), "--db", db])
+    assert "0 ingested, 0 failed, 5 already stored" in again.output
+    assert json.loads(runner.invoke(app, ["failures", "--db", db, "--json"]).output) == []
+
+
+def test_failures_are_reported(tmp_path):
+    db = str(tmp_path / "f.db")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = runner.invoke(app, ["ingest", str(bad), "--db", db])
+    assert "0 ingested, 1 failed (storyline failures)" in result.output
+    rows = json.loads(runner.invoke(app, ["failures", "--db", db, "--json"]).output)
+    assert rows[0]["error_type"] == "EmptyInputError" and rows[0]["origin"].endswith("bad.txt")
+
+
+def test_db_from_environment(tmp_path, seed_files, monkeypatch):
+    db = tmp_path / "env.db"
+    monkeypatch.setenv("STORYLINE_DB", str(db))
+    runner.invoke(app, ["ingest", str(seed_files[0])])
+    assert db.exists()
+
+
+def test_unknown_story_is_a_clean_error(tmp_path):
+    result = runner.invoke(app, ["show", "s-nope", "--db", str(tmp_path / "x.db")])
+    assert result.exit_code != 0
+
+
+def test_demo(tmp_path):
+    result = runner.invoke(app, ["demo", "--db", str(tmp_path / "demo.db")])
+    assert result.exit_code == 0, result.output
+    assert "16 ingested, 1 failed" in result.output
+    assert "Summary" in result.output and "Demo store:" in result.output
