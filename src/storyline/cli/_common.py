@@ -1,0 +1,127 @@
+"""What every command module shares: the typer app, consoles, common options and printers."""
+
+from __future__ import annotations
+
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from platformdirs import user_data_dir
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from storyline.config import StorylineConfig, load_config
+from storyline.ingest import read_paths
+from storyline.pipeline import IngestReport, Pipeline
+from storyline.store import Store
+from storyline.views import story_view
+
+app = typer.Typer(help="Turn raw news articles into stories you can follow.", no_args_is_help=True,
+                  add_completion=False)
+console = Console()
+err_console = Console(stderr=True)
+
+DEFAULT_DB_ENV = "STORYLINE_DB"
+
+DbOption = Annotated[Path | None, typer.Option(
+    "--db", envvar=DEFAULT_DB_ENV, help="SQLite store file [default: the user data dir, or $STORYLINE_DB].")]
+ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file overriding defaults.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
+
+
+def default_db_path() -> Path:
+    """Return the store used when neither ``--db`` nor ``$STORYLINE_DB`` is given."""
+    return Path(user_data_dir("storyline")) / "storyline.db"
+
+
+def open_store(db: Path | None) -> Store:
+    """Open the store named by ``--db`` (or the default)."""
+    return Store(db or default_db_path())
+
+
+def config_from(path: Path | None) -> StorylineConfig:
+    """Load the config named by ``--config`` (or the defaults)."""
+    return load_config(path)
+
+
+def print_json(data: Any) -> None:
+    """Print data as indented JSON on stdout."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+
+
+def count_inputs(paths: list[Path], config: StorylineConfig) -> int | None:
+    """Count input files for the progress bar; None when JSONL makes the count unknown."""
+    total = 0
+    for path in paths:
+        if path.is_dir():
+            total += sum(1 for p in path.rglob("*") if p.is_file() and p.suffix.lower() in config.ingest.extensions
+                         and p.suffix.lower() != ".jsonl")
+        elif path.suffix.lower() != ".jsonl":
+            total += 1
+        else:
+            return None  # JSONL files hold an unknown number of records
+    return total
+
+
+def run_ingest(store: Store, paths: list[Path], config: StorylineConfig, quiet: bool) -> IngestReport:
+    """Ingest paths with a progress bar, then update stories."""
+    pipeline = Pipeline(store, config)
+    columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
+               MofNCompleteColumn(), TimeElapsedColumn()]
+    with Progress(*columns, console=err_console, disable=quiet, transient=True) as progress:
+        task = progress.add_task("ingesting", total=count_inputs(paths, config))
+        report = pipeline.ingest(read_paths(paths, config.ingest),
+                                 progress=lambda origin: progress.update(task, advance=1,
+                                                                         description=Path(origin).name[:40]))
+        progress.update(task, description="clustering stories")
+        report.stories = pipeline.update_stories()
+    return report
+
+
+def report_line(report: IngestReport) -> str:
+    """Return the closing line of an ingest: "N ingested, M failed (storyline failures)"."""
+    line = f"{len(report.ingested)} ingested, {report.failed} failed"
+    if report.failed:
+        line += " (storyline failures)"
+    if report.duplicates:
+        line += f", {report.duplicates} already stored"
+    return line
+
+
+def stories_table(store: Store) -> Table:
+    """Return a table of all stories."""
+    table = Table(title="Stories", show_lines=False)
+    for column in ("id", "articles", "first", "last", "label"):
+        table.add_column(column, overflow="fold")
+    for row in store.stories():
+        view = story_view(row)
+        table.add_row(view["id"], str(view["size"]), view["first_seen"] or "?", view["last_seen"] or "?",
+                      view["label"])
+    return table
+
+
+def print_story(view: dict[str, Any]) -> None:
+    """Print a story view: the cited summary with numbered citations, then its articles."""
+    console.rule(Text(f"{view['label']}  ({view['id']}, {view['size']} articles, "
+                      f"{view['first_seen']} – {view['last_seen']})", style="bold"))
+    numbers = {a["id"]: i for i, a in enumerate(view["articles"], start=1)}
+    console.print("[bold]Summary[/bold]")
+    for sentence in view["summary"]:
+        marks = "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"] if c["article_id"] in numbers)
+        console.print(Text.assemble("• ", sentence["text"], (f" {marks}", "cyan")))
+    console.print("\n[bold]Articles[/bold]")
+    for article in view["articles"]:
+        date = article["date"][:10] if article["date"] else "undated"
+        if article["date_inferred"]:
+            date += f" (inferred, ±{article['date_precision']})"
+        console.print(Text.assemble(f"[{numbers[article['id']]}] {article['outlet'] or 'unknown outlet'} · {date} · ",
+                                    article["title"] or "(untitled)", (f"  {article['id']}", "dim")))
+
+def demo_corpus_path() -> Path:
+    """Return the folder of the bundled demo corpus."""
+    return Path(str(resources.files("storyline") / "demo" / "corpus"))
