@@ -5,12 +5,36 @@ The CLI prints them and the HTTP API returns them, so both show the same thing.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from typing import Any
 
-from storyline.model import Article, Failure, Summary
+from storyline.model import Article, Failure, Span, Summary
 from storyline.store import Store, StoryRow
+from storyline.store.queries import (
+    ArticleFilter,
+    Page,
+    StoryListing,
+    article_page,
+    article_story,
+    articles_per_day,
+    outlet_counts,
+    story_row,
+)
 
-__all__ = ["article_view", "failure_view", "story_detail", "story_view", "summary_view"]
+__all__ = [
+    "activity_view",
+    "article_detail",
+    "article_view",
+    "failure_view",
+    "highlighted_paragraphs",
+    "page_view",
+    "search_hit_view",
+    "story_detail",
+    "story_listing_view",
+    "story_overview",
+    "story_view",
+    "summary_view",
+]
 
 
 def article_view(article: Article, *, with_text: bool = False) -> dict[str, Any]:
@@ -74,7 +98,7 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     Raises:
         NotFoundError: no story has this id.
     """
-    row = store.story(story_id)
+    row = story_row(store, story_id)
     articles = store.articles(row.story.article_ids)
     by_id = {a.id: a for a in articles}
     view = story_view(row)
@@ -87,3 +111,121 @@ def failure_view(failure: Failure) -> dict[str, Any]:
     """Describe a failure: input, stage, error type and message."""
     return {"origin": failure.origin, "stage": failure.stage, "error_type": failure.error_type,
             "message": failure.message, "sha256": failure.sha256}
+
+
+def page_view(page: Page[Any], items: list[Any]) -> dict[str, Any]:
+    """Describe one page of a listing: its items (already viewed), total and position."""
+    return {"items": items, "total": page.total, "limit": page.limit, "offset": page.offset,
+            "has_more": page.offset + len(items) < page.total}
+
+
+def story_listing_view(listing: StoryListing) -> dict[str, Any]:
+    """Describe a story in a listing: id, label, size, dates, keywords (no member ids)."""
+    return {"id": listing.id, "label": listing.label, "size": listing.size, "first_seen": listing.first_seen,
+            "last_seen": listing.last_seen, "keywords": listing.keywords}
+
+
+def activity_view(counts: list[tuple[str, int]], max_days: int) -> list[dict[str, Any]]:
+    """Articles per day as a gap-free series (days without articles count 0), at most the last ``max_days`` days."""
+    if not counts:
+        return []
+    by_day = dict(counts)
+    last = date.fromisoformat(counts[-1][0])
+    first = max(date.fromisoformat(counts[0][0]), last - timedelta(days=max_days - 1))
+    days = (last - first).days + 1
+    return [{"day": (d := first + timedelta(days=i)).isoformat(), "count": by_day.get(d.isoformat(), 0)}
+            for i in range(days)]
+
+
+def highlighted_paragraphs(article: Article, span: Span | None) -> list[list[dict[str, Any]]]:
+    """Split an article's text into paragraphs of segments, marking the part inside ``span``.
+
+    Returns:
+        One list per paragraph of ``{"text", "mark"}`` segments; the marked segments joined
+        are exactly ``span.slice(article.text)`` (minus paragraph breaks).
+    """
+    paragraphs = article.paragraphs or [Span(0, len(article.text))]
+    result = []
+    for p in paragraphs:
+        if span is None or span.end <= p.start or span.start >= p.end:
+            result.append([{"text": p.slice(article.text), "mark": False}])
+            continue
+        cuts = [p.start, max(p.start, span.start), min(p.end, span.end), p.end]
+        segments = [{"text": article.text[a:b], "mark": i == 1} for i, (a, b) in enumerate(zip(cuts, cuts[1:]))
+                    if b > a]
+        result.append(segments)
+    return result
+
+
+def _lede(article: Article) -> str:
+    return article.sentences[0].slice(article.text) if article.sentences else article.text[:300]
+
+
+def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int = 0, max_outlets: int = 12,
+                   per_outlet: int = 4, max_days: int = 366) -> dict[str, Any]:
+    """Describe a story for its page: cited summary, one page of articles, outlets side by side, activity.
+
+    Reads only what the page shows, so a story of thousands of articles costs a page, not the story.
+    Citations are numbered by cited article in order of first citation.
+
+    Raises:
+        NotFoundError: no story has this id.
+    """
+    row = story_row(store, story_id)
+    view = story_view(row)
+    view.pop("article_ids")
+    summary = store.summary(story_id)
+    cited_ids = sorted({c.article_id for s in (summary.sentences if summary else []) for c in s.citations})
+    cited = {a.id: a for a in store.articles(cited_ids)}
+    view["summary"] = summary_view(summary, cited)
+    numbers: dict[str, int] = {}
+    for sentence in view["summary"]:
+        for c in sentence["citations"]:
+            c["number"] = numbers.setdefault(c["article_id"], len(numbers) + 1)
+            c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
+    by_story = ArticleFilter(story_id=story_id)
+    articles = article_page(store, by_story, limit=limit, offset=offset, newest_first=False)
+    view["articles"] = page_view(articles, [{**article_view(a), "lede": _lede(a), "number": numbers.get(a.id)}
+                                            for a in articles.items])
+    outlets = outlet_counts(store, by_story)
+    view["outlets"] = [
+        {"outlet": outlet, "count": n,
+         "articles": [{**article_view(a), "lede": _lede(a)} for a in article_page(
+             store, ArticleFilter(story_id=story_id, outlet=outlet), limit=per_outlet, newest_first=False).items]}
+        for outlet, n in outlets[:max_outlets]]
+    view["outlets_total"] = len(outlets)
+    view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
+    return view
+
+
+def article_detail(store: Store, article_id: str, start: int | None = None, end: int | None = None
+                   ) -> dict[str, Any]:
+    """Describe an article for its page: metadata, text as paragraphs, its story, an optional highlighted span.
+
+    A span outside the text (or empty) is ignored: ``highlight`` is then None.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    article = store.article(article_id)
+    view = article_view(article, with_text=True)
+    span = None
+    if start is not None and end is not None and 0 <= start < end <= len(article.text):
+        span = Span(start, end)
+    view["highlight"] = {"start": span.start, "end": span.end, "text": span.slice(article.text)} if span else None
+    view["paragraphs"] = highlighted_paragraphs(article, span)
+    story = article_story(store, article_id)
+    view["story"] = story_listing_view(story) if story else None
+    return view
+
+
+def search_hit_view(article: Article, snippet: str) -> dict[str, Any]:
+    """Describe a search hit: the article and its snippet, plain and split into matched parts.
+
+    ``snippet`` comes from :func:`storyline.store.queries.search_page` (matches between ``\\x02`` and ``\\x03``).
+    """
+    parts = []
+    for i, chunk in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
+        if chunk:
+            parts.append({"text": chunk, "hit": i % 2 == 1})
+    return {**article_view(article), "snippet": "".join(p["text"] for p in parts), "snippet_parts": parts}

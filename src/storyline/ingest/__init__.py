@@ -5,5 +5,6 @@ size limits and split container formats (one JSONL line is one RawDocument).
 """
 
 from storyline.ingest.files import CONTENT_TYPES, read_paths
+from storyline.ingest.uploads import read_jsonl_bytes, read_records, read_upload
 
-__all__ = ["CONTENT_TYPES", "read_paths"]
+__all__ = ["CONTENT_TYPES", "read_jsonl_bytes", "read_paths", "read_records", "read_upload"]

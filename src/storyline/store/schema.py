@@ -118,5 +118,13 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Browsing a large store (HTTP API, web UI): stories ranked by recent activity, a story's or an
+# outlet's articles by day, without scanning the tables.
+_V_BROWSE_INDEXES = """
+CREATE INDEX stories_last_seen ON stories(last_seen DESC, id);
+CREATE INDEX articles_story_day ON articles(story_id, day);
+CREATE INDEX articles_outlet_day ON articles(outlet, day);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V_BROWSE_INDEXES)
 SCHEMA_VERSION = len(MIGRATIONS)

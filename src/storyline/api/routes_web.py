@@ -1,0 +1,132 @@
+"""The web UI: server-rendered pages (Jinja2, autoescaped) over the same views as the JSON API.
+
+Pages hold no logic: each reads a view (``storyline.views``) or a store query and renders a
+template. Pages are numbered from 1 (``?page=``); a page's size is ``serve.page_size``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+
+from storyline.api.charts import bar_chart
+from storyline.api.context import ctx_of, filters_from
+from storyline.api.errors import ApiError
+from storyline.api.routes_api import read_uploads
+from storyline.api.security import check_token
+from storyline.ingest import read_jsonl_bytes
+from storyline.store.queries import articles_per_day, failure_page, search_page, story_page
+from storyline.views import (
+    activity_view,
+    article_detail,
+    failure_view,
+    page_view,
+    search_hit_view,
+    story_listing_view,
+    story_overview,
+)
+
+__all__ = ["router"]
+
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+
+
+def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
+    return ctx_of(request).templates.TemplateResponse(request, template, context, status_code=status_code)
+
+
+def _offset(request: Request, page: int) -> tuple[int, int]:
+    size = ctx_of(request).config.serve.page_size
+    return size, (page - 1) * size
+
+
+@router.get("/")
+def home(request: Request, page: PageNumber = 1) -> Response:
+    ctx = ctx_of(request)
+    store = ctx.store()
+    limit, offset = _offset(request, page)
+    stories = story_page(store, limit=limit, offset=offset)
+    chart = bar_chart(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days))
+    return _render(request, "home.html", stories=page_view(stories, [story_listing_view(s) for s in stories.items]),
+                   page=page, chart=chart)
+
+
+@router.get("/stories/{story_id}")
+def story(request: Request, story_id: str, page: PageNumber = 1) -> Response:
+    ctx = ctx_of(request)
+    limit, offset = _offset(request, page)
+    view = story_overview(ctx.store(), story_id, limit=max(limit, 50), offset=(page - 1) * max(limit, 50),
+                          max_days=ctx.config.serve.chart_max_days)
+    return _render(request, "story.html", story=view, page=page, chart=bar_chart(view["activity"]))
+
+
+@router.get("/articles/{article_id}")
+def article(request: Request, article_id: str, start: Annotated[int | None, Query(ge=0)] = None,
+            end: Annotated[int | None, Query(ge=0)] = None) -> Response:
+    return _render(request, "article.html", article=article_detail(ctx_of(request).store(), article_id, start, end))
+
+
+@router.get("/search")
+def search(request: Request, q: Annotated[str, Query(max_length=500)] = "", page: PageNumber = 1,
+           outlet: Annotated[str | None, Query(max_length=300)] = None, since: date | None = None,
+           until: date | None = None) -> Response:
+    results = None
+    if q.strip():
+        limit, offset = _offset(request, page)
+        found = search_page(ctx_of(request).store(), q, filters_from(since, until, outlet), limit=limit,
+                            offset=offset)
+        results = page_view(found, [search_hit_view(a, s) for a, s in found.items])
+    return _render(request, "search.html", q=q, results=results, page=page, outlet=outlet or "",
+                   since=since.isoformat() if since else "", until=until.isoformat() if until else "")
+
+
+@router.get("/failures")
+def failures(request: Request, page: PageNumber = 1) -> Response:
+    limit, offset = _offset(request, page)
+    found = failure_page(ctx_of(request).store(), limit=limit, offset=offset)
+    return _render(request, "failures.html", page=page,
+                   failures=page_view(found, [{**failure_view(f), "recorded_at": at} for f, at in found.items]))
+
+
+@router.get("/ingest")
+def ingest_form(request: Request) -> Response:
+    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), job=None)
+
+
+@router.post("/ingest")
+async def ingest_submit(request: Request) -> Response:
+    ctx = ctx_of(request)
+    async with request.form(max_files=1000) as form:
+        token = form.get("token")
+        check_token(ctx.token, token if isinstance(token, str) and token else None)
+        name, inputs = await read_uploads(request, form.getlist("files"))
+        pasted = form.get("jsonl")
+        if isinstance(pasted, str) and pasted.strip():
+            inputs.extend(read_jsonl_bytes("upload:pasted", pasted.encode("utf-8"), ctx.config.ingest))
+            name = ", ".join(n for n in (name, "pasted JSONL") if n)
+    if not inputs:
+        raise ApiError(400, "choose files to upload or paste JSONL records")
+    job = ctx.jobs.submit(name, inputs)
+    return _render(request, "ingest.html", status_code=202, writes_enabled=True, job=job.view())
+
+
+@router.get("/ingest/jobs/{job_id}")
+def ingest_job(request: Request, job_id: str) -> Response:
+    job = ctx_of(request).jobs.get(job_id)
+    if job is None:
+        raise ApiError(404, f"no job {job_id!r}")
+    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), job=job.view())
+
+
+@router.get("/docs")
+def api_docs(request: Request) -> Response:
+    schema = request.app.openapi()
+    endpoints = [{"method": method.upper(), "path": path, "summary": op.get("summary", ""),
+                  "params": [p["name"] for p in op.get("parameters", [])], "tags": op.get("tags", [])}
+                 for path, ops in schema.get("paths", {}).items() for method, op in ops.items()]
+    return _render(request, "docs.html", endpoints=endpoints, openapi_url=request.app.openapi_url)

@@ -1,0 +1,222 @@
+"""Paginated, filtered read queries for browsing a large store (the HTTP API and web UI).
+
+``Store.stories()`` loads every story with its clustering state, which the clusterer needs but a
+page listing twenty stories does not. These queries read only the rows and columns a page shows,
+use the indexes of migration 2 (stories by last activity, articles by story/outlet and day), and
+take every user value as an SQL parameter, never as SQL text.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from storyline.errors import NotFoundError
+from storyline.model import Article, Failure, Story
+from storyline.store.store import _ARTICLE_COLUMNS, Store, StoryRow, _article
+
+__all__ = [
+    "ArticleFilter",
+    "Page",
+    "StoryListing",
+    "article_page",
+    "article_story",
+    "articles_per_day",
+    "failure_page",
+    "outlet_counts",
+    "search_page",
+    "story_page",
+    "story_row",
+]
+
+T = TypeVar("T")
+
+_A_COLUMNS = ", ".join("a." + c.strip() for c in _ARTICLE_COLUMNS.split(","))
+
+
+@dataclass(frozen=True, slots=True)
+class Page(Generic[T]):
+    """One page of results and how many there are in all."""
+
+    items: list[T]
+    total: int
+    limit: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleFilter:
+    """Which articles (or stories, through their articles) to show: all fields are optional.
+
+    ``since``/``until`` are ISO days (inclusive); a story matches when its activity overlaps them.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    outlet: str | None = None
+    story_id: str | None = None
+
+    def article_clauses(self, alias: str = "") -> tuple[list[str], list[Any]]:
+        """Return SQL conditions on an articles table (with optional alias) and their parameters."""
+        p = f"{alias}." if alias else ""
+        clauses: list[str] = []
+        params: list[Any] = []
+        if self.since:
+            clauses.append(f"{p}day >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"{p}day <= ?")
+            params.append(self.until)
+        if self.outlet:
+            clauses.append(f"{p}outlet = ?")
+            params.append(self.outlet)
+        if self.story_id:
+            clauses.append(f"{p}story_id = ?")
+            params.append(self.story_id)
+        return clauses, params
+
+
+@dataclass(frozen=True, slots=True)
+class StoryListing:
+    """A story as a listing shows it: no member list, no clustering state."""
+
+    id: str
+    label: str
+    keywords: list[str]
+    size: int
+    first_seen: str | None
+    last_seen: str | None
+
+
+def _where(clauses: list[str]) -> str:
+    return " WHERE " + " AND ".join(clauses) if clauses else ""
+
+
+def story_page(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
+               offset: int = 0) -> Page[StoryListing]:
+    """Return stories ranked by recent activity (last article day, newest first), one page.
+
+    Args:
+        filters: ``since``/``until`` keep stories whose activity overlaps the range; ``outlet``
+            keeps stories with at least one article from that outlet.
+    """
+    f = filters or ArticleFilter()
+    clauses: list[str] = []
+    params: list[Any] = []
+    if f.since:
+        clauses.append("last_seen >= ?")
+        params.append(f.since)
+    if f.until:
+        clauses.append("first_seen <= ?")
+        params.append(f.until)
+    if f.outlet:
+        clauses.append("id IN (SELECT story_id FROM articles WHERE outlet = ? AND story_id IS NOT NULL)")
+        params.append(f.outlet)
+    where = _where(clauses)
+    total = int(store.db.execute(f"SELECT count(*) FROM stories{where}", params).fetchone()[0])
+    rows = store.db.execute(
+        f"SELECT id, label, keywords, size, first_seen, last_seen FROM stories{where} "
+        "ORDER BY last_seen DESC, id LIMIT ? OFFSET ?", [*params, limit, offset])
+    items = [StoryListing(r["id"], r["label"], json.loads(r["keywords"]), r["size"], r["first_seen"],
+                          r["last_seen"]) for r in rows]
+    return Page(items, total, limit, offset)
+
+
+def story_row(store: Store, story_id: str) -> StoryRow:
+    """Return one story with its member article ids (oldest first), reading only that story.
+
+    Raises:
+        NotFoundError: no story has this id.
+    """
+    r = store.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
+    members = [m["id"] for m in store.db.execute(
+        "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(day, '9999-12-31'), id", (story_id,))]
+    return StoryRow(Story(r["id"], members, r["first_seen"], r["last_seen"], r["label"], json.loads(r["keywords"])),
+                    json.loads(r["centroid"]), json.loads(r["named"]), r["size"])
+
+
+def article_page(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
+                 offset: int = 0, newest_first: bool = True) -> Page[Article]:
+    """Return articles matching the filters, by day (newest first unless told) then id."""
+    clauses, params = (filters or ArticleFilter()).article_clauses()
+    where = _where(clauses)
+    total = int(store.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+    direction = "DESC" if newest_first else "ASC"
+    rows = store.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles{where} "
+                            f"ORDER BY day {direction}, id LIMIT ? OFFSET ?", [*params, limit, offset])
+    return Page([_article(r) for r in rows], total, limit, offset)
+
+
+def article_story(store: Store, article_id: str) -> StoryListing | None:
+    """Return the story an article belongs to, or None when it has none yet.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    row = store.db.execute("SELECT story_id FROM articles WHERE id = ?", (article_id,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no article {article_id!r}")
+    if row["story_id"] is None:
+        return None
+    r = store.db.execute("SELECT id, label, keywords, size, first_seen, last_seen FROM stories WHERE id = ?",
+                         (row["story_id"],)).fetchone()
+    return StoryListing(r["id"], r["label"], json.loads(r["keywords"]), r["size"], r["first_seen"],
+                        r["last_seen"]) if r else None
+
+
+def articles_per_day(store: Store, filters: ArticleFilter | None = None) -> list[tuple[str, int]]:
+    """Return ``(day, number of articles)`` for every day with articles, oldest first."""
+    clauses, params = (filters or ArticleFilter()).article_clauses()
+    clauses.append("day IS NOT NULL")
+    rows = store.db.execute(f"SELECT day, count(*) AS n FROM articles{_where(clauses)} GROUP BY day ORDER BY day",
+                            params)
+    return [(r["day"], int(r["n"])) for r in rows]
+
+
+def outlet_counts(store: Store, filters: ArticleFilter | None = None) -> list[tuple[str, int]]:
+    """Return ``(outlet, number of articles)``, most articles first (unknown outlets left out)."""
+    clauses, params = (filters or ArticleFilter()).article_clauses()
+    clauses.append("outlet IS NOT NULL")
+    rows = store.db.execute(f"SELECT outlet, count(*) AS n FROM articles{_where(clauses)} GROUP BY outlet "
+                            "ORDER BY n DESC, outlet", params)
+    return [(r["outlet"], int(r["n"])) for r in rows]
+
+
+def _match_expression(query: str) -> str:
+    # every word becomes a quoted FTS5 string, so operators and syntax in user input are plain text
+    return " ".join(f'"{word}"' for word in query.replace('"', " ").split())
+
+
+def search_page(store: Store, query: str, filters: ArticleFilter | None = None, *, limit: int = 20,
+                offset: int = 0, max_total: int = 1000) -> Page[tuple[Article, str]]:
+    """Full-text search (FTS5, BM25) with filters, one page of ``(article, snippet)``.
+
+    The query is matched as plain words (all must occur). Snippets mark matches with the control
+    characters ``\x02`` (start) and ``\x03`` (end) for a view to split on (a stray one in an
+    article would only misplace a highlight; the text is escaped either way). ``total`` is capped at ``max_total``:
+    counting every match of a common word in a large store costs more than the page itself.
+    """
+    terms = _match_expression(query)
+    if not terms:
+        return Page([], 0, limit, offset)
+    clauses, params = (filters or ArticleFilter()).article_clauses("a")
+    where = "".join(f" AND {c}" for c in clauses)
+    base = (" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            f"WHERE articles_fts MATCH ?{where}")
+    total = int(store.db.execute(f"SELECT count(*) FROM (SELECT 1{base} LIMIT ?)",
+                                 [terms, *params, max_total]).fetchone()[0])
+    rows = store.db.execute(
+        f"SELECT {_A_COLUMNS}, snippet(articles_fts, 1, char(2), char(3), '…', 12) AS snip{base} "
+        "ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?", [terms, *params, limit, offset])
+    return Page([(_article(r), r["snip"]) for r in rows], total, limit, offset)
+
+
+def failure_page(store: Store, *, limit: int = 50, offset: int = 0) -> Page[tuple[Failure, str]]:
+    """Return recorded failures, newest first, with when each was recorded."""
+    total = int(store.db.execute("SELECT count(*) FROM failures").fetchone()[0])
+    rows = store.db.execute("SELECT * FROM failures ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
+    return Page([(Failure(r["origin"], r["stage"], r["error_type"], r["message"], r["sha256"]), r["created_at"])
+                 for r in rows], total, limit, offset)
