@@ -6,6 +6,7 @@ The CLI prints them and the HTTP API returns them, so both show the same thing.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from storyline.model import Article, Failure, Span, Summary
@@ -151,7 +152,7 @@ def highlighted_paragraphs(article: Article, span: Span | None) -> list[list[dic
             result.append([{"text": p.slice(article.text), "mark": False}])
             continue
         cuts = [p.start, max(p.start, span.start), min(p.end, span.end), p.end]
-        segments = [{"text": article.text[a:b], "mark": i == 1} for i, (a, b) in enumerate(zip(cuts, cuts[1:]))
+        segments = [{"text": article.text[a:b], "mark": i == 1} for i, (a, b) in enumerate(pairwise(cuts))
                     if b > a]
         result.append(segments)
     return result

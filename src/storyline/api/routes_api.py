@@ -155,7 +155,7 @@ async def ingest_files(request: Request) -> dict[str, Any]:
 
 
 @router.post("/ingest/articles", tags=["ingest"], status_code=202,
-             summary="Ingest article records (JSON list or {\"articles\": [...]}, or JSONL) in a background job [token]")
+             summary="Ingest article records (JSON list or {\"articles\": [...]}, or JSONL) in a job [token]")
 async def ingest_articles(request: Request) -> dict[str, Any]:
     _authorize(request)
     ctx = ctx_of(request)

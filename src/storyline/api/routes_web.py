@@ -53,16 +53,16 @@ def home(request: Request, page: PageNumber = 1) -> Response:
     stories = story_page(store, limit=limit, offset=offset)
     chart = bar_chart(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days))
     return _render(request, "home.html", stories=page_view(stories, [story_listing_view(s) for s in stories.items]),
-                   page=page, chart=chart)
+                   page=page, activity_chart=chart)
 
 
 @router.get("/stories/{story_id}")
 def story(request: Request, story_id: str, page: PageNumber = 1) -> Response:
     ctx = ctx_of(request)
-    limit, offset = _offset(request, page)
-    view = story_overview(ctx.store(), story_id, limit=max(limit, 50), offset=(page - 1) * max(limit, 50),
+    per_page = 50  # a story page lists more articles than a listing page: they are one line each
+    view = story_overview(ctx.store(), story_id, limit=per_page, offset=(page - 1) * per_page,
                           max_days=ctx.config.serve.chart_max_days)
-    return _render(request, "story.html", story=view, page=page, chart=bar_chart(view["activity"]))
+    return _render(request, "story.html", story=view, page=page, activity_chart=bar_chart(view["activity"]))
 
 
 @router.get("/articles/{article_id}")

@@ -15,7 +15,7 @@ from typing import Any
 
 from storyline.api.errors import ApiError, error_body
 
-__all__ = ["BodyLimitMiddleware", "SECURITY_HEADERS", "SecurityHeadersMiddleware", "check_token", "presented_token"]
+__all__ = ["SECURITY_HEADERS", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "check_token", "presented_token"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

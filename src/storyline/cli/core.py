@@ -24,6 +24,7 @@ from storyline.cli._common import (
     run_ingest,
     stories_table,
 )
+from storyline.cli.serve import offer_to_serve
 from storyline.config import StorylineConfig
 from storyline.store import Store
 from storyline.views import article_view, failure_view, story_detail, story_view
@@ -114,5 +115,6 @@ def demo(db: Annotated[Path | None, typer.Option("--db", help="Store for the dem
         if largest is not None:
             print_story(story_detail(store, largest.id))
     console.print(f"\nDemo store: {path}\nTry: storyline --help, or storyline show STORY_ID --db {path}")
+    offer_to_serve(path)
 
 

@@ -24,7 +24,8 @@ def _failure(origin: str, error: Exception) -> Failure:
     return Failure(origin=origin, stage="ingest", error_type=type(error).__name__, message=str(error))
 
 
-def read_jsonl_bytes(origin: str, content: bytes, config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
+def read_jsonl_bytes(origin: str, content: bytes,
+                     config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
     """Yield one RawDocument per non-blank JSONL line (origin ``<origin>#L<n>``), a Failure for oversized lines."""
     config = config or IngestConfig()
     for number, line in enumerate(content.splitlines(), start=1):
