@@ -184,6 +184,7 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
         for c in sentence["citations"]:
             c["number"] = numbers.setdefault(c["article_id"], len(numbers) + 1)
             c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
+        sentence["citations"].sort(key=lambda c: c["number"])
     by_story = ArticleFilter(story_id=story_id)
     articles = article_page(store, by_story, limit=limit, offset=offset, newest_first=False)
     view["articles"] = page_view(articles, [{**article_view(a), "lede": _lede(a), "number": numbers.get(a.id)}
