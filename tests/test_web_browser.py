@@ -20,9 +20,9 @@ import pytest
 
 pytest.importorskip("fastapi")
 
-from storyline import Pipeline, Store, StorylineConfig  # noqa: E402
-from storyline.cli import demo_corpus_path  # noqa: E402
-from tests.test_api import EVIL  # noqa: E402
+from storyline import Pipeline, Store, StorylineConfig
+from storyline.cli import demo_corpus_path
+from tests.test_api import EVIL
 
 TOKEN = "browser-test-token"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "test-artifacts"
