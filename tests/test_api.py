@@ -312,3 +312,24 @@ def test_demo_offers_to_serve(tmp_path):
 
     result = CliRunner().invoke(app, ["demo", "--db", str(tmp_path / "d.db")])
     assert result.exit_code == 0 and f"storyline serve --db {tmp_path / 'd.db'}" in result.output
+
+
+def test_unexpected_errors_keep_the_shape(demo_db, monkeypatch):
+    from storyline.api import routes_api
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("secret internals")
+
+    monkeypatch.setattr(routes_api, "story_page", boom)
+    with TestClient(create_app(demo_db), raise_server_exceptions=False) as c:
+        body = _assert_error(c.get("/api/stories"), 500, "internal_error")
+        assert "secret internals" not in body["error"]["message"]
+
+
+def test_web_pager_links(demo_db):
+    config = StorylineConfig().replace("serve", page_size=2)
+    with TestClient(create_app(demo_db, config=config)) as c:
+        first = c.get("/").text
+        assert first.count('class="story-card"') == 2 and 'href="/?page=2"' in first and 'rel="prev"' not in first
+        second = c.get("/", params={"page": 2}).text
+        assert 'href="/?page=1"' in second and 'href="/?page=3"' in second
