@@ -129,7 +129,6 @@ def _targets(path: Path, seed: int = 11) -> dict[str, list[str]]:
         n_pages = max(1, len(stories) // 20)
         cites = list(db.execute("SELECT article_id, start, end FROM citations ORDER BY random() LIMIT 2000"))
         arts = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY random() LIMIT 5000")]
-        words = [r[0] for r in db.execute("SELECT term FROM term_stats LIMIT 0")]
         titles = [r[0] for r in db.execute("SELECT title FROM articles ORDER BY random() LIMIT 3000")]
     words = [w for t in titles for w in t.lower().split() if w.isalpha() and len(w) > 3]
     home = ["/"] + [f"/?page={rng.randrange(1, min(n_pages, 50) + 1)}" for _ in range(200)]
@@ -185,7 +184,7 @@ def _free_port() -> int:
 
 def _pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))] * 1000
+    return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
 def run(store: Path, clients: int, seconds: float, processes: int) -> dict:
@@ -209,7 +208,7 @@ def run(store: Path, clients: int, seconds: float, processes: int) -> dict:
             if time.monotonic() > deadline or server.poll() is not None:
                 raise SystemExit(f"server did not start: {server.stderr.read().decode() if server.stderr else ''}")
             time.sleep(0.3)
-        for name, urls in targets.items():  # warm up: first use of each page template, the OS page cache
+        for urls in targets.values():  # warm up: first use of each page template, the OS page cache
             for url in urls[:20]:
                 httpx.get(base + url, timeout=30)
         queue: mp.Queue = mp.Queue()
