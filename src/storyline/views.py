@@ -19,6 +19,8 @@ from storyline.store.queries import (
     article_story,
     articles_per_day,
     outlet_counts,
+    outlet_samples,
+    story_listing,
     story_row,
 )
 
@@ -172,9 +174,7 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     Raises:
         NotFoundError: no story has this id.
     """
-    row = story_row(store, story_id)
-    view = story_view(row)
-    view.pop("article_ids")
+    view = story_listing_view(story_listing(store, story_id))
     summary = store.summary(story_id)
     cited_ids = sorted({c.article_id for s in (summary.sentences if summary else []) for c in s.citations})
     cited = {a.id: a for a in store.articles(cited_ids)}
@@ -190,11 +190,10 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     view["articles"] = page_view(articles, [{**article_view(a), "lede": _lede(a), "number": numbers.get(a.id)}
                                             for a in articles.items])
     outlets = outlet_counts(store, by_story)
-    view["outlets"] = [
-        {"outlet": outlet, "count": n,
-         "articles": [{**article_view(a), "lede": _lede(a)} for a in article_page(
-             store, ArticleFilter(story_id=story_id, outlet=outlet), limit=per_outlet, newest_first=False).items]}
-        for outlet, n in outlets[:max_outlets]]
+    samples = outlet_samples(store, story_id, per_outlet)
+    view["outlets"] = [{"outlet": outlet, "count": n,
+                        "articles": [{**article_view(a), "lede": _lede(a)} for a in samples.get(outlet, [])]}
+                       for outlet, n in outlets[:max_outlets]]
     view["outlets_total"] = len(outlets)
     view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
     return view

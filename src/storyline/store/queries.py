@@ -25,7 +25,9 @@ __all__ = [
     "articles_per_day",
     "failure_page",
     "outlet_counts",
+    "outlet_samples",
     "search_page",
+    "story_listing",
     "story_page",
     "story_row",
 ]
@@ -118,9 +120,24 @@ def story_page(store: Store, filters: ArticleFilter | None = None, *, limit: int
     rows = store.db.execute(
         f"SELECT id, label, keywords, size, first_seen, last_seen FROM stories{where} "
         "ORDER BY last_seen DESC, id LIMIT ? OFFSET ?", [*params, limit, offset])
-    items = [StoryListing(r["id"], r["label"], json.loads(r["keywords"]), r["size"], r["first_seen"],
-                          r["last_seen"]) for r in rows]
-    return Page(items, total, limit, offset)
+    return Page([_listing(r) for r in rows], total, limit, offset)
+
+
+def _listing(r: Any) -> StoryListing:
+    return StoryListing(r["id"], r["label"], json.loads(r["keywords"]), r["size"], r["first_seen"], r["last_seen"])
+
+
+def story_listing(store: Store, story_id: str) -> StoryListing:
+    """Return one story's header (no members, no clustering state).
+
+    Raises:
+        NotFoundError: no story has this id.
+    """
+    r = store.db.execute("SELECT id, label, keywords, size, first_seen, last_seen FROM stories WHERE id = ?",
+                         (story_id,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
+    return _listing(r)
 
 
 def story_row(store: Store, story_id: str) -> StoryRow:
@@ -163,8 +180,7 @@ def article_story(store: Store, article_id: str) -> StoryListing | None:
         return None
     r = store.db.execute("SELECT id, label, keywords, size, first_seen, last_seen FROM stories WHERE id = ?",
                          (row["story_id"],)).fetchone()
-    return StoryListing(r["id"], r["label"], json.loads(r["keywords"]), r["size"], r["first_seen"],
-                        r["last_seen"]) if r else None
+    return _listing(r) if r else None
 
 
 def articles_per_day(store: Store, filters: ArticleFilter | None = None) -> list[tuple[str, int]]:
@@ -183,6 +199,18 @@ def outlet_counts(store: Store, filters: ArticleFilter | None = None) -> list[tu
     rows = store.db.execute(f"SELECT outlet, count(*) AS n FROM articles{_where(clauses)} GROUP BY outlet "
                             "ORDER BY n DESC, outlet", params)
     return [(r["outlet"], int(r["n"])) for r in rows]
+
+
+def outlet_samples(store: Store, story_id: str, per_outlet: int) -> dict[str, list[Article]]:
+    """Return the first ``per_outlet`` articles (by day, then id) of every outlet in a story, in one pass."""
+    rows = store.db.execute(
+        f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
+        "OVER (PARTITION BY outlet ORDER BY day, id) AS rn FROM articles WHERE story_id = ? AND outlet IS NOT NULL) "
+        "WHERE rn <= ?) ORDER BY outlet, day, id", (story_id, per_outlet))
+    samples: dict[str, list[Article]] = {}
+    for r in rows:
+        samples.setdefault(r["outlet"], []).append(_article(r))
+    return samples
 
 
 def _match_expression(query: str) -> str:
