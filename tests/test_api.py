@@ -333,3 +333,28 @@ def test_web_pager_links(demo_db):
         assert first.count('class="story-card"') == 2 and 'href="/?page=2"' in first and 'rel="prev"' not in first
         second = c.get("/", params={"page": 2}).text
         assert 'href="/?page=1"' in second and 'href="/?page=3"' in second
+
+
+def test_article_days_follow_the_articles(demo_db):
+    from storyline.store.queries import articles_per_day
+
+    with Store(demo_db) as store:
+        counted = [(r[0], r[1]) for r in store.db.execute(
+            "SELECT day, count(*) FROM articles WHERE day IS NOT NULL GROUP BY day ORDER BY day")]
+        assert articles_per_day(store) == counted and sum(n for _, n in counted) >= 15
+        assert articles_per_day(store, ArticleFilter(since="2025-03-06", until="2025-03-07")) == [
+            (d, n) for d, n in counted if "2025-03-06" <= d <= "2025-03-07"]
+
+
+def test_search_drops_stop_words_and_bounds_ranking(demo_db):
+    with Store(demo_db) as store:
+        plain = [a.id for a, _ in search_page(store, "levee").items]
+        assert plain and [a.id for a, _ in search_page(store, "the levee").items] == plain
+        assert search_page(store, "the").total > 0  # a query of stop words only still searches them
+        ranked = search_page(store, "said", limit=50)
+        window = search_page(store, "said", limit=50, rank_window=3)
+        assert len(window.items) == 3 and window.total == ranked.total
+        newest = {r[0] for r in store.db.execute(
+            "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+            "WHERE articles_fts MATCH '\"said\"' ORDER BY articles_fts.rowid DESC LIMIT 3")}
+        assert {a.id for a, _ in window.items} == newest

@@ -15,6 +15,7 @@ from typing import Any, Generic, TypeVar
 from storyline.errors import NotFoundError
 from storyline.model import Article, Failure, Story
 from storyline.store.store import _ARTICLE_COLUMNS, Store, StoryRow, _article
+from storyline.text import STOPWORDS
 
 __all__ = [
     "ArticleFilter",
@@ -184,8 +185,23 @@ def article_story(store: Store, article_id: str) -> StoryListing | None:
 
 
 def articles_per_day(store: Store, filters: ArticleFilter | None = None) -> list[tuple[str, int]]:
-    """Return ``(day, number of articles)`` for every day with articles, oldest first."""
-    clauses, params = (filters or ArticleFilter()).article_clauses()
+    """Return ``(day, number of articles)`` for every day with articles, oldest first.
+
+    Without an outlet or story filter the counts come from ``article_days`` (kept by triggers),
+    so the cost does not grow with the number of articles.
+    """
+    f = filters or ArticleFilter()
+    if not f.outlet and not f.story_id:
+        clauses, params = [], []
+        if f.since:
+            clauses.append("day >= ?")
+            params.append(f.since)
+        if f.until:
+            clauses.append("day <= ?")
+            params.append(f.until)
+        rows = store.db.execute(f"SELECT day, n FROM article_days{_where(clauses)} ORDER BY day", params)
+        return [(r["day"], int(r["n"])) for r in rows]
+    clauses, params = f.article_clauses()
     clauses.append("day IS NOT NULL")
     rows = store.db.execute(f"SELECT day, count(*) AS n FROM articles{_where(clauses)} GROUP BY day ORDER BY day",
                             params)
@@ -214,32 +230,55 @@ def outlet_samples(store: Store, story_id: str, per_outlet: int) -> dict[str, li
 
 
 def _match_expression(query: str) -> str:
-    # every word becomes a quoted FTS5 string, so operators and syntax in user input are plain text
-    return " ".join(f'"{word}"' for word in query.replace('"', " ").split())
+    """Turn user text into an FTS5 query of quoted words (all must occur).
+
+    Quoting makes operators and syntax in user input plain text. Stop words are dropped when the
+    query has other words ("the levee" finds what "levee" finds), as search engines do: they would
+    only make a common query slower.
+    """
+    words = query.replace('"', " ").split()
+    content = [w for w in words if w.lower() not in STOPWORDS]
+    return " ".join(f'"{word}"' for word in (content or words))
 
 
 def search_page(store: Store, query: str, filters: ArticleFilter | None = None, *, limit: int = 20,
-                offset: int = 0, max_total: int = 1000) -> Page[tuple[Article, str]]:
+                offset: int = 0, max_total: int = 1000, rank_window: int = 2000) -> Page[tuple[Article, str]]:
     """Full-text search (FTS5, BM25) with filters, one page of ``(article, snippet)``.
 
-    The query is matched as plain words (all must occur). Snippets mark matches with the control
-    characters ``\x02`` (start) and ``\x03`` (end) for a view to split on (a stray one in an
-    article would only misplace a highlight; the text is escaped either way). ``total`` is capped at ``max_total``:
-    counting every match of a common word in a large store costs more than the page itself.
+    Steps, each bounded so that a common word in a large store stays fast:
+
+    1. ``total``: matches are counted up to ``max_total``;
+    2. ranking: the ``rank_window`` most recently stored matches are ranked by BM25 (all of them
+       when there are fewer), and the page is cut from that ranking;
+    3. text and snippet are read for the page's rows only.
+
+    Snippets mark matches with the control characters ``\\x02`` (start) and ``\\x03`` (end) for a
+    view to split on (a stray one in an article would only misplace a highlight; the text is
+    escaped either way).
     """
     terms = _match_expression(query)
     if not terms:
         return Page([], 0, limit, offset)
     clauses, params = (filters or ArticleFilter()).article_clauses("a")
+    join = " JOIN articles a ON a.rowid = articles_fts.rowid" if clauses else ""
     where = "".join(f" AND {c}" for c in clauses)
-    base = (" FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
-            f"WHERE articles_fts MATCH ?{where}")
+    base = f" FROM articles_fts{join} WHERE articles_fts MATCH ?{where}"
     total = int(store.db.execute(f"SELECT count(*) FROM (SELECT 1{base} LIMIT ?)",
                                  [terms, *params, max_total]).fetchone()[0])
-    rows = store.db.execute(
-        f"SELECT {_A_COLUMNS}, snippet(articles_fts, 1, char(2), char(3), '…', 12) AS snip{base} "
-        "ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?", [terms, *params, limit, offset])
-    return Page([(_article(r), r["snip"]) for r in rows], total, limit, offset)
+    if offset >= total:
+        return Page([], total, limit, offset)
+    ranked = store.db.execute(
+        f"SELECT rowid FROM (SELECT articles_fts.rowid AS rowid, bm25(articles_fts) AS score{base} "
+        "ORDER BY articles_fts.rowid DESC LIMIT ?) ORDER BY score, rowid LIMIT ? OFFSET ?",
+        [terms, *params, rank_window, limit, offset]).fetchall()
+    rowids = [r["rowid"] for r in ranked]
+    if not rowids:
+        return Page([], total, limit, offset)
+    rows = {r["rowid"]: r for r in store.db.execute(
+        f"SELECT articles_fts.rowid AS rowid, {_A_COLUMNS}, snippet(articles_fts, 1, char(2), char(3), '…', 12) "
+        "AS snip FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
+        f"WHERE articles_fts MATCH ? AND articles_fts.rowid IN ({','.join('?' * len(rowids))})", [terms, *rowids])}
+    return Page([(_article(rows[i]), rows[i]["snip"]) for i in rowids if i in rows], total, limit, offset)
 
 
 def failure_page(store: Store, *, limit: int = 50, offset: int = 0) -> Page[tuple[Failure, str]]:
