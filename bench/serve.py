@@ -13,9 +13,11 @@
    articles takes hours (it is measured by the pipeline's own benchmarks), and this benchmark is
    about serving.
 2. Start ``storyline serve`` (the real CLI, uvicorn, one process) on a free 127.0.0.1 port.
-3. Run ``--clients`` concurrent HTTP/1.1 keep-alive clients (httpx, in a separate process) for
-   ``--seconds``, each looping over home, story, search and article pages with random ids, pages and
-   query words; report requests/s and p50/p95/p99 per endpoint, and every non-200 as an error.
+3. Run one client alone for ``--serial-seconds`` (the service time, without queueing), then
+   ``--clients`` concurrent HTTP/1.1 keep-alive clients (httpx, in a separate process) for
+   ``--seconds``, each looping over home, story, search and article pages with random ids, pages
+   and query words; report requests/s, p50/p95/p99 per endpoint, every non-200 as an error, and
+   the server's CPU time per request (contention on a shared machine inflates latency, less so this).
 """
 
 from __future__ import annotations
@@ -187,8 +189,30 @@ def _pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))] * 1000
 
 
-def run(store: Path, clients: int, seconds: float, processes: int) -> dict:
-    """Serve ``store`` and load it; returns the measurements."""
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _summary(parts: list[dict], names: list[str]) -> dict:
+    latencies = {n: [x for p in parts for x in p["latencies"][n]] for n in names}
+    errors = {n: sum(p["errors"][n] for p in parts) for n in names}
+    elapsed = max(p["elapsed"] for p in parts)
+    total = sum(len(v) for v in latencies.values())
+    return {"seconds": round(elapsed, 1), "requests": total, "rps": round(total / elapsed, 1),
+            "errors": sum(errors.values()),
+            "endpoints": {n: {"requests": len(v), "rps": round(len(v) / elapsed, 1), "errors": errors[n],
+                              "p50_ms": round(_pct(v, 50), 1), "p95_ms": round(_pct(v, 95), 1),
+                              "p99_ms": round(_pct(v, 99), 1), "mean_ms": round(statistics.fmean(v) * 1000, 1)}
+                          for n, v in latencies.items() if v}}
+
+
+def run(store: Path, clients: int, seconds: float, processes: int, serial_seconds: float) -> dict:
+    """Serve ``store`` and load it: one client alone (service time), then ``clients`` together."""
     import httpx
 
     targets = _targets(store)
@@ -211,7 +235,10 @@ def run(store: Path, clients: int, seconds: float, processes: int) -> dict:
         for urls in targets.values():  # warm up: first use of each page template, the OS page cache
             for url in urls[:20]:
                 httpx.get(base + url, timeout=30)
+        names = sorted(targets)
+        serial = _summary([asyncio.run(_load(base, targets, 1, serial_seconds, 99))], names)
         queue: mp.Queue = mp.Queue()
+        cpu_before = _cpu_seconds(server.pid)
         shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
         workers = [mp.Process(target=_load_process, args=(base, targets, share, seconds, 100 + i, queue))
                    for i, share in enumerate(shares)]
@@ -220,22 +247,16 @@ def run(store: Path, clients: int, seconds: float, processes: int) -> dict:
         parts = [queue.get(timeout=seconds + 120) for _ in workers]
         for w in workers:
             w.join(timeout=30)
+        cpu_used = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
         try:
             server.wait(timeout=20)
         except subprocess.TimeoutExpired:
             server.kill()
-    latencies = {n: [x for p in parts for x in p["latencies"][n]] for n in targets}
-    errors = {n: sum(p["errors"][n] for p in parts) for n in targets}
-    elapsed = max(p["elapsed"] for p in parts)
-    total = sum(len(v) for v in latencies.values())
-    return {"clients": clients, "seconds": round(elapsed, 1), "requests": total, "rps": round(total / elapsed, 1),
-            "errors": sum(errors.values()),
-            "endpoints": {n: {"requests": len(v), "rps": round(len(v) / elapsed, 1), "errors": errors[n],
-                              "p50_ms": round(_pct(v, 50), 1), "p95_ms": round(_pct(v, 95), 1),
-                              "p99_ms": round(_pct(v, 99), 1), "mean_ms": round(statistics.fmean(v) * 1000, 1)}
-                          for n, v in latencies.items() if v}}
+    loaded = _summary(parts, names)
+    loaded["server_cpu_ms_per_request"] = round(cpu_used / max(loaded["requests"], 1) * 1000, 2)
+    return {"clients": clients, "serial": serial, "loaded": loaded}
 
 
 def main() -> None:
@@ -244,6 +265,7 @@ def main() -> None:
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--processes", type=int, default=1, help="load-generator processes sharing the clients")
+    parser.add_argument("--serial-seconds", type=float, default=10.0, help="first, one client alone this long")
     parser.add_argument("--store", type=Path, default=Path("/tmp/storyline-bench-serve.db"))
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
@@ -252,16 +274,21 @@ def main() -> None:
     with Store(args.store) as store:
         n = store.count_articles()
         n_stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
-    result = {"articles": n, "stories": n_stories, **run(args.store, args.clients, args.seconds, args.processes)}
+    load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    result = {"articles": n, "stories": n_stories, "cpus": os.cpu_count(), "load_average_1m": load_average,
+              **run(args.store, args.clients, args.seconds, args.processes, args.serial_seconds)}
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"store: {n:,} articles, {n_stories:,} stories; {result['clients']} clients for {result['seconds']} s: "
-          f"{result['requests']:,} requests, {result['rps']} req/s, {result['errors']} errors")
-    print(f"{'endpoint':10} {'req':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
-    for name, e in result["endpoints"].items():
-        print(f"{name:10} {e['requests']:>7} {e['rps']:>7} {e['p50_ms']:>8} {e['p95_ms']:>8} {e['p99_ms']:>8} "
-              f"{e['errors']:>6}")
+    print(f"store: {n:,} articles, {n_stories:,} stories; {result['cpus']} CPUs, load average {load_average}")
+    for label, part in (("1 client", result["serial"]), (f"{result['clients']} clients", result["loaded"])):
+        print(f"{label} for {part['seconds']} s: {part['requests']:,} requests, {part['rps']} req/s, "
+              f"{part['errors']} errors")
+        print(f"  {'endpoint':10} {'req':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
+        for name, e in part["endpoints"].items():
+            print(f"  {name:10} {e['requests']:>7} {e['rps']:>7} {e['p50_ms']:>8} {e['p95_ms']:>8} {e['p99_ms']:>8} "
+                  f"{e['errors']:>6}")
+    print(f"server CPU per request under load: {result['loaded']['server_cpu_ms_per_request']} ms")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 
 from storyline import Pipeline, Store, StorylineConfig
 from storyline.api import create_app
-from storyline.api.charts import bar_chart
+from storyline.api.charts import bar_chart, bar_chart_svg
 from storyline.api.context import safe_url
 from storyline.ingest import read_records, read_upload
 from storyline.model import Article, Span
@@ -271,6 +271,8 @@ def test_highlighted_paragraphs_and_activity():
     chart = bar_chart(series, width=100, height=50, pad=5)
     assert len(chart["bars"]) == 4 and chart["bars"][0]["h"] == 40 and chart["bars"][1]["h"] == 0
     assert bar_chart([])["bars"] == []
+    svg = bar_chart_svg(series, "<b>per day</b>")
+    assert svg.count("<rect ") == 4 and "&lt;b&gt;per day&lt;/b&gt;" in svg and "<b>" not in svg
 
 
 def test_upload_readers():

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from storyline.api.charts import bar_chart
+from storyline.api.charts import bar_chart_svg
 from storyline.api.context import ctx_of, filters_from
 from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
@@ -51,7 +51,7 @@ def home(request: Request, page: PageNumber = 1) -> Response:
     store = ctx.store()
     limit, offset = _offset(request, page)
     stories = story_page(store, limit=limit, offset=offset)
-    chart = bar_chart(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days))
+    chart = bar_chart_svg(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days), "Articles per day")
     return _render(request, "home.html", stories=page_view(stories, [story_listing_view(s) for s in stories.items]),
                    page=page, activity_chart=chart)
 
@@ -62,7 +62,8 @@ def story(request: Request, story_id: str, page: PageNumber = 1) -> Response:
     per_page = 50  # a story page lists more articles than a listing page: they are one line each
     view = story_overview(ctx.store(), story_id, limit=per_page, offset=(page - 1) * per_page,
                           max_days=ctx.config.serve.chart_max_days)
-    return _render(request, "story.html", story=view, page=page, activity_chart=bar_chart(view["activity"]))
+    chart = bar_chart_svg(view["activity"], "Articles per day in this story")
+    return _render(request, "story.html", story=view, page=page, activity_chart=chart)
 
 
 @router.get("/articles/{article_id}")

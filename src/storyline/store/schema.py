@@ -123,7 +123,8 @@ END;
 # triggers, so the home page's activity chart does not count every article on every view.
 _V_BROWSE_INDEXES = """
 CREATE INDEX stories_last_seen ON stories(last_seen DESC, id);
-CREATE INDEX articles_story_day ON articles(story_id, day);
+CREATE INDEX articles_story_day ON articles(story_id, day, id);
+CREATE INDEX articles_story_outlet ON articles(story_id, outlet, day, id);
 CREATE INDEX articles_outlet_day ON articles(outlet, day);
 CREATE TABLE article_days (
     day TEXT PRIMARY KEY,
