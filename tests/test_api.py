@@ -360,3 +360,16 @@ def test_search_drops_stop_words_and_bounds_ranking(demo_db):
             "SELECT a.id FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid "
             "WHERE articles_fts MATCH '\"said\"' ORDER BY articles_fts.rowid DESC LIMIT 3")}
         assert {a.id for a, _ in window.items} == newest
+
+
+def test_article_headers_cut_the_lede_in_sql(demo_db):
+    from storyline.store.queries import article_headers
+
+    with Store(demo_db) as store:
+        headers = article_headers(store, limit=100).items
+        articles = {a.id: a for a in store.articles()}
+        assert len(headers) == len(articles)
+        for h in headers:
+            a = articles[h.id]
+            assert h.lede == (a.sentences[0].slice(a.text) if a.sentences else a.text[:300])
+            assert (h.title, h.outlet, h.date) == (a.title, a.outlet, a.date.value if a.date else None)

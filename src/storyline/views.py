@@ -13,9 +13,10 @@ from storyline.model import Article, Failure, Span, Summary
 from storyline.store import Store, StoryRow
 from storyline.store.queries import (
     ArticleFilter,
+    ArticleHeader,
     Page,
     StoryListing,
-    article_page,
+    article_headers,
     article_story,
     articles_per_day,
     outlet_counts,
@@ -29,6 +30,7 @@ __all__ = [
     "article_detail",
     "article_view",
     "failure_view",
+    "header_view",
     "highlighted_paragraphs",
     "page_view",
     "search_hit_view",
@@ -160,8 +162,10 @@ def highlighted_paragraphs(article: Article, span: Span | None) -> list[list[dic
     return result
 
 
-def _lede(article: Article) -> str:
-    return article.sentences[0].slice(article.text) if article.sentences else article.text[:300]
+def header_view(header: ArticleHeader) -> dict[str, Any]:
+    """Describe an article in a list: id, title, outlet, url, date (as in :func:`article_view`) and lede."""
+    return {"id": header.id, "title": header.title, "outlet": header.outlet, "url": header.url, "date": header.date,
+            "date_precision": header.date_precision, "date_inferred": header.date_inferred, "lede": header.lede}
 
 
 def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int = 0, max_outlets: int = 12,
@@ -186,13 +190,11 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
             c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
         sentence["citations"].sort(key=lambda c: c["number"])
     by_story = ArticleFilter(story_id=story_id)
-    articles = article_page(store, by_story, limit=limit, offset=offset, newest_first=False)
-    view["articles"] = page_view(articles, [{**article_view(a), "lede": _lede(a), "number": numbers.get(a.id)}
-                                            for a in articles.items])
+    articles = article_headers(store, by_story, limit=limit, offset=offset, newest_first=False)
+    view["articles"] = page_view(articles, [{**header_view(a), "number": numbers.get(a.id)} for a in articles.items])
     outlets = outlet_counts(store, by_story)
     samples = outlet_samples(store, story_id, per_outlet)
-    view["outlets"] = [{"outlet": outlet, "count": n,
-                        "articles": [{**article_view(a), "lede": _lede(a)} for a in samples.get(outlet, [])]}
+    view["outlets"] = [{"outlet": outlet, "count": n, "articles": [header_view(a) for a in samples.get(outlet, [])]}
                        for outlet, n in outlets[:max_outlets]]
     view["outlets_total"] = len(outlets)
     view["activity"] = activity_view(articles_per_day(store, by_story), max_days)

@@ -19,8 +19,10 @@ from storyline.text import STOPWORDS
 
 __all__ = [
     "ArticleFilter",
+    "ArticleHeader",
     "Page",
     "StoryListing",
+    "article_headers",
     "article_page",
     "article_story",
     "articles_per_day",
@@ -90,6 +92,34 @@ class StoryListing:
     size: int
     first_seen: str | None
     last_seen: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleHeader:
+    """What a list of articles shows: metadata and the lede (first sentence), not the text."""
+
+    id: str
+    title: str | None
+    outlet: str | None
+    url: str | None
+    date: str | None
+    date_precision: str | None
+    date_inferred: bool | None
+    lede: str
+
+
+# the lede is cut in SQL from the first sentence span, so a list never reads whole article texts
+_HEADER_COLUMNS = ("id, title, outlet, url, date_value, date_precision, date_inferred, "
+                   "CASE WHEN json_array_length(sentences) > 0 "
+                   "THEN substr(text, json_extract(sentences, '$[0][0]') + 1, "
+                   "json_extract(sentences, '$[0][1]') - json_extract(sentences, '$[0][0]')) "
+                   "ELSE substr(text, 1, 300) END AS lede")
+
+
+def _header(r: Any) -> ArticleHeader:
+    inferred = None if r["date_inferred"] is None else bool(r["date_inferred"])
+    return ArticleHeader(r["id"], r["title"], r["outlet"], r["url"], r["date_value"], r["date_precision"], inferred,
+                         r["lede"] or "")
 
 
 def _where(clauses: list[str]) -> str:
@@ -168,6 +198,18 @@ def article_page(store: Store, filters: ArticleFilter | None = None, *, limit: i
     return Page([_article(r) for r in rows], total, limit, offset)
 
 
+def article_headers(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
+                    offset: int = 0, newest_first: bool = True) -> Page[ArticleHeader]:
+    """Like :func:`article_page`, but headers only (metadata and lede): cheap for long lists."""
+    clauses, params = (filters or ArticleFilter()).article_clauses()
+    where = _where(clauses)
+    total = int(store.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
+    direction = "DESC" if newest_first else "ASC"
+    rows = store.db.execute(f"SELECT {_HEADER_COLUMNS} FROM articles{where} "
+                            f"ORDER BY day {direction}, id {direction} LIMIT ? OFFSET ?", [*params, limit, offset])
+    return Page([_header(r) for r in rows], total, limit, offset)
+
+
 def article_story(store: Store, article_id: str) -> StoryListing | None:
     """Return the story an article belongs to, or None when it has none yet.
 
@@ -217,15 +259,15 @@ def outlet_counts(store: Store, filters: ArticleFilter | None = None) -> list[tu
     return [(r["outlet"], int(r["n"])) for r in rows]
 
 
-def outlet_samples(store: Store, story_id: str, per_outlet: int) -> dict[str, list[Article]]:
-    """Return the first ``per_outlet`` articles (by day, then id) of every outlet in a story, in one pass."""
+def outlet_samples(store: Store, story_id: str, per_outlet: int) -> dict[str, list[ArticleHeader]]:
+    """Return the first ``per_outlet`` article headers (by day, then id) of every outlet in a story, in one pass."""
     rows = store.db.execute(
-        f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
+        f"SELECT {_HEADER_COLUMNS} FROM articles WHERE rowid IN (SELECT rowid FROM (SELECT rowid, row_number() "
         "OVER (PARTITION BY outlet ORDER BY day, id) AS rn FROM articles WHERE story_id = ? AND outlet IS NOT NULL) "
         "WHERE rn <= ?) ORDER BY outlet, day, id", (story_id, per_outlet))
-    samples: dict[str, list[Article]] = {}
+    samples: dict[str, list[ArticleHeader]] = {}
     for r in rows:
-        samples.setdefault(r["outlet"], []).append(_article(r))
+        samples.setdefault(r["outlet"], []).append(_header(r))
     return samples
 
 
