@@ -147,6 +147,7 @@ async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds:
     names = sorted(targets)
     latencies: dict[str, list[float]] = {n: [] for n in names}
     errors: dict[str, int] = {n: 0 for n in names}
+    kinds: dict[str, int] = {}
     deadline = time.perf_counter() + seconds
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
 
@@ -160,18 +161,19 @@ async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds:
             try:
                 response = await http.get(base + url)
                 await response.aread()
-                ok = response.status_code == 200
-            except httpx.HTTPError:
-                ok = False
+                kind = "" if response.status_code == 200 else f"HTTP {response.status_code}"
+            except httpx.HTTPError as exc:
+                kind = type(exc).__name__
             latencies[name].append(time.perf_counter() - t)
-            if not ok:
+            if kind:
                 errors[name] += 1
+                kinds[kind] = kinds.get(kind, 0) + 1
 
     async with httpx.AsyncClient(limits=limits, timeout=30.0) as http:
         started = time.perf_counter()
         await asyncio.gather(*(client(k, http) for k in range(clients)))
         elapsed = time.perf_counter() - started
-    return {"latencies": latencies, "errors": errors, "elapsed": elapsed}
+    return {"latencies": latencies, "errors": errors, "error_kinds": kinds, "elapsed": elapsed}
 
 
 def _load_process(base: str, targets: dict, clients: int, seconds: float, seed: int, out: mp.Queue) -> None:
@@ -203,8 +205,12 @@ def _summary(parts: list[dict], names: list[str]) -> dict:
     errors = {n: sum(p["errors"][n] for p in parts) for n in names}
     elapsed = max(p["elapsed"] for p in parts)
     total = sum(len(v) for v in latencies.values())
+    kinds: dict[str, int] = {}
+    for p in parts:
+        for kind, n in p["error_kinds"].items():
+            kinds[kind] = kinds.get(kind, 0) + n
     return {"seconds": round(elapsed, 1), "requests": total, "rps": round(total / elapsed, 1),
-            "errors": sum(errors.values()),
+            "errors": sum(errors.values()), "error_kinds": kinds,
             "endpoints": {n: {"requests": len(v), "rps": round(len(v) / elapsed, 1), "errors": errors[n],
                               "p50_ms": round(_pct(v, 50), 1), "p95_ms": round(_pct(v, 95), 1),
                               "p99_ms": round(_pct(v, 99), 1), "mean_ms": round(statistics.fmean(v) * 1000, 1)}

@@ -122,6 +122,8 @@ class ServeConfig:
     """Largest page a request may ask for."""
     max_jobs: int = 50
     """Finished ingestion jobs kept for progress queries (oldest dropped first)."""
+    threads: int = 8
+    """Worker threads serving requests (each has its own SQLite connection)."""
     chart_max_days: int = 366
     """Activity charts show at most this many days (the most recent ones)."""
 
@@ -132,6 +134,7 @@ class ServeConfig:
         _check(1 <= self.page_size <= self.max_page_size, "serve.page_size", self.page_size,
                "between 1 and serve.max_page_size")
         _check(self.max_jobs >= 1, "serve.max_jobs", self.max_jobs, ">= 1")
+        _check(1 <= self.threads <= 256, "serve.threads", self.threads, "between 1 and 256")
         _check(self.chart_max_days >= 7, "serve.chart_max_days", self.chart_max_days, ">= 7")
 
 

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
+import anyio
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
@@ -43,6 +44,10 @@ def create_app(db: str | Path, *, token: str | None = None, config: StorylineCon
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        # Sync routes run on AnyIO's thread pool (40 threads by default). Pages are CPU-bound
+        # Python under one GIL, so more threads than a few only add switching; SQLite releases
+        # the GIL while it reads, which is what a handful of threads is for.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = config.serve.threads
         yield
         ctx.close()
 
