@@ -10,9 +10,9 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from datetime import UTC, datetime
 
 ARTICLES = {
     "a1": ("Harbour cranes idle as Tessen dockers begin strike",

@@ -110,7 +110,8 @@ def test_redirects_are_followed_and_limited():
 
     with mock_fetcher(handler, max_redirects=3) as fetcher:
         response = fetcher.fetch("http://news.test/old", accept=HTML)
-        assert (response.final_url, response.content, response.charset) == ("http://news.test/new", PAGE, "windows-1252")
+        assert (response.final_url, response.content) == ("http://news.test/new", PAGE)
+        assert response.charset == "windows-1252"
         with pytest.raises(FetchError, match="too many redirects"):
             fetcher.fetch("http://news.test/loop", accept=HTML)
 
@@ -153,7 +154,8 @@ def test_conditional_get_returns_not_modified():
     with mock_fetcher(handler) as fetcher:
         first = fetcher.fetch("http://news.test/feed", accept=("application/rss+xml",))
         assert (first.status, first.etag, first.not_modified) == (200, '"v1"', False)
-        again = fetcher.fetch("http://news.test/feed", accept=("application/rss+xml",), headers={"If-None-Match": '"v1"'})
+        again = fetcher.fetch("http://news.test/feed", accept=("application/rss+xml",),
+                              headers={"If-None-Match": '"v1"'})
         assert again.not_modified and again.content == b""
 
 

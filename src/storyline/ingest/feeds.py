@@ -84,6 +84,8 @@ def parse_feed(content: bytes, url: str, content_type: str | None = None) -> Fee
     entries = []
     for entry in parsed.entries:
         link = entry.get("link") or None
+        if link and not str(link).lower().startswith(("http://", "https://")):
+            link = None  # feedparser falls back to the entry id (e.g. a urn:), which is no page to fetch
         inline = _content(entry)
         ident = entry.get("id") or link
         if not ident:

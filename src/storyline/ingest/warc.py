@@ -71,6 +71,9 @@ def read_warc(path: str | Path, config: IngestConfig | None = None) -> Iterator[
     with handle:
         try:
             for record in ArchiveIterator(handle):
+                if not record.format.startswith("warc"):
+                    # warcio reads legacy ARC too, and so takes arbitrary text lines for ARC records
+                    raise ValueError(f"not a WARC record at offset {record.raw_stream.tell()}")
                 if record.rec_type != "response" or record.http_headers is None:
                     continue
                 if record.http_headers.get_statuscode() != "200":
