@@ -233,3 +233,20 @@ def test_cli_ingests_urls_warc_and_url_lists(tmp_path, news_site):
     assert "refused to fetch from 127.0.0.1" in failures.output
     nothing = runner.invoke(app, ["ingest", "--db", db])
     assert nothing.exit_code != 0 and "at least one" in nothing.output
+
+
+def test_feed_entries_without_links_are_read_from_their_inline_content(tmp_store, news_site):
+    from tests.news_site import ARTICLES
+
+    paragraphs = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in ARTICLES["a3"][2])
+    atom = (f'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>Valmora Herald</title><entry><id>urn:vh:flood</id><title>Flood warning lifted</title>"
+            f'<updated>2026-11-19T18:00:00Z</updated><content type="html">{paragraphs}</content></entry>'
+            "</feed>").encode()
+    news_site.routes["/atom.xml"] = lambda _h: __import__("tests.news_site").news_site.Reply(
+        body=atom, headers={"Content-Type": "application/atom+xml"})
+    report = run(tmp_store, [classify(f"{news_site.base}/atom.xml")])
+    (article,) = tmp_store.articles(report.ingested)
+    assert article.origin == f"{news_site.base}/atom.xml#urn:vh:flood"
+    assert article.title == "Flood warning lifted" and article.date.value.startswith("2026-11-19")
+    assert "river Estra" in article.text

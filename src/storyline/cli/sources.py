@@ -36,10 +36,10 @@ from storyline.watch import CycleReport, Watcher
 __all__ = ["parse_duration", "run_sources", "sources_from"]
 
 InputsArgument = Annotated[list[str] | None, typer.Argument(
-    help="Files or directories (.txt, .html, .htm, .jsonl), WARC files (.warc, .warc.gz), or http(s) URLs "
+    metavar="PATH_OR_URL", help="Files or directories (.txt, .html, .htm, .jsonl), WARC files (.warc, .warc.gz), or http(s) URLs "
          "of article pages or RSS/Atom feeds.", show_default=False)]
 UrlsOption = Annotated[list[Path] | None, typer.Option(
-    "--urls", help="A file of URLs (pages or feeds), one per line, # for comments; repeatable.")]
+    "--urls", metavar="FILE", help="A file of URLs (pages or feeds), one per line, # for comments; repeatable.")]
 AllowPrivateOption = Annotated[bool, typer.Option(
     "--allow-private", help="Also fetch from loopback, private, link-local and cloud metadata addresses.")]
 
