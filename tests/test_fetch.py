@@ -51,6 +51,11 @@ def test_policy_allow_networks_and_allow_private():
     with pytest.raises(BlockedAddressError):
         AddressPolicy(allow_networks=("127.0.0.0/8",)).vet("10.0.0.1", 80)
     assert AddressPolicy(allow_private=True).vet("10.0.0.1", 80) == ["10.0.0.1"]
+    # metadata endpoints stay closed with --allow-private; only an explicit network opens them
+    for metadata in ("169.254.169.254", "::ffff:169.254.169.254", "fd00:ec2::254"):
+        with pytest.raises(BlockedAddressError, match="even with --allow-private"):
+            AddressPolicy(allow_private=True).vet(metadata, 80)
+    assert AddressPolicy(allow_networks=("169.254.169.254/32",)).vet("169.254.169.254", 80)
     with pytest.raises(ConfigError, match="allow_networks"):
         FetchConfig(allow_networks=("not-a-network",))
 

@@ -250,3 +250,39 @@ def test_feed_entries_without_links_are_read_from_their_inline_content(tmp_store
     assert article.origin == f"{news_site.base}/atom.xml#urn:vh:flood"
     assert article.title == "Flood warning lifted" and article.date.value.startswith("2026-11-19")
     assert "river Estra" in article.text
+
+
+def test_sitemaps_and_sitemap_indexes_are_read_like_feeds(tmp_store, news_site):
+    from storyline.ingest import sitemaps
+    from tests.news_site import Reply
+
+    assert doctest.testmod(sitemaps).failed == 0
+    base = news_site.base
+    urlset = (f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+              f'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">'
+              f"<url><loc>{base}/articles/a1.html</loc><news:news><news:publication_date>2026-11-20T08:15:00Z"
+              f"</news:publication_date><news:title>Cranes idle in Tessen</news:title></news:news></url>"
+              f"<url><loc>{base}/articles/a2.html</loc><lastmod>2026-11-21</lastmod></url></urlset>").encode()
+    index = (f'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+             f"<sitemap><loc>{base}/news-sitemap.xml</loc></sitemap>"
+             f"<sitemap><loc>{base}/gone-sitemap.xml</loc></sitemap></sitemapindex>").encode()
+    news_site.routes["/news-sitemap.xml"] = lambda _h: Reply(body=urlset, headers={"Content-Type": "application/xml"})
+    news_site.routes["/sitemap.xml"] = lambda _h: Reply(body=index, headers={"Content-Type": "text/xml"})
+    report = run(tmp_store, [classify(f"{base}/sitemap.xml")])
+    assert len(report.ingested) == 2
+    assert [f.origin for f in report.failures] == [f"{base}/gone-sitemap.xml"]
+    by_url = {a.url: a for a in tmp_store.articles()}
+    assert by_url[f"{base}/articles/a1.html"].title == "Cranes idle in Tessen"
+    assert by_url[f"{base}/articles/a2.html"].date.value.startswith("2026-11-21")
+    again = run(tmp_store, [classify(f"{base}/sitemap.xml")])
+    assert again.ingested == [] and news_site.hits("/articles/a1.html") == 1
+
+
+def test_malformed_feed_is_a_failure_of_that_source(tmp_store, news_site):
+    from tests.news_site import Reply
+
+    news_site.routes["/bad.xml"] = lambda _h: Reply(body=b"<html><body>not a feed</body></html>",
+                                                    headers={"Content-Type": "application/xml"})
+    report = run(tmp_store, [classify(f"{news_site.base}/bad.xml"), classify(f"{news_site.base}/articles/a1.html")])
+    assert len(report.ingested) == 1
+    assert report.failures[0].message.startswith(f"{news_site.base}/bad.xml: not an RSS or Atom feed")

@@ -62,7 +62,7 @@ class FetchConfig:
     max_redirects: int = 5
     """Redirects followed before a fetch fails; every hop is checked by the address guard."""
     allow_private: bool = False
-    """Fetch from loopback, private, link-local and metadata addresses too (``--allow-private``)."""
+    """Fetch from loopback, private and link-local addresses too (``--allow-private``); never metadata ones."""
     allow_networks: tuple[str, ...] = ()
     """Networks (CIDR, e.g. "10.8.0.0/16") fetched from although they are not public."""
     page_types: tuple[str, ...] = ("text/html", "application/xhtml+xml", "text/plain")

@@ -36,12 +36,14 @@ from storyline.watch import CycleReport, Watcher
 __all__ = ["parse_duration", "run_sources", "sources_from"]
 
 InputsArgument = Annotated[list[str] | None, typer.Argument(
-    metavar="PATH_OR_URL", help="Files or directories (.txt, .html, .htm, .jsonl), WARC files (.warc, .warc.gz), or http(s) URLs "
-         "of article pages or RSS/Atom feeds.", show_default=False)]
+    metavar="PATH_OR_URL", show_default=False,
+    help="Files or directories (.txt, .html, .htm, .jsonl), WARC files (.warc, .warc.gz), or http(s) URLs "
+         "of article pages, RSS/Atom feeds or sitemaps.")]
 UrlsOption = Annotated[list[Path] | None, typer.Option(
     "--urls", metavar="FILE", help="A file of URLs (pages or feeds), one per line, # for comments; repeatable.")]
 AllowPrivateOption = Annotated[bool, typer.Option(
-    "--allow-private", help="Also fetch from loopback, private, link-local and cloud metadata addresses.")]
+    "--allow-private", help="Also fetch from loopback, private and link-local addresses (never from cloud "
+                            "metadata addresses).")]
 
 _DURATION = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|sec|m|min|h|d)?\s*$", re.IGNORECASE)
 _UNIT_SECONDS = {"s": 1, "sec": 1, "m": 60, "min": 60, "h": 3600, "d": 86400}

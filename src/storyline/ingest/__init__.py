@@ -10,6 +10,7 @@ from storyline.ingest.feeds import Feed, FeedEntry, parse_feed
 from storyline.ingest.fetch import Fetcher, FetchResponse, HttpFetcher
 from storyline.ingest.files import CONTENT_TYPES, input_files, read_paths
 from storyline.ingest.guard import AddressPolicy, blocked_reason
+from storyline.ingest.sitemaps import Sitemap, parse_sitemap
 from storyline.ingest.sources import Item, Source, SourceReader, SourceState, classify, expand_sources, read_url_list
 from storyline.ingest.warc import is_warc, read_warc
 
@@ -22,6 +23,7 @@ __all__ = [
     "Fetcher",
     "HttpFetcher",
     "Item",
+    "Sitemap",
     "Source",
     "SourceReader",
     "SourceState",
@@ -31,6 +33,7 @@ __all__ = [
     "input_files",
     "is_warc",
     "parse_feed",
+    "parse_sitemap",
     "read_paths",
     "read_url_list",
     "read_warc",

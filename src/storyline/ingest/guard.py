@@ -13,8 +13,8 @@ the machine it runs on, the local network or a cloud metadata service. The guard
    (:class:`GuardedBackend`), so a second DNS answer cannot swap in a private address between the
    check and the connection.
 
-``allow_private`` turns the guard off; ``allow_networks`` lets specific networks through (an
-intranet news server, or the loopback test server).
+``allow_private`` turns the guard off except for cloud metadata addresses; ``allow_networks``
+lets specific networks through (an intranet news server, or the loopback test server).
 """
 
 from __future__ import annotations
@@ -68,6 +68,11 @@ def _embedded_ipv4(address: ipaddress.IPv6Address) -> ipaddress.IPv4Address | No
     return None
 
 
+def _is_metadata(ip: IPAddress) -> bool:
+    inner = _embedded_ipv4(ip) if isinstance(ip, ipaddress.IPv6Address) else None
+    return ip in METADATA_ADDRESSES or (inner is not None and inner in METADATA_ADDRESSES)
+
+
 def blocked_reason(address: str | IPAddress) -> str | None:
     """Return why an address must not be fetched from, or None when it is a public address.
 
@@ -104,7 +109,7 @@ class AddressPolicy:
     """Which addresses fetches may reach, and how host names are resolved.
 
     Args:
-        allow_private: turn the guard off entirely (``--allow-private``).
+        allow_private: let private addresses through, all but metadata ones (``--allow-private``).
         allow_networks: networks let through although they are not public (CIDR strings).
         resolver: host name resolution; the operating system's by default.
     """
@@ -114,15 +119,24 @@ class AddressPolicy:
     resolver: Resolver = system_resolver
 
     def check(self, address: str, host: str) -> None:
-        """Raise BlockedAddressError when ``address`` (which ``host`` resolved to) is refused."""
-        if self.allow_private:
-            return
+        """Raise BlockedAddressError when ``address`` (which ``host`` resolved to) is refused.
+
+        ``allow_private`` lets every address through except cloud metadata endpoints: no news is
+        served there, and reaching them is what SSRF attacks are after. Only ``allow_networks``
+        naming such an address opens it.
+        """
         ip = ipaddress.ip_address(address)
         if any(ip in ipaddress.ip_network(net, strict=False) for net in self.allow_networks):
             return
         reason = blocked_reason(ip)
-        if reason is not None:
-            shown = address if host.strip("[]") == address else f"{host} ({address})"
+        if reason is None:
+            return
+        shown = address if host.strip("[]") == address else f"{host} ({address})"
+        if _is_metadata(ip):
+            raise BlockedAddressError(
+                f"refused to fetch from {shown}: {reason}; metadata addresses are refused even with "
+                "--allow-private (list the address in fetch.allow_networks to reach it)", origin=host)
+        if not self.allow_private:
             raise BlockedAddressError(
                 f"refused to fetch from {shown}: {reason}; pass --allow-private (or add the network to "
                 "fetch.allow_networks) to fetch from private addresses", origin=host)

@@ -1,9 +1,10 @@
 """Sources: what ``storyline ingest`` and ``storyline watch`` read, and how each kind is read.
 
-A source is a local path (file or directory), a WARC file, a URL (an article page, or a feed:
-told apart by the response's content type) or a URL-list file (one URL per line, ``#``
-comments), which expands into URL sources. :class:`SourceReader` turns one source into
-:class:`Item` s, each a RawDocument or a Failure plus the key under which it is remembered as seen.
+A source is a local path (file or directory), a WARC file, a URL (an article page, or an
+RSS/Atom feed or XML sitemap: told apart by the response's content type and root element) or a
+URL-list file (one URL per line, ``#`` comments), which expands into URL sources.
+:class:`SourceReader` turns one source into :class:`Item` s, each a RawDocument or a Failure plus
+the key under which it is remembered as seen.
 
 Per-source state (:class:`SourceState`: feed validators and seen keys) comes in from the store
 and goes back to it; the reader itself never touches the store, only the fetcher. Feeds always
@@ -18,15 +19,16 @@ StorylineError; the failure of one entry is an Item holding a Failure, and the s
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from storyline.config import StorylineConfig
-from storyline.errors import FetchError, InputError
+from storyline.errors import FetchError, InputError, MalformedRecordError
 from storyline.ingest.feeds import Feed, parse_feed
 from storyline.ingest.fetch import Fetcher, FetchResponse
 from storyline.ingest.files import input_files, read_paths
+from storyline.ingest.sitemaps import is_sitemap, parse_sitemap
 from storyline.ingest.warc import is_warc, read_warc
 from storyline.model import Failure, RawDocument
 
@@ -199,11 +201,27 @@ class SourceReader:
         if response.not_modified:
             return
         if response.media_type in fetch.feed_types:
-            feed = parse_feed(response.content, response.final_url,
-                              f"{response.media_type}; charset={response.charset}" if response.charset else None)
+            if is_sitemap(response.content):
+                feed = yield from self._sitemap_feed(response)
+            else:
+                feed = parse_feed(response.content, response.final_url,
+                                  f"{response.media_type}; charset={response.charset}" if response.charset else None)
             yield from self._read_feed(feed, response, state)
             return
         yield Item(page_document(response), url if self.remember else None)
+
+    def _sitemap_feed(self, response: FetchResponse) -> Generator[Item, None, Feed]:
+        """Read a sitemap as a feed; a sitemap index's children are fetched (one level deep)."""
+        sitemap = parse_sitemap(response.content, response.final_url)
+        entries = list(sitemap.entries)
+        for child in sitemap.children:
+            try:
+                answer = self._require_fetcher(child).fetch(child, accept=self.config.fetch.feed_types)
+                entries.extend(parse_sitemap(answer.content, answer.final_url).entries)
+            except (FetchError, MalformedRecordError) as exc:
+                yield Item(Failure(child, "fetch", type(exc).__name__, exc.message))
+        entries.sort(key=lambda e: e.published or "", reverse=True)
+        return Feed(url=response.url, title=None, entries=entries)
 
     def _read_feed(self, feed: Feed, response: FetchResponse, state: SourceState) -> Iterator[Item]:
         """Fetch the feed's unseen entries; keep the validators only when none is left to retry."""
