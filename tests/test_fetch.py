@@ -196,3 +196,10 @@ def test_dns_rebinding_is_refused_at_connect_time():
     with fetcher, pytest.raises(BlockedAddressError, match="loopback"):
         fetcher.fetch("http://rebind.test/", accept=HTML)
     assert backend.connected == []
+
+
+@pytest.mark.parametrize("host", ["2130706433", "0x7f000001", "127.1", "0177.0.0.1"])
+def test_numeric_host_spellings_are_judged_by_the_address_they_resolve_to(host):
+    # the operating system resolves these without any network; the guard must see 127.0.0.1
+    with pytest.raises(BlockedAddressError, match="loopback"):
+        AddressPolicy().vet(host, 80)
