@@ -203,3 +203,18 @@ def test_numeric_host_spellings_are_judged_by_the_address_they_resolve_to(host):
     # the operating system resolves these without any network; the guard must see 127.0.0.1
     with pytest.raises(BlockedAddressError, match="loopback"):
         AddressPolicy().vet(host, 80)
+
+
+def test_requests_to_one_host_are_spaced_out():
+    waits: list[float] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=PAGE, headers={"Content-Type": "text/html"})
+
+    fetcher = HttpFetcher(FetchConfig(host_interval_seconds=30), transport=httpx.MockTransport(handler),
+                          resolver=resolver_for({"news.test": ["93.184.216.34"], "other.test": ["93.184.216.35"]}),
+                          sleep=waits.append)
+    with fetcher:
+        for url in ("http://news.test/1", "http://other.test/1", "http://news.test/2"):
+            fetcher.fetch(url, accept=HTML)
+    assert len(waits) == 1 and 29 < waits[0] <= 30  # only the second request to news.test waited

@@ -23,7 +23,8 @@ LOCAL = ("127.0.0.1/32",)  # the test site lives on loopback: let exactly that t
 
 
 def site_config(**fetch) -> StorylineConfig:
-    settings = {"allow_networks": LOCAL, "timeout_seconds": 0.5, "max_bytes": 200_000, "max_redirects": 3} | fetch
+    settings = {"allow_networks": LOCAL, "timeout_seconds": 0.5, "max_bytes": 200_000, "max_redirects": 3,
+                "host_interval_seconds": 0} | fetch
     return StorylineConfig().replace("fetch", **settings)
 
 
@@ -222,8 +223,10 @@ def test_cli_ingests_urls_warc_and_url_lists(tmp_path, news_site):
     listing = tmp_path / "urls.txt"
     listing.write_text(f"{news_site.base}/articles/a1.html\n{news_site.base}/missing\n")
     write_warc(tmp_path / "crawl.warc.gz", gzip=True)
+    fast = tmp_path / "fast.toml"
+    fast.write_text("[fetch]\nhost_interval_seconds = 0\n")
     result = runner.invoke(app, ["ingest", str(tmp_path / "crawl.warc.gz"), "--urls", str(listing),
-                                 "--allow-private", "--db", db, "--json"])
+                                 "--allow-private", "--db", db, "--json", "--config", str(fast)])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     # the strike page from the list has the same bytes as its WARC capture: stored once

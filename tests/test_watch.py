@@ -35,7 +35,8 @@ class FakeTime:
 
 def watch_config(every: float = 900, base: float = 1800, cap: float = 7200) -> StorylineConfig:
     return (StorylineConfig()
-            .replace("fetch", allow_networks=("127.0.0.1/32",), timeout_seconds=0.5, max_redirects=2)
+            .replace("fetch", allow_networks=("127.0.0.1/32",), timeout_seconds=0.5, max_redirects=2,
+                     host_interval_seconds=0)
             .replace("watch", every_seconds=every, backoff_base_seconds=base, backoff_max_seconds=cap))
 
 
@@ -133,8 +134,10 @@ def test_watching_a_directory_reads_only_new_or_changed_files(tmp_store, demo_di
 def test_cli_watch_runs_bounded_cycles_and_lists_sources(tmp_path, news_site):
     runner = CliRunner()
     db = str(tmp_path / "watch.db")
+    config = tmp_path / "watch.toml"  # a TOML config reaches the fetcher: no politeness wait, loopback allowed
+    config.write_text('[fetch]\nhost_interval_seconds = 0\nallow_networks = ["127.0.0.1/32"]\n')
     result = runner.invoke(app, ["watch", f"{news_site.base}/feed.xml", "--every", "0s", "--cycles", "2",
-                                 "--allow-private", "--db", db, "--json"])
+                                 "--config", str(config), "--db", db, "--json"])
     assert result.exit_code == 0, result.output
     decoder, cycles, text = json.JSONDecoder(), [], result.output.strip()
     while text:

@@ -70,6 +70,8 @@ class FetchConfig:
     feed_types: tuple[str, ...] = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
                                    "application/xml", "text/xml")
     """Content types read as RSS/Atom feeds."""
+    host_interval_seconds: float = 0.5
+    """Least time between two requests to the same host (politeness while fetching a feed's pages)."""
     max_feed_items: int = 200
     """Most new entries of one feed fetched per poll (newest first); the rest wait for the next poll."""
     user_agent: str = "storyline/0.1 (news article reader)"
@@ -83,6 +85,7 @@ class FetchConfig:
                ">= fetch.timeout_seconds")
         _check(self.max_bytes > 0, "fetch.max_bytes", self.max_bytes, "a positive number of bytes")
         _check(0 <= self.max_redirects <= 30, "fetch.max_redirects", self.max_redirects, "in [0, 30]")
+        _check(self.host_interval_seconds >= 0, "fetch.host_interval_seconds", self.host_interval_seconds, ">= 0")
         _check(self.max_feed_items >= 1, "fetch.max_feed_items", self.max_feed_items, ">= 1")
         for net in self.allow_networks:
             try:

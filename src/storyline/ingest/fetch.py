@@ -8,7 +8,8 @@ or a fake fetcher mapping URLs to bytes. A fetch:
 2. sends one request (no proxies from the environment: a proxy would hide the address connected
    to); with the default transport the socket is opened by :class:`~storyline.ingest.guard.GuardedBackend`,
    which connects only to vetted addresses;
-3. follows redirects itself, up to ``fetch.max_redirects``, going back to step 1 for every hop;
+3. follows redirects itself, up to ``fetch.max_redirects``, going back to step 1 for every hop
+   (and keeps ``fetch.host_interval_seconds`` between two requests to the same host);
 4. refuses an error status, a content type the caller does not accept, and a body over
    ``fetch.max_bytes`` (announced by Content-Length, or counted while streaming: the download
    stops at the limit);
@@ -21,7 +22,7 @@ Every failure is a :class:`~storyline.errors.FetchError` whose message names the
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urljoin, urlsplit
@@ -98,15 +99,19 @@ class HttpFetcher:
             ``httpx.MockTransport``; the URL-level guard of step 1 still applies).
         resolver: host name resolution for the guard; the operating system's by default.
         network_backend: the httpcore backend the guard wraps (tests record connections with it).
+        sleep: waits between requests to the same host (``fetch.host_interval_seconds``).
 
     Use as a context manager, or call :meth:`close`.
     """
 
     def __init__(self, config: FetchConfig | None = None, *, transport: httpx.BaseTransport | None = None,
-                 resolver: Resolver | None = None, network_backend: Any = None) -> None:
+                 resolver: Resolver | None = None, network_backend: Any = None,
+                 sleep: Callable[[float], None] = time.sleep) -> None:
         import httpx
 
         self.config = config or FetchConfig()
+        self._sleep = sleep
+        self._last_request: dict[str, float] = {}  # host -> monotonic time of its last request
         self.policy = AddressPolicy(self.config.allow_private, self.config.allow_networks,
                                     resolver or system_resolver)
         if transport is None:
@@ -177,9 +182,20 @@ class HttpFetcher:
         except OSError as exc:  # the host does not resolve: may be a passing DNS failure
             raise FetchError(f"{origin}: {exc}", origin=origin, transient=True) from exc
 
+    def _wait_for_host(self, url: str) -> None:
+        """Keep ``fetch.host_interval_seconds`` between two requests to one host."""
+        host = urlsplit(url).netloc.lower()
+        last = self._last_request.get(host)
+        if last is not None:
+            wait = self.config.host_interval_seconds - (time.monotonic() - last)
+            if wait > 0:
+                self._sleep(wait)
+        self._last_request[host] = time.monotonic()
+
     def _send(self, current: str, origin: str, accepted: tuple[str, ...], headers: Mapping[str, str] | None,
               deadline: float) -> FetchResponse | str:
         """Send one request; return the response, or the next URL when it is a redirect."""
+        self._wait_for_host(current)
         with self._client.stream("GET", current, headers=dict(headers or {})) as response:
             if response.status_code in _REDIRECTS:
                 location = response.headers.get("location")
