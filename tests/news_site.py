@@ -6,6 +6,7 @@ so a test can add, change or break a route while the server runs.
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 ARTICLES = {
     "a1": ("Harbour cranes idle as Tessen dockers begin strike",
@@ -60,6 +62,33 @@ def rss(base: str, keys: list[str], *, title: str = "Tessen Courier") -> bytes:
         f"<pubDate>{format_datetime(ARTICLES[k][1], usegmt=True)}</pubDate></item>" for k in keys)
     return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>{title}</title>'
             f"<link>{base}/</link><description>News</description>{items}</channel></rss>").encode()
+
+
+def write_warc(path: Path, gzip: bool) -> dict[str, str]:
+    """Write a WARC (gzip or not) with two article captures plus records to skip; return URI -> WARC-Date."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    captures = {"http://tessen-courier.test/2026/11/strike.html": ("a1", "2026-11-20T10:00:00Z"),
+                "http://tessen-courier.test/2026/11/flood.html": ("a3", "2026-11-19T18:30:05Z")}
+    with path.open("wb") as handle:
+        writer = WARCWriter(handle, gzip=gzip)
+
+        def record(uri, kind, body, status="200 OK", content_type="text/html; charset=utf-8", date=None):
+            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            warc_headers = {"WARC-Date": date} if date else None
+            writer.write_record(writer.create_warc_record(uri, kind, payload=io.BytesIO(body), http_headers=headers,
+                                                          warc_headers_dict=warc_headers))
+
+        writer.write_record(writer.create_warcinfo_record("crawl.warc", {"software": "storyline tests"}))
+        for uri, (key, date) in captures.items():
+            req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "tessen-courier.test")], is_http_request=True)
+            writer.write_record(writer.create_warc_record(uri, "request", http_headers=req))
+            record(uri, "response", article_html(key).encode(), date=date)
+        record("http://tessen-courier.test/logo.png", "response", b"\x89PNG\r\n", content_type="image/png")
+        record("http://tessen-courier.test/old", "response", b"", status="404 Not Found")
+        record("http://tessen-courier.test/moved", "response", b"", status="301 Moved Permanently")
+    return {uri: date for uri, (_key, date) in captures.items()}
 
 
 @dataclass

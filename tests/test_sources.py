@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import doctest
-import io
 import json
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -17,7 +15,7 @@ from storyline.ingest import HttpFetcher, Source, classify, parse_feed, read_url
 from storyline.ingest import sources as sources_module
 from storyline.ingest import warc as warc_module
 from storyline.store import source_health
-from tests.news_site import ARTICLES
+from tests.news_site import ARTICLES, write_warc
 
 LOCAL = ("127.0.0.1/32",)  # the test site lives on loopback: let exactly that through the guard
 
@@ -136,34 +134,6 @@ def test_charset_from_the_http_header_reaches_decoding(tmp_store, news_site):
     assert "Le café du port reste ouvert à tous." in article.text
     metadata = json.loads(tmp_store.db.execute("SELECT metadata FROM raw_documents").fetchone()[0])
     assert metadata["charset"] == "iso-8859-1"
-
-
-def write_warc(path: Path, gzip: bool) -> dict[str, str]:
-    from warcio.statusandheaders import StatusAndHeaders
-    from warcio.warcwriter import WARCWriter
-
-    from tests.news_site import article_html
-
-    captures = {"http://tessen-courier.test/2026/11/strike.html": ("a1", "2026-11-20T10:00:00Z"),
-                "http://tessen-courier.test/2026/11/flood.html": ("a3", "2026-11-19T18:30:05Z")}
-    with path.open("wb") as handle:
-        writer = WARCWriter(handle, gzip=gzip)
-
-        def record(uri, kind, body, status="200 OK", content_type="text/html; charset=utf-8", date=None):
-            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
-            warc_headers = {"WARC-Date": date} if date else None
-            writer.write_record(writer.create_warc_record(uri, kind, payload=io.BytesIO(body), http_headers=headers,
-                                                          warc_headers_dict=warc_headers))
-
-        writer.write_record(writer.create_warcinfo_record("crawl.warc", {"software": "storyline tests"}))
-        for uri, (key, date) in captures.items():
-            req = StatusAndHeaders("GET / HTTP/1.1", [("Host", "tessen-courier.test")], is_http_request=True)
-            writer.write_record(writer.create_warc_record(uri, "request", http_headers=req))
-            record(uri, "response", article_html(key).encode(), date=date)
-        record("http://tessen-courier.test/logo.png", "response", b"\x89PNG\r\n", content_type="image/png")
-        record("http://tessen-courier.test/old", "response", b"", status="404 Not Found")
-        record("http://tessen-courier.test/moved", "response", b"", status="301 Moved Permanently")
-    return {uri: date for uri, (_key, date) in captures.items()}
 
 
 @pytest.mark.parametrize("name, gzip", [("crawl.warc", False), ("crawl.warc.gz", True)])

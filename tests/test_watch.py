@@ -15,7 +15,7 @@ from storyline.cli import app
 from storyline.cli import sources as cli_sources
 from storyline.ingest import HttpFetcher, Source, classify
 from storyline.store import source_health
-from tests.news_site import Reply, rss
+from tests.news_site import Reply, rss, write_warc
 
 
 class FakeTime:
@@ -125,6 +125,10 @@ def test_watching_a_directory_reads_only_new_or_changed_files(tmp_store, demo_di
     shutil.copy(files[3], folder / files[3].name)
     third = watcher.run_cycle()
     assert len(third.report.ingested) + third.report.failed == 1 and third.report.duplicates == 0
+    write_warc(folder / "crawl-0001.warc.gz", gzip=True)  # a crawler drops a WARC file in the folder
+    fourth = watcher.run_cycle()
+    assert (len(fourth.report.ingested), fourth.report.failed) == (2, 0)
+    assert watcher.run_cycle().report.ingested == []
     missing = watch_module.Watcher(Pipeline(tmp_store, watch_config()), [Source("path", str(tmp_path / "gone"))],
                                    clock=fake.clock, sleep=fake.sleep).run_cycle()
     assert missing.failed_sources == [str(tmp_path / "gone")]

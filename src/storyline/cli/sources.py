@@ -20,11 +20,11 @@ from storyline.cli._common import (
     app,
     config_from,
     console,
+    count_inputs,
     err_console,
     open_store,
     print_json,
     report_line,
-    run_ingest,
 )
 from storyline.config import StorylineConfig
 from storyline.ingest import HttpFetcher, Source, classify
@@ -74,20 +74,20 @@ def _with_fetch(config: StorylineConfig, allow_private: bool) -> StorylineConfig
 
 
 def run_sources(store: Store, sources: list[Source], config: StorylineConfig, quiet: bool) -> IngestReport:
-    """Ingest sources with a progress display, then update stories.
-
-    Plain paths take the file reader's path (with a counted progress bar); anything with a URL,
-    a feed, a WARC file or a URL list goes through the source readers and the fetcher.
-    """
-    if all(s.kind == "path" for s in sources):
-        return run_ingest(store, [Path(s.ref) for s in sources], config, quiet)
+    """Ingest sources with a progress bar (counted when only local files are named), then update stories."""
+    paths = [Path(s.ref) for s in sources if s.kind == "path"]
+    total = count_inputs(paths, config) if len(paths) == len(sources) else None
     columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
                MofNCompleteColumn(), TimeElapsedColumn()]
     with HttpFetcher(config.fetch) as fetcher, Progress(*columns, console=err_console, disable=quiet,
                                                           transient=True) as progress:
-        task = progress.add_task("ingesting", total=None)
-        return Pipeline(store, config).ingest_sources(
-            sources, fetcher, progress=lambda origin: progress.update(task, advance=1, description=origin[-40:]))
+        task = progress.add_task("ingesting", total=total)
+
+        def advance(origin: str) -> None:
+            progress.update(task, advance=1, description=origin.rsplit("/", 1)[-1][:40] or origin[-40:])
+
+        report = Pipeline(store, config).ingest_sources(sources, fetcher, progress=advance)
+    return report
 
 
 def ingest_inputs(inputs: list[str] | None, urls: list[Path] | None, allow_private: bool, db: Path | None,

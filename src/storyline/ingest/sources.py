@@ -6,6 +6,8 @@ URL-list file (one URL per line, ``#`` comments), which expands into URL sources
 :class:`SourceReader` turns one source into :class:`Item` s, each a RawDocument or a Failure plus
 the key under which it is remembered as seen.
 
+A directory yields its readable files and the WARC files in it, in sorted order.
+
 Per-source state (:class:`SourceState`: feed validators and seen keys) comes in from the store
 and goes back to it; the reader itself never touches the store, only the fetcher. Feeds always
 use their state: a conditional GET (ETag / Last-Modified) and only entries not seen before. With
@@ -166,8 +168,13 @@ class SourceReader:
             raise InputError(f"{path}: no such file or directory", origin=str(path))
         if source.kind == "warc" or (path.is_file() and is_warc(path)):
             files = [path]
+        elif path.is_dir():
+            # crawlers drop WARC files into a folder next to saved pages: read both
+            warcs = {p for p in path.rglob("*") if p.is_file() and is_warc(p)
+                     and not any(part.startswith(".") for part in p.relative_to(path).parts)}
+            files = sorted(set(input_files([path], self.config.ingest)) | warcs)
         else:
-            files = list(input_files([path], self.config.ingest))
+            files = [path]
         for file in files:
             key = None
             if self.remember:
