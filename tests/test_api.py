@@ -373,3 +373,22 @@ def test_article_headers_cut_the_lede_in_sql(demo_db):
             a = articles[h.id]
             assert h.lede == (a.sentences[0].slice(a.text) if a.sentences else a.text[:300])
             assert (h.title, h.outlet, h.date) == (a.title, a.outlet, a.date.value if a.date else None)
+
+
+def test_url_ingestion_is_guarded(client):
+    auth = {"Authorization": f"Bearer {TOKEN}"}
+    _assert_error(client.post("/api/ingest/urls", json={"urls": ["http://127.0.0.1:8000/"]}), 401)
+    body = _assert_error(client.post("/api/ingest/urls", headers=auth, json={"urls": ["http://127.0.0.1:8000/x"]}),
+                         400, "blocked_address")
+    assert "127.0.0.1" in body["error"]["message"]
+    for url in ("http://[::1]/", "http://169.254.169.254/latest/meta-data/", "http://10.0.0.1/"):
+        _assert_error(client.post("/api/ingest/urls", headers=auth, json={"urls": [url]}), 400, "blocked_address")
+    _assert_error(client.post("/api/ingest/urls", headers=auth, json={"urls": ["file:///etc/passwd"]}), 422)
+    # a host name is resolved and refused by the fetcher's guard when the job runs
+    response = client.post("/api/ingest/urls", headers=auth, json={"urls": ["http://localhost:9/feed"]})
+    assert response.status_code == 202
+    job = client.app.state.ctx.jobs.wait(response.json()["job"]["id"], timeout=60).view()
+    assert job["state"] == "done" and job["ingested"] == 0
+    assert job["failures"][0]["error_type"] == "BlockedAddressError" and "refused" in job["failures"][0]["message"]
+    page = client.post("/ingest", data={"token": TOKEN, "urls": "http://127.0.0.1/"})
+    assert page.status_code == 400 and "refused" in page.text

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from storyline.config import StorylineConfig
+from storyline.ingest import HttpFetcher, Source
 from storyline.model import Failure, RawDocument, utc_now
 from storyline.pipeline import Pipeline
 from storyline.store import Store
@@ -71,7 +72,17 @@ class JobRunner:
 
     def submit(self, name: str, inputs: list[RawDocument | Failure]) -> Job:
         """Queue a job over inputs already read; returns it at once (state ``queued``)."""
-        job = Job(id=secrets.token_urlsafe(16), name=name, total=len(inputs))
+        return self._queue(Job(id=secrets.token_urlsafe(16), name=name, total=len(inputs)), inputs)
+
+    def submit_urls(self, name: str, urls: list[str]) -> Job:
+        """Queue a job that fetches URLs (pages or feeds) through the guarded fetcher, then ingests them.
+
+        ``total`` counts URLs; a feed yields one item per new entry, so ``processed`` may pass it.
+        """
+        return self._queue(Job(id=secrets.token_urlsafe(16), name=name, total=len(urls)),
+                           [Source("url", url) for url in urls])
+
+    def _queue(self, job: Job, inputs: list[Any]) -> Job:
         with self._lock:
             self._jobs[job.id] = job
             while len(self._jobs) > self.config.serve.max_jobs:
@@ -103,7 +114,7 @@ class JobRunner:
         """Finish running jobs, then stop the worker; queued jobs that have not started are dropped."""
         self._executor.shutdown(wait=True, cancel_futures=True)
 
-    def _run(self, job: Job, inputs: list[RawDocument | Failure]) -> None:
+    def _run(self, job: Job, inputs: list[Any]) -> None:
         def progress(_origin: str) -> None:
             job.processed += 1
 
@@ -111,10 +122,16 @@ class JobRunner:
         try:
             with Store(self.db_path) as store:
                 pipeline = Pipeline(store, self.config)
-                report = pipeline.ingest(inputs, progress=progress)
+                if inputs and isinstance(inputs[0], Source):
+                    # URLs go through the fetcher's SSRF guard (fetch.allow_private stays off by default)
+                    with HttpFetcher(self.config.fetch) as fetcher:
+                        report = pipeline.ingest_sources(inputs, fetcher, progress=progress)
+                else:
+                    report = pipeline.ingest(inputs, progress=progress)
+                    job.state = "clustering"
+                    report.stories = pipeline.update_stories()
                 job.ingested, job.duplicates, job.failures = report.ingested, report.duplicates, report.failures
-                job.state = "clustering"
-                job.stories = pipeline.update_stories()
+                job.stories = report.stories
             job.state = "done"
         except Exception as exc:  # the job fails and says why; the server keeps serving
             log.exception("ingestion job %s failed", job.id)

@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile as StarletteUploadFile
 
 from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
-from storyline.api.security import check_token, presented_token
+from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
 from storyline.store.queries import (
     article_page,
@@ -177,6 +177,24 @@ async def ingest_articles(request: Request) -> dict[str, Any]:
     if not inputs:
         raise ApiError(400, "no article records in the body")
     return _ok(job=ctx.jobs.submit("articles", inputs).view())
+
+
+@router.post("/ingest/urls", tags=["ingest"], status_code=202,
+             summary="Fetch and ingest URLs (pages or RSS/Atom feeds) in a background job, SSRF-guarded [token]")
+async def ingest_urls(request: Request) -> dict[str, Any]:
+    _authorize(request)
+    ctx = ctx_of(request)
+    try:
+        data = json.loads(await request.body())
+    except ValueError as exc:
+        raise ApiError(400, f"body is not valid JSON: {exc}") from None
+    urls = data.get("urls") if isinstance(data, dict) else data
+    if not isinstance(urls, list) or not urls or not all(isinstance(u, str) for u in urls):
+        raise ApiError(400, 'send {"urls": ["https://...", ...]}')
+    if len(urls) > ctx.config.serve.max_urls:
+        raise ApiError(413, f"at most {ctx.config.serve.max_urls} URLs per job (serve.max_urls)")
+    checked = [check_url(u, ctx.config.fetch) for u in urls]
+    return _ok(job=ctx.jobs.submit_urls(f"{len(checked)} URL(s)", checked).view())
 
 
 @router.get("/jobs", tags=["ingest"], summary="Ingestion jobs, newest first [token]")

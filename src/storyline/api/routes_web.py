@@ -16,7 +16,7 @@ from storyline.api.charts import bar_chart_svg
 from storyline.api.context import ctx_of, filters_from
 from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
-from storyline.api.security import check_token
+from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
 from storyline.store.queries import articles_per_day, failure_page, search_page, story_page
 from storyline.views import (
@@ -96,7 +96,7 @@ def failures(request: Request, page: PageNumber = 1) -> Response:
 
 @router.get("/ingest")
 def ingest_form(request: Request) -> Response:
-    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), job=None)
+    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), jobs=[])
 
 
 @router.post("/ingest")
@@ -110,10 +110,19 @@ async def ingest_submit(request: Request) -> Response:
         if isinstance(pasted, str) and pasted.strip():
             inputs.extend(read_jsonl_bytes("upload:pasted", pasted.encode("utf-8"), ctx.config.ingest))
             name = ", ".join(n for n in (name, "pasted JSONL") if n)
-    if not inputs:
-        raise ApiError(400, "choose files to upload or paste JSONL records")
-    job = ctx.jobs.submit(name, inputs)
-    return _render(request, "ingest.html", status_code=202, writes_enabled=True, job=job.view())
+        listed = form.get("urls")
+        urls = [u for u in (listed.split() if isinstance(listed, str) else []) if u]
+    if len(urls) > ctx.config.serve.max_urls:
+        raise ApiError(413, f"at most {ctx.config.serve.max_urls} URLs per job (serve.max_urls)")
+    urls = [check_url(u, ctx.config.fetch) for u in urls]
+    if not inputs and not urls:
+        raise ApiError(400, "choose files to upload, paste JSONL records or list URLs")
+    jobs = []
+    if inputs:
+        jobs.append(ctx.jobs.submit(name, inputs).view())
+    if urls:
+        jobs.append(ctx.jobs.submit_urls(f"{len(urls)} URL(s)", urls).view())
+    return _render(request, "ingest.html", status_code=202, writes_enabled=True, jobs=jobs)
 
 
 @router.get("/ingest/jobs/{job_id}")
@@ -121,7 +130,7 @@ def ingest_job(request: Request, job_id: str) -> Response:
     job = ctx_of(request).jobs.get(job_id)
     if job is None:
         raise ApiError(404, f"no job {job_id!r}")
-    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), job=job.view())
+    return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), jobs=[job.view()])
 
 
 @router.get("/docs")

@@ -9,13 +9,19 @@ unless a token is configured, and the token is compared in constant time.
 from __future__ import annotations
 
 import hmac
+import ipaddress
 import json
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+from urllib.parse import urlsplit
 
 from storyline.api.errors import ApiError, error_body
+from storyline.config import FetchConfig
+from storyline.errors import BlockedAddressError
+from storyline.ingest.guard import AddressPolicy
 
-__all__ = ["SECURITY_HEADERS", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "check_token", "presented_token"]
+__all__ = ["SECURITY_HEADERS", "BodyLimitMiddleware", "SecurityHeadersMiddleware", "check_token", "check_url",
+           "presented_token"]
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -141,3 +147,30 @@ def check_token(configured: str | None, presented: str | None) -> None:
                        headers={"WWW-Authenticate": "Bearer"})
     if not hmac.compare_digest(presented.encode("utf-8"), configured.encode("utf-8")):
         raise ApiError(403, "wrong token", code="forbidden")
+
+
+def check_url(url: str, fetch: FetchConfig) -> str:
+    """Refuse at once a URL that is not http(s), or whose host is an address the SSRF guard refuses.
+
+    Host names are resolved and checked again by the fetcher's guard when the job fetches them
+    (and on every redirect); this only turns the obvious cases into an immediate 400.
+
+    Raises:
+        ApiError: 422 for a malformed or non-http(s) URL, 400 (``blocked_address``) for a refused address.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = parts.hostname
+    except ValueError:
+        raise ApiError(422, f"{url!r} is not an http(s) URL") from None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        raise ApiError(422, f"{url!r} is not an http(s) URL")
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return url.strip()  # a name: resolved and checked by the fetcher's guard
+    try:
+        AddressPolicy(fetch.allow_private, fetch.allow_networks).check(host, host)
+    except BlockedAddressError as exc:
+        raise ApiError(400, exc.message, code="blocked_address") from None
+    return url.strip()

@@ -118,6 +118,27 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+# Sources: feed validators, items already seen, and watch-mode health (back-off) per source.
+_V2_SOURCES = """
+CREATE TABLE sources (
+    ref           TEXT PRIMARY KEY,       -- URL or path, as named by the user
+    kind          TEXT NOT NULL,          -- path, warc, url
+    etag          TEXT,                   -- validators for the next conditional GET (feeds)
+    last_modified TEXT,
+    last_attempt  TEXT,
+    last_success  TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,   -- consecutive failed attempts
+    next_attempt  TEXT,                   -- watch mode waits until then (back-off); NULL = next cycle
+    last_error    TEXT
+);
+CREATE TABLE source_items (
+    source   TEXT NOT NULL,               -- sources.ref
+    item     TEXT NOT NULL,               -- feed entry id, page URL, or file path|size|mtime
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item)
+) WITHOUT ROWID;
+"""
+
 # Browsing a large store (HTTP API, web UI): stories ranked by recent activity, a story's or an
 # outlet's articles by day, without scanning the tables; articles per day kept up to date by
 # triggers, so the home page's activity chart does not count every article on every view.
@@ -146,5 +167,5 @@ CREATE TRIGGER article_days_update AFTER UPDATE OF day ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V_BROWSE_INDEXES)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_BROWSE_INDEXES)
 SCHEMA_VERSION = len(MIGRATIONS)
