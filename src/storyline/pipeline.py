@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.cluster import OnlineClusterer
+from storyline.cluster import EventClusterer
 from storyline.config import StorylineConfig
 from storyline.errors import StorylineError
 from storyline.extract import extract_article
