@@ -70,11 +70,11 @@ class ClusterConfig:
     together; see docs/results.md).
     """
 
-    threshold: float = 0.3
+    threshold: float = 0.15
     """Minimum similarity between an article and a story for the article to join it."""
-    merge_threshold: float = 0.5
+    merge_threshold: float = 0.3
     """Two stories an article bridges are merged when their centroids are at least this similar."""
-    entity_boost: float = 1.5
+    entity_boost: float = 2.0
     """Weight multiplier of entity features against content terms in the TF-IDF vector."""
     title_weight: int = 1
     """Extra times each title term is counted (titles name the event)."""
@@ -90,11 +90,11 @@ class ClusterConfig:
     """Candidates scored exactly per article."""
     centroid_terms: int = 200
     """A story keeps at least this many features (pruned to this when it reaches twice as many)."""
-    link_threshold: float = 0.2
+    link_threshold: float = 0.1
     """Minimum story-to-story similarity for two stories to be linked into one storyline."""
-    link_time_scale_days: float = 30.0
+    link_time_scale_days: float = 90.0
     """Story links decay by exp(-days between the stories / link_time_scale_days)."""
-    link_window_days: int = 120
+    link_window_days: int = 180
     """Stories further apart than this in time are never linked directly."""
     link_max_stories: int = 5000
     """Most recent stories a changed story is compared with when linking."""

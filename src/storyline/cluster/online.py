@@ -176,28 +176,40 @@ class EventClusterer:
         return story.id
 
     def _score(self, vector: dict[str, float], day: int | None) -> list[tuple[float, StoryState, float]]:
-        """Return (similarity, story, dot) of the best candidates, best first."""
-        cfg = self.config
-        query = sorted(vector.items(), key=lambda x: (-x[1], x[0]))[: cfg.query_terms]
-        partial: dict[str, float] = {}
+        """Return (similarity, story, dot) of every story at or above ``threshold``, plus the best one.
+
+        Dot products are accumulated exactly over the inverted index of the active stories; the
+        work is the total length of the article's posting lists, at most ``len(vector)`` times
+        ``max_active``.
+        """
+        dots: dict[str, float] = {}
         postings = self._postings
         touched = 0
-        for term, weight in query:
+        get = dots.get
+        for term, weight in vector.items():
             bucket = postings.get(term)
             if bucket is None:
                 continue
             touched += len(bucket)
             for sid, w in bucket.items():
-                partial[sid] = partial.get(sid, 0.0) + weight * w
-        best = sorted(partial.items(), key=lambda x: (-x[1] / self.active[x[0]].norm, x[0]))[: cfg.rerank]
-        scored = []
-        for sid, _ in best:
-            story = self.active[sid]
-            sv = story.vector
-            dot = sum(w * sv.get(t, 0.0) for t, w in vector.items())
-            touched += len(vector)
-            scored.append((dot / story.norm * self._decay(story, day), story, dot))
+                dots[sid] = get(sid, 0.0) + weight * w
         self.comparisons += touched
+        active = self.active
+        threshold = self.config.threshold
+        scored = []
+        best: tuple[float, StoryState, float] | None = None
+        for sid, dot in dots.items():
+            story = active[sid]
+            sim = dot / story.norm
+            if day is not None and story.first_day is not None:
+                sim *= self._decay(story, day)
+            item = (sim, story, dot)
+            if sim >= threshold:
+                scored.append(item)
+            elif best is None or (sim, story.id) > (best[0], best[1].id):
+                best = item
+        if not scored and best is not None:
+            scored.append(best)
         scored.sort(key=lambda x: (-x[0], x[1].id))
         return scored
 
