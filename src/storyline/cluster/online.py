@@ -157,7 +157,7 @@ class EventClusterer:
         self.tick += 1
         scored = self._score(vector, day)
         if scored and scored[0][0] >= cfg.threshold:
-            score, story, dot = scored[0]
+            _, story, dot = scored[0]
             self._absorb(story, vector, dot, day)
             for other_score, other, _ in scored[1:]:
                 if other_score < cfg.threshold:

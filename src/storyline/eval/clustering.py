@@ -15,7 +15,7 @@ import hashlib
 import json
 import random
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -250,11 +250,3 @@ def evaluate_ecbplus(folder: Path, config: ClusterConfig, *, limit: int | None =
 
 def _prefixed(prefix: str, values: dict[str, float]) -> dict[str, float]:
     return {f"{prefix}_{k}": v for k, v in values.items()}
-
-
-def group_sizes(labels: Iterable[str]) -> dict[str, int]:
-    """Return the size of each cluster (for diagnostics)."""
-    sizes: dict[str, int] = defaultdict(int)
-    for label in labels:
-        sizes[label] += 1
-    return dict(sizes)

@@ -282,16 +282,17 @@ def whatsnew_rows(store: Store, *, published_since: str | None = None,
     """Return articles new since a time, with their story and storyline, oldest first.
 
     ``published_since`` (an ISO date) selects articles published on or after that day (undated
-    ones by their ingestion time); ``ingested_since`` (an ISO timestamp) selects articles stored
-    after that moment.
+    ones by their ingestion time); ``ingested_since`` (an ISO timestamp) selects articles stored at
+    or after that moment (seconds precision: an article stored in that very second shows up again).
     """
     if published_since is not None:
         where, param = "coalesce(a.day, substr(a.ingested_at, 1, 10)) >= ?", published_since[:10]
     else:
-        where, param = "a.ingested_at > ?", ingested_since or ""
+        where, param = "a.ingested_at >= ?", ingested_since or ""
     rows = store.db.execute(
         "SELECT a.id, a.title, a.outlet, a.day, a.ingested_at, a.story_id, m.storyline_id, "
-        "s.first_seen AS story_first, s.created_at AS story_created FROM articles a LEFT JOIN storyline_stories m ON m.story_id = a.story_id "
+        "s.first_seen AS story_first, s.created_at AS story_created FROM articles a "
+        "LEFT JOIN storyline_stories m ON m.story_id = a.story_id "
         f"LEFT JOIN stories s ON s.id = a.story_id WHERE a.story_id IS NOT NULL AND {where} "
         "ORDER BY coalesce(a.day, '9999'), a.id", (param,))
     return [dict(r) for r in rows]
