@@ -36,12 +36,12 @@ __all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for"]
 
 
 def story_id_for(article: Article) -> str:
-    """Return the id of a story founded by ``article``.
+    """Return the id of a story founded by ``article`` (unique, as one article founds one story).
 
     >>> story_id_for(Article(id="a-0123456789abcdef", raw_sha256="", origin="", text=""))
-    's-0123456789ab'
+    's-0123456789abcdef'
     """
-    return "s-" + article.id.removeprefix("a-")[:12]
+    return "s-" + article.id.removeprefix("a-")
 
 
 @dataclass(slots=True)

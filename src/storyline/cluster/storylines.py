@@ -32,8 +32,8 @@ _UNDATED = 10**7
 def storyline_id_for(story_id: str) -> str:
     """Return the id of a storyline founded by a story.
 
-    >>> storyline_id_for("s-0123456789ab")
-    'l-0123456789ab'
+    >>> storyline_id_for("s-0123456789abcdef")
+    'l-0123456789abcdef'
     """
     return "l-" + story_id.removeprefix("s-")
 
