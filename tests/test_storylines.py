@@ -105,7 +105,7 @@ def test_linking_keeps_ids_and_records_merges_and_splits():
     bridge = StoryNode("s-c", {"x": 1.0, "y": 1.0, "p": 1.0, "q": 1.0}, 104, 104)
     second = link_storylines([a, b, bridge], config, changed={"s-c"}, edges=first.edges, previous=first.storyline_of)
     assert set(second.storyline_of.values()) == {"l-a"}
-    assert ("l-b", "merged") in {(c.storyline_id, c.kind) for c in second.changes}
+    assert ("l-b", "merged_into") in {(c.storyline_id, c.kind) for c in second.changes}
     drifted = StoryNode("s-c", {"z": 1.0}, 104, 104)
     third = link_storylines([a, b, drifted], config, changed={"s-c"}, edges=second.edges,
                             previous=second.storyline_of)

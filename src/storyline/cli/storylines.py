@@ -38,7 +38,7 @@ def storylines(db: DbOption = None, json_output: JsonOption = False,
                  for s in view["stories"]]
         if history:
             lines += [f"  · {e['kind']}: {e['detail']}" for e in view["history"]
-                      if e["kind"] in {"merged", "split", "story_merged"}]
+                      if e["kind"] in {"merged", "merged_into", "split", "split_from", "story_merged"}]
         table.add_row(view["id"], f"{view['first_seen'] or '?'} – {view['last_seen'] or '?'}", "\n".join(lines),
                       view["label"])
     console.print(table)

@@ -60,11 +60,16 @@ class StoryNode:
 
 @dataclass(frozen=True, slots=True)
 class StorylineChange:
-    """One entry of a storyline's history: ``created``, ``merged`` or ``split``."""
+    """One entry of a storyline's history.
+
+    ``kind`` is ``created``, ``merged`` (absorbed ``other``), ``merged_into`` (was absorbed by
+    ``other``), ``split`` (``other`` split off it) or ``split_from`` (split off ``other``).
+    """
 
     storyline_id: str
     kind: str
     detail: str
+    other: str | None = None
 
 
 @dataclass(slots=True)
@@ -183,16 +188,18 @@ def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, change
         if owned:
             line_id = owned[0]
             for other in owned[1:]:
-                result.changes.append(StorylineChange(line_id, "merged", f"absorbed storyline {other}"))
-                result.changes.append(StorylineChange(other, "merged", f"merged into storyline {line_id}"))
+                result.changes.append(StorylineChange(line_id, "merged", f"absorbed storyline {other}", other))
+                result.changes.append(StorylineChange(other, "merged_into", f"merged into storyline {line_id}",
+                                                      line_id))
         else:
             candidates = [storyline_id_for(s) for s in component]
             line_id = next((c for c in candidates if c not in used), f"{candidates[0]}-{len(used)}")
             origins = sorted({previous[s] for s in component if s in previous})
             if origins:
                 for origin in origins:
-                    result.changes.append(StorylineChange(origin, "split", f"storyline {line_id} split off"))
-                result.changes.append(StorylineChange(line_id, "split", f"split off storyline {', '.join(origins)}"))
+                    result.changes.append(StorylineChange(origin, "split", f"storyline {line_id} split off", line_id))
+                    result.changes.append(StorylineChange(line_id, "split_from", f"split off storyline {origin}",
+                                                          origin))
             else:
                 result.changes.append(StorylineChange(line_id, "created", f"founded by story {component[0]}"))
         used.add(line_id)

@@ -214,9 +214,9 @@ def save_linking(store: Store, linking: Linking, changed: set[str], previous: di
                 db.execute("INSERT INTO storylines (id, seq, created_at, updated_at) VALUES (?, ?, ?, ?)",
                            (change.storyline_id, seq, now, now))
                 known.add(change.storyline_id)
-            if change.kind == "merged" and change.detail.startswith("merged into storyline "):
+            if change.kind == "merged_into":
                 db.execute("UPDATE storylines SET merged_into = ?, updated_at = ? WHERE id = ?",
-                           (change.detail.removeprefix("merged into storyline "), now, change.storyline_id))
+                           (change.other, now, change.storyline_id))
             db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
                        (change.storyline_id, change.kind, change.detail, now))
             touched.add(change.storyline_id)
