@@ -118,6 +118,27 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+# Sources: feed validators, items already seen, and watch-mode health (back-off) per source.
+_V2_SOURCES = """
+CREATE TABLE sources (
+    ref           TEXT PRIMARY KEY,       -- URL or path, as named by the user
+    kind          TEXT NOT NULL,          -- path, warc, url
+    etag          TEXT,                   -- validators for the next conditional GET (feeds)
+    last_modified TEXT,
+    last_attempt  TEXT,
+    last_success  TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,   -- consecutive failed attempts
+    next_attempt  TEXT,                   -- watch mode waits until then (back-off); NULL = next cycle
+    last_error    TEXT
+);
+CREATE TABLE source_items (
+    source   TEXT NOT NULL,               -- sources.ref
+    item     TEXT NOT NULL,               -- feed entry id, page URL, or file path|size|mtime
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item)
+) WITHOUT ROWID;
+"""
+
 # Event clustering state and storylines (issue #6). ``cluster_state`` holds the exact state of the
 # active window (closed stories have no row); merged stories are deleted from ``stories`` and
 # recorded in ``story_merges``; a storyline merged into another keeps its row (``merged_into``).
@@ -172,5 +193,5 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_b ON story_links(b);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V_STORYLINES)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES)
 SCHEMA_VERSION = len(MIGRATIONS)
