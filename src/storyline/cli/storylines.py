@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.table import Table
 
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
@@ -30,18 +29,17 @@ def storylines(db: DbOption = None, json_output: JsonOption = False,
     if json_output:
         print_json(views)
         return
-    table = Table(title="Storylines")
-    for column in ("storyline", "dates", "stories", "label"):
-        table.add_column(column, overflow="fold")
     for view in views:
-        lines = [f"{s['id']}  {s['first_seen'] or '?'}–{s['last_seen'] or '?'}  ({s['size']})  {s['label']}"
-                 for s in view["stories"]]
+        console.print(f"[bold]{view['id']}[/bold]  {view['first_seen'] or '?'} – {view['last_seen'] or '?'}  "
+                      f"{len(view['stories'])} stories, {view['size']} articles  [bold]{view['label']}[/bold]",
+                      highlight=False)
+        for story in view["stories"]:
+            console.print(f"    {story['id']}  {story['first_seen'] or '?'} – {story['last_seen'] or '?'}  "
+                          f"({story['size']})  {story['label']}", highlight=False)
         if history:
-            lines += [f"  · {e['kind']}: {e['detail']}" for e in view["history"]
-                      if e["kind"] in {"merged", "merged_into", "split", "split_from", "story_merged"}]
-        table.add_row(view["id"], f"{view['first_seen'] or '?'} – {view['last_seen'] or '?'}", "\n".join(lines),
-                      view["label"])
-    console.print(table)
+            for event in view["history"]:
+                if event["kind"] in {"merged", "merged_into", "split", "split_from", "story_merged"}:
+                    console.print(f"    [dim]{event['at']} {event['kind']}: {event['detail']}[/dim]", highlight=False)
 
 
 @app.command()
