@@ -36,10 +36,10 @@ def test_ecbplus_subset_quality():
 
 def test_eval_command_reports_baselines_side_by_side():
     folder = shared_data("clustering", "googlenews")
-    result = CliRunner().invoke(app, ["eval", "clustering", "--data", str(folder), "--limit", "300",
+    result = CliRunner().invoke(app, ["eval", "clustering", "--data", str(folder), "--limit", "200",
                                       "--shuffles", "2", "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    ts = data["googlenews-TS[:300]"]
+    ts = data["googlenews-TS[:200]"]
     assert {"storyline", "singlepass_tuned", "sklearn_kmeans_true_k", "storyline_shuffled"} <= set(ts)
     assert all(0 <= ts[system]["nmi"] <= 1 for system in ts)
