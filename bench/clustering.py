@@ -6,7 +6,7 @@ runs in a fresh process so peak RSS is its own. The "unbounded" baseline is the 
 with no window (every story stays a candidate): its per-document work grows with the stream.
 
     python bench/clustering.py --sizes 10000 100000 1000000
-    python bench/clustering.py --sizes 10000 30000 --unbounded
+    python bench/clustering.py --sizes 40000 --fresh-cycles [--unbounded]
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ import argparse
 import dataclasses
 import gzip
 import json
+import re
 import resource
 import subprocess
 import sys
@@ -31,6 +32,8 @@ from storyline.config import ClusterConfig  # noqa: E402
 from storyline.eval.common import find_shared_data  # noqa: E402
 from storyline.model import Article, ArticleDate  # noqa: E402
 
+_WORD = re.compile(r"[^\W\d_]+")
+
 
 def _texts() -> list[str]:
     texts = []
@@ -43,17 +46,25 @@ def _texts() -> list[str]:
     return texts
 
 
-def stream(n: int, per_day: int) -> Iterator[Article]:
-    """Yield ``n`` re-dated articles cycling through the shared texts."""
+def stream(n: int, per_day: int, fresh_cycles: bool = False) -> Iterator[Article]:
+    """Yield ``n`` re-dated articles cycling through the shared texts.
+
+    With ``fresh_cycles`` every pass over the texts marks its words (``word`` -> ``wordx2``), so
+    later passes are new events rather than repeats of stories already open.
+    """
     texts = _texts()
     start = date(2020, 1, 1)
     for i in range(n):
         day = (start + timedelta(days=i // per_day)).isoformat()
-        yield Article(id=f"a-{i:016x}", raw_sha256="", origin=f"bench#{i}", text=texts[i % len(texts)],
+        text = texts[i % len(texts)]
+        cycle = i // len(texts)
+        if fresh_cycles and cycle:
+            text = _WORD.sub(lambda m, c=cycle: f"{m.group()}x{c}", text)
+        yield Article(id=f"a-{i:016x}", raw_sha256="", origin=f"bench#{i}", text=text,
                       date=ArticleDate(day, "day", False, "bench"))
 
 
-def run_one(n: int, per_day: int, unbounded: bool) -> dict[str, float]:
+def run_one(n: int, per_day: int, unbounded: bool, fresh_cycles: bool = False) -> dict[str, float]:
     """Cluster a stream of ``n`` articles; return speed, memory and window figures."""
     config = ClusterConfig()
     if unbounded:
@@ -64,7 +75,7 @@ def run_one(n: int, per_day: int, unbounded: bool) -> dict[str, float]:
     cpu = time.process_time()
     last_cmp = 0
     step = max(n // 10, 1)
-    for i, article in enumerate(stream(n, per_day), start=1):
+    for i, article in enumerate(stream(n, per_day, fresh_cycles), start=1):
         clusterer.add(article)
         if i % step == 0:
             now = time.perf_counter()
@@ -73,7 +84,8 @@ def run_one(n: int, per_day: int, unbounded: bool) -> dict[str, float]:
                                 "active": len(clusterer.active)})
             last, last_cmp = now, clusterer.comparisons
     elapsed = time.perf_counter() - start
-    return {"docs": n, "unbounded": unbounded, "docs_per_s": round(n / elapsed), "seconds": round(elapsed, 1),
+    return {"docs": n, "unbounded": unbounded, "fresh_cycles": fresh_cycles, "docs_per_s": round(n / elapsed),
+            "seconds": round(elapsed, 1),
             "cpu_docs_per_s": round(n / (time.process_time() - cpu)),
             "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
             "active_stories": len(clusterer.active), "index_postings": clusterer.index_size(),
@@ -87,15 +99,15 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
     parser.add_argument("--per-day", type=int, default=2_000, help="articles per day of the re-dated stream")
     parser.add_argument("--unbounded", action="store_true", help="baseline: no active window")
+    parser.add_argument("--fresh-cycles", action="store_true", help="each pass over the texts is new events")
     parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        print(json.dumps(run_one(args.one, args.per_day, args.unbounded)))
+        print(json.dumps(run_one(args.one, args.per_day, args.unbounded, args.fresh_cycles)))
         return
     for n in args.sizes:
         command = [sys.executable, __file__, "--one", str(n), "--per-day", str(args.per_day)]
-        if args.unbounded:
-            command.append("--unbounded")
+        command += [flag for flag, on in (("--unbounded", args.unbounded), ("--fresh-cycles", args.fresh_cycles)) if on]
         out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         print(out.strip(), flush=True)
 
