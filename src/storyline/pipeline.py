@@ -3,7 +3,8 @@
 ``ingest`` reads inputs, skips what the store already holds (by content hash), extracts each new
 document and stores it with its article or its failure in one transaction, so a crash mid-batch
 loses nothing and a re-run finishes the rest. ``update_stories`` clusters the articles that have
-no story yet (oldest first) and re-summarises the stories they joined. Stages never touch the
+no story yet (oldest first) through the event clusterer restored from the store, links the
+changed stories into storylines and re-summarises the stories they joined. Stages never touch the
 database; this module moves records between them and the store.
 """
 
