@@ -332,7 +332,7 @@ def test_web_pager_links(demo_db):
     config = StorylineConfig().replace("serve", page_size=2)
     with TestClient(create_app(demo_db, config=config)) as c:
         first = c.get("/").text
-        assert first.count('class="story-card"') == 2 and 'href="/?page=2"' in first and 'rel="prev"' not in first
+        assert first.count('class="story-link"') == 2 and first.count('class="storyline-link"') == 2 and 'href="/?page=2"' in first and 'rel="prev"' not in first
         second = c.get("/", params={"page": 2}).text
         assert 'href="/?page=1"' in second and 'href="/?page=3"' in second
 
@@ -392,3 +392,22 @@ def test_url_ingestion_is_guarded(client):
     assert job["failures"][0]["error_type"] == "BlockedAddressError" and "refused" in job["failures"][0]["message"]
     page = client.post("/ingest", data={"token": TOKEN, "urls": "http://127.0.0.1/"})
     assert page.status_code == 400 and "refused" in page.text
+
+
+def test_storylines_and_whatsnew(client):
+    lines = client.get("/api/storylines").json()
+    assert lines["ok"] and lines["total"] >= 3
+    assert [s["last_seen"] for s in lines["items"]] == sorted((s["last_seen"] for s in lines["items"]), reverse=True)
+    line = client.get(f"/api/storylines/{lines['items'][0]['id']}").json()["storyline"]
+    assert line["story_list"] and line["activity"] and sum(s["size"] for s in line["story_list"]) == line["articles"]
+    _assert_error(client.get("/api/storylines/l-nope"), 404)
+    story_id = line["story_list"][0]["id"]
+    assert client.get(f"/api/stories/{story_id}").json()["story"]["storyline_id"] == line["id"]
+    page = client.get(f"/storylines/{line['id']}").text
+    assert f'href="/stories/{story_id}"' in page
+    home = client.get("/").text
+    assert f'href="/storylines/{line["id"]}"' in home and 'href="/whatsnew"' in home
+    new = client.get("/api/whatsnew", params={"since": "2025-03-09"}).json()["items"]
+    assert new and all(a["date"] >= "2025-03-09" for entry in new for a in entry["articles"])
+    assert "What's new" in client.get("/whatsnew").text
+    _assert_error(client.get("/api/whatsnew"), 422)

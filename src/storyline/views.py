@@ -11,10 +11,12 @@ from typing import Any
 
 from storyline.model import Article, Failure, Span, Summary
 from storyline.store import Store, StoryRow
+from storyline.store import storylines as storylines_store
 from storyline.store.queries import (
     ArticleFilter,
     ArticleHeader,
     Page,
+    StorylineListing,
     StoryListing,
     article_headers,
     article_story,
@@ -23,7 +25,12 @@ from storyline.store.queries import (
     outlet_samples,
     story_listing,
     story_row,
+    story_storyline,
+    storyline_history,
+    storyline_listing,
+    storyline_stories,
 )
+from storyline.store.storylines import StorylineRow
 
 __all__ = [
     "activity_view",
@@ -38,7 +45,11 @@ __all__ = [
     "story_listing_view",
     "story_overview",
     "story_view",
+    "storyline_listing_view",
+    "storyline_overview",
+    "storyline_view",
     "summary_view",
+    "whatsnew_view",
 ]
 
 
@@ -198,6 +209,7 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
                        for outlet, n in outlets[:max_outlets]]
     view["outlets_total"] = len(outlets)
     view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
+    view["storyline_id"] = story_storyline(store, story_id)
     return view
 
 
@@ -219,6 +231,7 @@ def article_detail(store: Store, article_id: str, start: int | None = None, end:
     view["paragraphs"] = highlighted_paragraphs(article, span)
     story = article_story(store, article_id)
     view["story"] = story_listing_view(story) if story else None
+    view["storyline_id"] = story_storyline(store, story.id) if story else None
     return view
 
 
@@ -232,3 +245,72 @@ def search_hit_view(article: Article, snippet: str) -> dict[str, Any]:
         if chunk:
             parts.append({"text": chunk, "hit": i % 2 == 1})
     return {**article_view(article), "snippet": "".join(p["text"] for p in parts), "snippet_parts": parts}
+
+
+def storyline_view(row: StorylineRow) -> dict[str, Any]:
+    """Describe a storyline: id, label, date range, its stories (oldest first) and its history."""
+    line = row.storyline
+    return {
+        "id": line.id,
+        "label": line.label,
+        "first_seen": row.first_seen,
+        "last_seen": row.last_seen,
+        "merged_into": row.merged_into,
+        "size": sum(len(s.story.article_ids) for s in row.stories),
+        "stories": [{k: v for k, v in story_view(s).items() if k != "article_ids"} for s in row.stories],
+        "history": [{"kind": e.kind, "at": e.at, "detail": e.detail} for e in line.history],
+    }
+
+
+def whatsnew_view(store: Store, *, since: str | None = None, ingested_since: str | None = None,
+                  ) -> list[dict[str, Any]]:
+    """Per storyline, the stories and articles new since a day (published) or a moment (ingested).
+
+    A story is new when it began in that period (first published on or after ``since``, or first
+    stored at or after ``ingested_since``); its other articles are listed as new articles.
+    """
+    rows = storylines_store.whatsnew_rows(store, published_since=since, ingested_since=ingested_since)
+    lines = {row.storyline.id: row for row in storylines_store.load_storylines(store)}
+    grouped: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        line_id = r["storyline_id"] or r["story_id"]
+        line = lines.get(line_id)
+        entry = grouped.setdefault(line_id, {
+            "storyline_id": line_id, "label": line.storyline.label if line else "", "new_stories": [],
+            "articles": [], "first_seen": line.first_seen if line else None,
+            "last_seen": line.last_seen if line else None})
+        story_new = (r["story_first"] or "") >= since if since is not None else (r["story_created"] or "") >= (
+            ingested_since or "")
+        if story_new and r["story_id"] not in {s["id"] for s in entry["new_stories"]}:
+            story = next((s for s in (line.stories if line else []) if s.id == r["story_id"]), None)
+            entry["new_stories"].append({"id": r["story_id"], "label": story.story.label if story else "",
+                                         "first_seen": r["story_first"]})
+        entry["articles"].append({"id": r["id"], "title": r["title"], "outlet": r["outlet"], "date": r["day"],
+                                  "ingested_at": r["ingested_at"], "story_id": r["story_id"], "new_story": story_new})
+    return sorted(grouped.values(), key=lambda e: (e["last_seen"] or "", e["storyline_id"]), reverse=True)
+
+
+def storyline_listing_view(listing: StorylineListing) -> dict[str, Any]:
+    """Describe a storyline in a listing: id, label, date range, number of stories and articles."""
+    return {"id": listing.id, "label": listing.label, "first_seen": listing.first_seen,
+            "last_seen": listing.last_seen, "stories": listing.stories, "articles": listing.articles,
+            "merged_into": listing.merged_into}
+
+
+def storyline_overview(store: Store, storyline_id: str, *, max_days: int = 366) -> dict[str, Any]:
+    """Describe a storyline for its page: its stories (oldest first, each with its lead summary sentence),
+    its history and its articles per day.
+
+    Raises:
+        NotFoundError: no storyline has this id.
+    """
+    view = storyline_listing_view(storyline_listing(store, storyline_id))
+    stories = []
+    for listing in storyline_stories(store, storyline_id):
+        summary = store.summary(listing.id)
+        lead = summary.sentences[0].text if summary and summary.sentences else None
+        stories.append({**story_listing_view(listing), "lead": lead})
+    view["story_list"] = stories
+    view["history"] = [{"kind": k, "at": at, "detail": d} for k, at, d in storyline_history(store, storyline_id)]
+    view["activity"] = activity_view(articles_per_day(store, ArticleFilter(storyline_id=storyline_id)), max_days)
+    return view

@@ -26,6 +26,7 @@ from storyline.store.queries import (
     outlet_counts,
     search_page,
     story_page,
+    storyline_page,
 )
 from storyline.views import (
     activity_view,
@@ -36,6 +37,9 @@ from storyline.views import (
     search_hit_view,
     story_listing_view,
     story_overview,
+    storyline_listing_view,
+    storyline_overview,
+    whatsnew_view,
 )
 
 __all__ = ["router"]
@@ -75,6 +79,25 @@ def story(request: Request, story_id: str, limit: Limit = None, offset: Offset =
     serve = ctx_of(request).config.serve
     return _ok(story=story_overview(ctx_of(request).store(), story_id, limit=limit, offset=offset,
                                     max_days=serve.chart_max_days))
+
+
+@router.get("/storylines", tags=["storylines"], summary="Storylines ranked by recent activity")
+def storylines(request: Request, limit: Limit = None, offset: Offset = 0) -> dict[str, Any]:
+    limit, offset = paging(request, limit, offset)
+    page = storyline_page(ctx_of(request).store(), limit=limit, offset=offset)
+    return _ok(**page_view(page, [storyline_listing_view(s) for s in page.items]))
+
+
+@router.get("/storylines/{storyline_id}", tags=["storylines"], summary="A storyline: stories, history, activity")
+def storyline(request: Request, storyline_id: str) -> dict[str, Any]:
+    return _ok(storyline=storyline_overview(ctx_of(request).store(), storyline_id,
+                                            max_days=ctx_of(request).config.serve.chart_max_days))
+
+
+@router.get("/whatsnew", tags=["storylines"], summary="Per storyline, stories and articles new since a day")
+def whatsnew(request: Request, since: Annotated[date, Query(description="Published on or after this day.")]
+             ) -> dict[str, Any]:
+    return _ok(since=since.isoformat(), items=whatsnew_view(ctx_of(request).store(), since=since.isoformat()))
 
 
 @router.get("/articles", tags=["articles"], summary="Articles, newest first")

@@ -6,7 +6,7 @@ template. Pages are numbered from 1 (``?page=``); a page's size is ``serve.page_
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
@@ -18,7 +18,7 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
-from storyline.store.queries import articles_per_day, failure_page, search_page, story_page
+from storyline.store.queries import articles_per_day, failure_page, search_page, story_page, storyline_page
 from storyline.views import (
     activity_view,
     article_detail,
@@ -27,6 +27,9 @@ from storyline.views import (
     search_hit_view,
     story_listing_view,
     story_overview,
+    storyline_listing_view,
+    storyline_overview,
+    whatsnew_view,
 )
 
 __all__ = ["router"]
@@ -51,9 +54,29 @@ def home(request: Request, page: PageNumber = 1) -> Response:
     store = ctx.store()
     limit, offset = _offset(request, page)
     stories = story_page(store, limit=limit, offset=offset)
+    lines = storyline_page(store, limit=limit, offset=offset)
     chart = bar_chart_svg(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days), "Articles per day")
     return _render(request, "home.html", stories=page_view(stories, [story_listing_view(s) for s in stories.items]),
+                   storylines=page_view(lines, [storyline_listing_view(s) for s in lines.items]),
                    page=page, activity_chart=chart)
+
+
+@router.get("/storylines/{storyline_id}")
+def storyline(request: Request, storyline_id: str) -> Response:
+    ctx = ctx_of(request)
+    view = storyline_overview(ctx.store(), storyline_id, max_days=ctx.config.serve.chart_max_days)
+    chart = bar_chart_svg(view["activity"], "Articles per day in this storyline")
+    return _render(request, "storyline.html", storyline=view, activity_chart=chart)
+
+
+@router.get("/whatsnew")
+def whatsnew(request: Request, since: date | None = None) -> Response:
+    store = ctx_of(request).store()
+    if since is None:  # default: the last three days of news in the store
+        days = articles_per_day(store)
+        since = date.fromisoformat(days[-1][0]) - timedelta(days=2) if days else date.today()
+    return _render(request, "whatsnew.html", since=since.isoformat(),
+                   items=whatsnew_view(store, since=since.isoformat()))
 
 
 @router.get("/stories/{story_id}")

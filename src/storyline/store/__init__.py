@@ -1,6 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
-from storyline.store import queries
+from storyline.store import queries, storylines
 from storyline.store.sources import (
     SourceHealth,
     load_source_state,
@@ -23,4 +23,5 @@ __all__ = [
     "save_source_state",
     "source_health",
     "source_healths",
+    "storylines",
 ]

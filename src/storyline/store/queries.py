@@ -22,6 +22,7 @@ __all__ = [
     "ArticleHeader",
     "Page",
     "StoryListing",
+    "StorylineListing",
     "article_headers",
     "article_page",
     "article_story",
@@ -33,6 +34,11 @@ __all__ = [
     "story_listing",
     "story_page",
     "story_row",
+    "story_storyline",
+    "storyline_history",
+    "storyline_listing",
+    "storyline_page",
+    "storyline_stories",
 ]
 
 T = TypeVar("T")
@@ -61,6 +67,7 @@ class ArticleFilter:
     until: str | None = None
     outlet: str | None = None
     story_id: str | None = None
+    storyline_id: str | None = None
 
     def article_clauses(self, alias: str = "") -> tuple[list[str], list[Any]]:
         """Return SQL conditions on an articles table (with optional alias) and their parameters."""
@@ -79,6 +86,9 @@ class ArticleFilter:
         if self.story_id:
             clauses.append(f"{p}story_id = ?")
             params.append(self.story_id)
+        if self.storyline_id:
+            clauses.append(f"{p}story_id IN (SELECT story_id FROM storyline_stories WHERE storyline_id = ?)")
+            params.append(self.storyline_id)
         return clauses, params
 
 
@@ -120,6 +130,30 @@ def _header(r: Any) -> ArticleHeader:
     inferred = None if r["date_inferred"] is None else bool(r["date_inferred"])
     return ArticleHeader(r["id"], r["title"], r["outlet"], r["url"], r["date_value"], r["date_precision"], inferred,
                          r["lede"] or "")
+
+
+@dataclass(frozen=True, slots=True)
+class StorylineListing:
+    """A storyline as a listing shows it: its date range and how many stories and articles it holds."""
+
+    id: str
+    label: str
+    first_seen: str | None
+    last_seen: str | None
+    stories: int
+    articles: int
+    merged_into: str | None = None
+
+
+_STORYLINE_SELECT = ("SELECT l.id, l.label, l.merged_into, min(s.first_seen) AS first_seen, "
+                     "max(s.last_seen) AS last_seen, count(s.id) AS n_stories, coalesce(sum(s.size), 0) AS n_articles "
+                     "FROM storylines l LEFT JOIN storyline_stories m ON m.storyline_id = l.id "
+                     "LEFT JOIN stories s ON s.id = m.story_id")
+
+
+def _storyline(r: Any) -> StorylineListing:
+    return StorylineListing(r["id"], r["label"], r["first_seen"], r["last_seen"], int(r["n_stories"]),
+                            int(r["n_articles"]), r["merged_into"])
 
 
 def _where(clauses: list[str]) -> str:
@@ -169,6 +203,49 @@ def story_listing(store: Store, story_id: str) -> StoryListing:
     if r is None:
         raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
     return _listing(r)
+
+
+def storyline_page(store: Store, *, limit: int = 20, offset: int = 0) -> Page[StorylineListing]:
+    """Return storylines (not merged away) ranked by recent activity (their latest story's last day)."""
+    total = int(store.db.execute("SELECT count(*) FROM storylines l WHERE l.merged_into IS NULL AND EXISTS "
+                                 "(SELECT 1 FROM storyline_stories m WHERE m.storyline_id = l.id)").fetchone()[0])
+    rows = store.db.execute(f"{_STORYLINE_SELECT} WHERE l.merged_into IS NULL GROUP BY l.id HAVING count(s.id) > 0 "
+                            "ORDER BY last_seen DESC, l.id LIMIT ? OFFSET ?", (limit, offset))
+    return Page([_storyline(r) for r in rows], total, limit, offset)
+
+
+def storyline_listing(store: Store, storyline_id: str) -> StorylineListing:
+    """Return one storyline's header (merged ones too: ``merged_into`` says where it went).
+
+    Raises:
+        NotFoundError: no storyline has this id.
+    """
+    r = store.db.execute(f"{_STORYLINE_SELECT} WHERE l.id = ? GROUP BY l.id", (storyline_id,)).fetchone()
+    if r is None:
+        raise NotFoundError(f"no storyline {storyline_id!r}; list them with `storyline storylines`")
+    return _storyline(r)
+
+
+def storyline_stories(store: Store, storyline_id: str) -> list[StoryListing]:
+    """Return the stories of a storyline, oldest first."""
+    rows = store.db.execute(
+        "SELECT s.id, s.label, s.keywords, s.size, s.first_seen, s.last_seen FROM storyline_stories m "
+        "JOIN stories s ON s.id = m.story_id WHERE m.storyline_id = ? ORDER BY coalesce(s.first_seen, '9999'), s.id",
+        (storyline_id,))
+    return [_listing(r) for r in rows]
+
+
+def storyline_history(store: Store, storyline_id: str) -> list[tuple[str, str, str]]:
+    """Return a storyline's history as ``(kind, at, detail)``, oldest first."""
+    rows = store.db.execute("SELECT kind, created_at, detail FROM storyline_events WHERE storyline_id = ? ORDER BY id",
+                            (storyline_id,))
+    return [(r["kind"], r["created_at"], r["detail"]) for r in rows]
+
+
+def story_storyline(store: Store, story_id: str) -> str | None:
+    """Return the id of the storyline a story belongs to, or None."""
+    row = store.db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (story_id,)).fetchone()
+    return row["storyline_id"] if row else None
 
 
 def story_row(store: Store, story_id: str) -> StoryRow:
@@ -233,7 +310,7 @@ def articles_per_day(store: Store, filters: ArticleFilter | None = None) -> list
     so the cost does not grow with the number of articles.
     """
     f = filters or ArticleFilter()
-    if not f.outlet and not f.story_id:
+    if not f.outlet and not f.story_id and not f.storyline_id:
         clauses, params = [], []
         if f.since:
             clauses.append("day >= ?")
