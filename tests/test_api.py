@@ -332,7 +332,8 @@ def test_web_pager_links(demo_db):
     config = StorylineConfig().replace("serve", page_size=2)
     with TestClient(create_app(demo_db, config=config)) as c:
         first = c.get("/").text
-        assert first.count('class="story-link"') == 2 and first.count('class="storyline-link"') == 2 and 'href="/?page=2"' in first and 'rel="prev"' not in first
+        assert first.count('class="story-link"') == 2 and first.count('class="storyline-link"') == 2
+        assert 'href="/?page=2"' in first and 'rel="prev"' not in first
         second = c.get("/", params={"page": 2}).text
         assert 'href="/?page=1"' in second and 'href="/?page=3"' in second
 
