@@ -105,6 +105,12 @@ def test_home_story_citation_highlight_search(server, page):
     assert page.locator(".chart svg rect.bar").count() >= 1
     page.screenshot(path=str(ARTIFACTS / "home.png"), full_page=True)
 
+    page.locator("a.storyline-link", has_text="Dockworkers").first.click()
+    page.wait_for_url("**/storylines/*")
+    assert page.locator(".story-card a.story-link").count() >= 1
+    page.screenshot(path=str(ARTIFACTS / "storyline.png"), full_page=True)
+    page.go_back()
+
     # the largest story: the dockworkers' strike (first by activity may be a single-article story)
     page.locator("a.story-link", has_text="Dockworkers").first.click()
     page.wait_for_url("**/stories/*")
