@@ -90,8 +90,8 @@ class ClusterConfig:
 class SummarizeConfig:
     """How story summaries are built."""
 
-    max_sentences: int = 8
-    """Most sentences in a summary."""
+    max_sentences: int = 12
+    """Most sentences in a summary (the word budget usually binds first)."""
     max_words: int = 250
     """Word budget of a summary."""
     redundancy: float = 0.5
@@ -110,8 +110,9 @@ class SummarizeConfig:
     """Prior bonus of an article's lead sentence (divided by 1 + sentence index)."""
     cue_weight: float = 0.02
     """Prior bonus for naming actors, giving numbers and attributing statements."""
-    time_coverage_weight: float = 1.0
-    """Weight of covering each day of the story (relative to an average concept), so later news is reached."""
+    time_coverage_weight: float = 0.3
+    """Covering the story's days, as a share of the content concepts' weight (split evenly over the days),
+    so a summary reaches past the lead articles to later developments."""
     length_exponent: float = 0.5
     """Gains are divided by (sentence words) ** this: 1 favours short dense sentences, 0 ignores length."""
     novelty: float = 0.35

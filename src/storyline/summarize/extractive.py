@@ -32,11 +32,22 @@ from storyline.summarize.candidates import Candidate, Grouper, build_candidates,
 from storyline.summarize.select import SelectionWeights, featurize, greedy_select
 from storyline.text import named_terms
 
-__all__ = ["METHOD", "candidate_priors", "select_candidates", "summarize_articles"]
+__all__ = ["METHOD", "candidate_priors", "select_candidates", "summarize_articles", "unattributed_quote"]
 
 METHOD = "submodular-concepts"
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|announced|stated|added|confirmed|reported)\b")
 _NUMBER = re.compile(r"\d")
+_QUOTED = re.compile(r"^[\"“'‘`]+.*[\"”'’]+\W*$")
+_DAY_LEAD = 3
+
+
+def unattributed_quote(text: str) -> bool:
+    """Return True for a sentence that is only a quotation, with no speaker named in it.
+
+    >>> unattributed_quote("“We are contacting every customer.”"), unattributed_quote('"Yes," she said.')
+    (True, False)
+    """
+    return bool(_QUOTED.match(text)) and not _ATTRIBUTION.search(text)
 
 
 def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, n_articles: int,
@@ -57,16 +68,18 @@ def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, 
     return priors
 
 
-def _day_concepts(candidates: Sequence[Candidate], features_weight_mean: float, weight: float,
+def _day_concepts(candidates: Sequence[Candidate], concept_mass: float, share: float,
                   ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """One concept per day of the story, together worth ``share`` of the content concepts' mass."""
     days = sorted({c.day for c in candidates if c.day is not None})
-    if len(days) < 2 or weight <= 0:
+    if len(days) < 2 or share <= 0:
         return sparse.csr_matrix((len(candidates), 0)), np.zeros(0)
     index = {d: j for j, d in enumerate(days)}
-    rows = [i for i, c in enumerate(candidates) if c.day is not None]
+    # a day is covered by the lead of an article published that day: that is where its news is
+    rows = [i for i, c in enumerate(candidates) if c.day is not None and c.position < _DAY_LEAD]
     cols = [index[candidates[i].day] for i in rows]  # type: ignore[index]
     matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(candidates), len(days)))
-    return matrix, np.full(len(days), weight * features_weight_mean)
+    return matrix, np.full(len(days), share * concept_mass / len(days))
 
 
 def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, budget: int | None = None,
@@ -82,8 +95,10 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
     """
     if not candidates:
         return []
-    sources = [frozenset(c.article_ids) for c in candidates]
-    n_articles = len(frozenset().union(*sources))
+    n_articles = len(frozenset().union(*(c.article_ids for c in candidates)))
+    # a statement copied verbatim (wire copy) is one source: its carriers must not multiply the
+    # weight of its words, or republished wire text would crowd out every other article
+    sources = [frozenset({c.citations[0].article_id}) for c in candidates]
     try:
         features = featurize([c.text for c in candidates], [c.words for c in candidates], sources)
     except ValueError:  # no content terms at all
@@ -91,14 +106,17 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
     prior = candidate_priors(candidates, features.tfidf, n_articles, config)
     if extra_prior is not None:
         prior = np.maximum(prior + extra_prior, 0.0)
-    positive = features.concept_weights[features.concept_weights > 0]
-    day_matrix, day_weights = _day_concepts(candidates, float(positive.mean()) if positive.size else 1.0,
+    day_matrix, day_weights = _day_concepts(candidates, float(features.concept_weights.sum()),
                                             config.time_coverage_weight)
     features.concepts = sparse.hstack([features.concepts, day_matrix]).tocsr()
     features.concept_weights = np.concatenate([features.concept_weights, day_weights])
     weights = SelectionWeights(concepts=config.concept_weight, coverage=config.coverage_weight,
                                saturation=config.saturation, redundancy=config.redundancy,
                                length_exponent=config.length_exponent)
+    # a bare quotation cannot be understood (or checked) without its speaker
+    # and a sentence opening with "He" or "Those" leans on one the reader was not shown
+    orphans = np.array([unattributed_quote(c.text) or c.dependent for c in candidates])
+    blocked = orphans if blocked is None else blocked | orphans
     chosen = greedy_select(features, prior, budget or config.max_words, weights, config.max_sentences, blocked)
     ordered = sorted(chosen, key=lambda i: candidates[i].order)
     # never open with a dangling "He said ..."; the sentence it leans on was not chosen
