@@ -3,9 +3,10 @@
 Settings: every system's summary is cut to its first 100 words (whitespace tokens) and scored with
 ``rouge-score`` (ROUGE-1 and ROUGE-2, Porter stemming on, stop words kept) against each of the four
 references separately; recall is averaged over the references, then over clusters. ``storyline``
-is :func:`storyline.summarize.summarize_articles` (the pipeline's summariser, default config) selecting
-whole sentences up to 115 words, then cut at 100 like the others (sumy returns 10 sentences). sumy runs with its English stemmer and stop words and the project's Punkt sentence splitter
-(sumy's default tokenizer would download NLTK data). ``lead`` is the first 100 words of the
+is :func:`storyline.summarize.summarize_articles` (the pipeline's summariser, default weights, no
+sentence cap) selecting whole sentences up to 115 words, then cut at 100 like the others (sumy
+returns 10 sentences). sumy runs with its English stemmer and stop words and the project's Punkt
+sentence splitter (sumy's default tokenizer would download NLTK data). ``lead`` is the first 100 words of the
 cluster's first document.
 """
 

@@ -3,8 +3,9 @@
 A sentence several outlets carry (wire copy) must appear once in a summary and cite every
 carrier. How sentences are grouped is a seam: :func:`build_candidates` takes a ``grouper`` that
 turns sentence references into groups. The default, :func:`group_identical`, joins sentences
-whose normalised text is identical (curly vs straight quotes, spacing, case); a provenance stage
-can pass a grouper that also joins lightly edited wire sentences. A candidate's text is always
+with exactly the same text, so every citation's span holds the candidate's text character for
+character; a provenance stage can pass a grouper that also joins lightly edited wire sentences
+(then each citation still points at its own carrier's exact span). A candidate's text is always
 the text of one carrier (the earliest), so it is verbatim in a cited article.
 """
 
@@ -17,7 +18,7 @@ from datetime import date
 
 from storyline.model import Article, Citation, Span
 from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
-from storyline.text import normalize, word_count
+from storyline.text import word_count
 
 __all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent"]
 
@@ -86,10 +87,10 @@ def is_dependent(text: str) -> bool:
 
 
 def group_identical(refs: Sequence[SentenceRef]) -> list[list[SentenceRef]]:
-    """Group sentences whose normalised text is identical (the default grouper)."""
+    """Group sentences with exactly the same text (the default grouper)."""
     groups: dict[str, list[SentenceRef]] = {}
     for ref in refs:
-        groups.setdefault(normalize(ref.text), []).append(ref)
+        groups.setdefault(ref.text, []).append(ref)
     return list(groups.values())
 
 

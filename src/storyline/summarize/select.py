@@ -19,6 +19,7 @@ more similar than ``redundancy`` to a chosen one is never taken.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -95,7 +96,7 @@ def featurize(texts: Sequence[str], words: Sequence[int], sources: Sequence[froz
     rows, cols = [], []
     carriers: dict[int, set[str]] = {}
     for i, toks in enumerate(tokens):
-        grams = set(toks) | {f"{a} {b}" for a, b in zip(toks, toks[1:], strict=False)}
+        grams = set(toks) | {f"{a} {b}" for a, b in itertools.pairwise(toks)}
         for gram in grams:
             j = concept_ids.setdefault(gram, len(concept_ids))
             rows.append(i)
