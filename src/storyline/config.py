@@ -144,7 +144,7 @@ class TimelineConfig:
     """Extra score per article published after the date that still mentions it (lasting importance)."""
     outlet_weight: float = 0.5
     """Date score per distinct outlet referring to the date (mention or publication)."""
-    publication_weight: float = 0.5
+    publication_weight: float = 0.25
     """Date score per article published on the date."""
     lead_sentences: int = 5
     """Undated sentences among an article's first this many describe its publication day."""

@@ -57,6 +57,9 @@ _OFFSET = re.compile(rf"\b{_COUNT}\s+(?P<unit>days?|weeks?)\s+(?P<dir>after|befo
 _FUTURE = re.compile(r"\b(?:will|won't|shall|is due|are due|is expected to|are expected to|is set to|are set to|"
                      r"plans? to|scheduled|next|upcoming|coming|until)\b", re.IGNORECASE)
 _LOOKBACK = 45  # characters before a weekday searched for a future cue
+# cheap test first: most sentences have no digit, month, weekday or day word at all
+_MAYBE = re.compile(r"\d|day|night|morning|afternoon|evening|tomorrow|week|month|year|Jan|Feb|Mar|Apr|May|Jun|Jul"
+                    r"|Aug|Sep|Oct|Nov|Dec", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,6 +176,8 @@ def resolve_dates(text: str, anchor: date | None) -> list[DateMention]:
     >>> resolve_dates("on Sunday", None)
     []
     """
+    if not _MAYBE.search(text):
+        return []
     taken: list[tuple[int, int]] = []
     mentions: list[DateMention] = []
     for kind, pattern in _PATTERNS:

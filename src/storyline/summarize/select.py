@@ -22,6 +22,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
@@ -34,6 +35,7 @@ __all__ = ["Features", "SelectionWeights", "featurize", "greedy_select", "stem_t
 _SUFFIXES = ("ies", "ied", "ing", "edly", "ed", "es", "s", "ly")
 
 
+@lru_cache(maxsize=100_000)
 def _stem(token: str) -> str:
     """A light suffix stripper: enough to join "strikes"/"striking"/"strike" for concept matching."""
     for suffix in _SUFFIXES:
