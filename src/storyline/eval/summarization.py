@@ -127,22 +127,23 @@ def _score(summaries: Sequence[str], clusters: Sequence[DucCluster]) -> dict[str
 
 
 def evaluate_summarization(folder: Path | None = None, limit: int | None = None,
-                           config: SummarizeConfig | None = None, baselines: bool = True) -> EvalResult:
+                           config: SummarizeConfig | None = None,
+                           baselines: Sequence[str] = ("lexrank", "textrank", "lead")) -> EvalResult:
     """Score storyline and the baselines on DUC 2004 (ROUGE-1/2 recall at 100 words).
 
     Args:
         folder: a DUC 2004 folder (default: ``shared/data/summarization/duc2004``).
         limit: only the first ``limit`` clusters (for quick checks and tests).
         config: summariser settings (default: the pipeline's defaults).
-        baselines: also run sumy LexRank, TextRank and lead.
+        baselines: which baselines to run beside storyline (``lexrank``, ``textrank``, ``lead``).
     """
     folder = folder or find_shared_data("summarization", "duc2004")
     clusters = load_duc(folder, limit)
     # no sentence cap: DUC summaries are bounded by words only
     config = config or SummarizeConfig(max_sentences=50)
     systems: dict[str, Callable[[DucCluster], str]] = {"storyline": lambda c: _storyline(c, config)}
-    if baselines:
-        systems |= {"lexrank": _sumy("lexrank"), "textrank": _sumy("textrank"), "lead": _lead}
+    for name in baselines:
+        systems[name] = _lead if name == "lead" else _sumy(name)
     result = EvalResult("summarization", folder.name)
     for name, system in systems.items():
         result.metrics[name] = _score([system(c) for c in clusters], clusters)

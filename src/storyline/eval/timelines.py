@@ -18,7 +18,7 @@ from __future__ import annotations
 import gzip
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -113,14 +113,12 @@ def _mean(scores: Sequence[PRF]) -> PRF:
     return PRF(sum(s.precision for s in scores) / len(scores), sum(s.recall for s in scores) / len(scores))
 
 
-def evaluate_timelines(folder: Path | None = None, topics: Sequence[str] | None = None,
-                       config_override: Callable[[TimelineConfig], TimelineConfig] | None = None) -> list[EvalResult]:
+def evaluate_timelines(folder: Path | None = None, topics: Sequence[str] | None = None) -> list[EvalResult]:
     """Score storyline and the baseline on the timeline sets.
 
     Args:
         folder: one set (``.../timelines/t17`` or ``.../crisis``); default: both.
         topics: only these topic names (for quick checks and tests).
-        config_override: unused hook kept for callers tuning weights; None for the defaults.
 
     Returns:
         One result per data set, systems ``storyline`` and ``baseline``.
