@@ -5,14 +5,17 @@
    seam other stages can replace).
 2. Each candidate gets a prior: TF-IDF cosine to the story centroid, a lead-position bonus, a
    bonus for being carried by several articles, and small bonuses for naming actors, giving
-   numbers and attributing ("said", "according to"). Sentences opening with a pronoun or
-   connective ("He", "But") get half, since they lean on a missing antecedent.
-3. A monotone submodular objective (:mod:`storyline.summarize.select`: concept coverage +
-   saturated similarity coverage + prior) is maximised greedily under the word budget. The
-   story's days are concepts too, so a summary reaches past the lead articles to the latest
-   developments.
-4. Chosen sentences are shown in story order (article date, then position). A sentence that
-   would open the summary with a dangling pronoun is dropped.
+   numbers and attributing ("said", "according to").
+3. Sentences that cannot stand alone are never chosen: those opening with a pronoun or
+   connective ("He", "But", "Those") lean on a sentence the reader is not shown, and a bare
+   quotation without its speaker cannot be understood or checked.
+4. A monotone submodular objective (:mod:`storyline.summarize.select`: concept coverage +
+   saturated similarity coverage + prior) is maximised greedily under the word budget. A
+   statement copied verbatim (wire copy) weighs as one source, and each day of the story is a
+   concept covered by the leads of that day's articles, so a summary reaches past the lead
+   articles to the latest developments.
+5. Chosen sentences are shown in story order (article date, then position). Quotes stay verbatim:
+   sentences are never rewritten.
 
 The same function serves stories, storylines and the DUC evaluation.
 """
