@@ -60,7 +60,6 @@ class Candidate:
     order: tuple[str, str, int]
     position: int
     day: date | None
-    outlets: set[str] = field(default_factory=set)
     dates: list[DateMention] = field(default_factory=list)
 
     @property
@@ -135,7 +134,6 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
             order=(*_order_key(first.article), first.span.start),
             position=min(r.index for r in group),
             day=first.article.day,
-            outlets={r.article.outlet or r.article.id for r in group},
             dates=resolve_dates(first.text, article_anchor(first.article)),
         ))
     return sorted(candidates, key=lambda c: c.order)
