@@ -160,24 +160,18 @@ def test_seed_timeline(corpus):
                                or e.precision == "week" for e in approximate)
 
 
-def test_storyline_ids_work_when_the_store_knows_storylines(tmp_path, demo_dir):
+def test_storyline_ids_are_accepted(tmp_path, demo_dir):
     from storyline.errors import NotFoundError
-    from storyline.model import Storyline
     from storyline.report import export_markdown, subject_report
+    from storyline.store import storylines as storylines_store
 
-    class StorylineStore(Store):
-        """A store with the storyline lookup the clustering work adds (a seam report.py uses)."""
-
-        def storyline(self, storyline_id: str) -> Storyline:
-            if storyline_id != "l-1":
-                raise NotFoundError(f"no storyline {storyline_id}")
-            return Storyline("l-1", sorted(r.id for r in self.stories())[:2], label="two stories")
-
-    with StorylineStore(tmp_path / "l.db") as store:
+    with Store(tmp_path / "l.db") as store:
         Pipeline(store).run([demo_dir])
-        report = subject_report(store, "l-1")
-        story_ids = sorted(r.id for r in store.stories())[:2]
-        members = {a for sid in story_ids for a in store.story(sid).story.article_ids}
+        lines = storylines_store.load_storylines(store)
+        assert lines
+        line = max(lines, key=lambda row: (len(row.stories), row.storyline.id))
+        report = subject_report(store, line.storyline.id)
+        members = {a for story in line.stories for a in story.story.article_ids}
         assert report["kind"] == "storyline" and report["summary"] and report["timeline"]
         assert {s["id"] for s in report["sources"]} <= members
         assert "## Timeline" in export_markdown(report)

@@ -16,6 +16,7 @@ from storyline.config import StorylineConfig
 from storyline.errors import NotFoundError
 from storyline.model import Article, Summary, SummarySentence, Timeline
 from storyline.store import Store
+from storyline.store import storylines as storylines_store
 from storyline.summarize import build_timeline, summarize_articles, update_summary
 
 __all__ = ["Subject", "export_json", "export_markdown", "load_subject", "subject_report", "timeline_view",
@@ -33,7 +34,9 @@ class Subject:
 
 
 def load_subject(store: Store, subject_id: str) -> Subject:
-    """Load a story, or a storyline when the store knows storylines, with its articles.
+    """Load a story or a storyline (all its stories' articles) by id.
+
+    A storyline merged into another resolves to the one it was merged into.
 
     Raises:
         NotFoundError: no story or storyline has this id.
@@ -41,26 +44,17 @@ def load_subject(store: Store, subject_id: str) -> Subject:
     try:
         row = store.story(subject_id)
     except NotFoundError:
-        storyline = _storyline(store, subject_id)
-        if storyline is None:
-            raise
-        label, story_ids = storyline
-        ids = [a for sid in story_ids for a in store.story(sid).story.article_ids]
-        return Subject(subject_id, "storyline", label, store.articles(ids))
+        line = storylines_store.load_storyline(store, subject_id)
+        seen = {subject_id}
+        while line is not None and line.merged_into and line.merged_into not in seen:
+            seen.add(line.merged_into)
+            line = storylines_store.load_storyline(store, line.merged_into)
+        if line is None:
+            raise NotFoundError(f"no story or storyline {subject_id!r}; list them with `storyline stories` "
+                                "or `storyline storylines`") from None
+        ids = [a for story in line.stories for a in story.story.article_ids]
+        return Subject(line.storyline.id, "storyline", line.storyline.label, store.articles(ids))
     return Subject(subject_id, "story", row.story.label, store.articles(row.story.article_ids))
-
-
-def _storyline(store: Store, subject_id: str) -> tuple[str, list[str]] | None:
-    """Return (label, story ids) of a storyline, if this store has storylines and this one."""
-    lookup = getattr(store, "storyline", None)
-    if lookup is None:
-        return None
-    try:
-        found = lookup(subject_id)
-    except NotFoundError:
-        return None
-    storyline = getattr(found, "storyline", found)  # a row wrapping the record, or the record
-    return storyline.label, list(storyline.story_ids)
 
 
 def _citations(sentence: SummarySentence, articles: dict[str, Article]) -> list[dict[str, Any]]:
