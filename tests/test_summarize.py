@@ -13,6 +13,7 @@ from storyline import Pipeline, Store
 from storyline.cli import demo_corpus_path
 from storyline.config import SummarizeConfig, TimelineConfig
 from storyline.model import Article
+from storyline.store import storylines as storylines_store
 from storyline.summarize import build_candidates, build_timeline, summarize_articles, update_summary
 from storyline.summarize.candidates import is_dependent
 from storyline.summarize.update import parse_time, published_after
@@ -23,14 +24,15 @@ _QUOTE = re.compile(r"[“\"]([^”\"]{3,})[”\"]")
 
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory) -> dict[str, list[Article]]:
-    """Stories of the demo corpus plus the seeds (when available), keyed by story label."""
+    """Storylines of the demo corpus plus the seeds (when available): label -> all their articles."""
     paths = [demo_corpus_path()]
     if SEEDS.exists():
         paths.append(SEEDS / "000_b2cc618473fad162.txt")
         paths += sorted(p for p in SEEDS.glob("*.txt") if not p.name.startswith("000"))
     with Store(tmp_path_factory.mktemp("summ") / "s.db") as store:
         Pipeline(store).run(paths)
-        return {row.story.label: store.articles(row.story.article_ids) for row in store.stories()}
+        return {line.storyline.label: store.articles([a for story in line.stories for a in story.story.article_ids])
+                for line in storylines_store.load_storylines(store)}
 
 
 def _story(corpus: dict[str, list[Article]], word: str) -> list[Article]:
@@ -163,8 +165,6 @@ def test_seed_timeline(corpus):
 def test_storyline_ids_are_accepted(tmp_path, demo_dir):
     from storyline.errors import NotFoundError
     from storyline.report import export_markdown, subject_report
-    from storyline.store import storylines as storylines_store
-
     with Store(tmp_path / "l.db") as store:
         Pipeline(store).run([demo_dir])
         lines = storylines_store.load_storylines(store)
