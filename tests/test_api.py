@@ -412,3 +412,18 @@ def test_storylines_and_whatsnew(client):
     assert new and all(a["date"] >= "2025-03-09" for entry in new for a in entry["articles"])
     assert "What's new" in client.get("/whatsnew").text
     _assert_error(client.get("/api/whatsnew"), 422)
+
+
+def test_timelines(client):
+    story_id = max(client.get("/api/stories").json()["items"], key=lambda s: s["size"])["id"]
+    report = client.get(f"/api/report/{story_id}").json()["report"]
+    assert report["kind"] == "story" and report["timeline"]
+    for entry in report["timeline"]:
+        for sentence in entry["sentences"]:
+            assert all(c["cited_text"] == sentence["text"] for c in sentence["citations"])
+    page = client.get(f"/timeline/{story_id}").text
+    assert page.count('class="timeline-entry"') == len(report["timeline"]) and 'class="cite"' in page
+    assert f'href="/timeline/{story_id}"' in client.get(f"/stories/{story_id}").text
+    line_id = client.get("/api/storylines").json()["items"][0]["id"]
+    assert client.get(f"/timeline/{line_id}").status_code == 200
+    _assert_error(client.get("/api/report/nope"), 404)

@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
+from storyline.config import StorylineConfig
 from storyline.model import Article, Failure, Span, Summary
+from storyline.report import timeline_view
 from storyline.store import Store, StoryRow
 from storyline.store import storylines as storylines_store
 from storyline.store.queries import (
@@ -31,6 +33,7 @@ from storyline.store.queries import (
     storyline_stories,
 )
 from storyline.store.storylines import StorylineRow
+from storyline.summarize import build_timeline
 
 __all__ = [
     "activity_view",
@@ -39,6 +42,7 @@ __all__ = [
     "failure_view",
     "header_view",
     "highlighted_paragraphs",
+    "numbered_report",
     "page_view",
     "search_hit_view",
     "story_detail",
@@ -108,8 +112,8 @@ def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[
     ]
 
 
-def story_detail(store: Store, story_id: str) -> dict[str, Any]:
-    """Describe a story with its cited summary and its articles.
+def story_detail(store: Store, story_id: str, config: StorylineConfig | None = None) -> dict[str, Any]:
+    """Describe a story with its cited summary, its dated timeline (computed) and its articles.
 
     Raises:
         NotFoundError: no story has this id.
@@ -119,6 +123,7 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     by_id = {a.id: a for a in articles}
     view = story_view(row)
     view["summary"] = summary_view(store.summary(story_id), by_id)
+    view["timeline"] = timeline_view(build_timeline(story_id, articles, (config or StorylineConfig()).timeline), by_id)
     view["articles"] = [article_view(a) for a in articles]
     return view
 
@@ -314,3 +319,14 @@ def storyline_overview(store: Store, storyline_id: str, *, max_days: int = 366) 
     view["history"] = [{"kind": k, "at": at, "detail": d} for k, at, d in storyline_history(store, storyline_id)]
     view["activity"] = activity_view(articles_per_day(store, ArticleFilter(storyline_id=storyline_id)), max_days)
     return view
+
+
+def numbered_report(report: dict[str, Any]) -> dict[str, Any]:
+    """Number the citations of a summary-and-timeline report by its sources list (1-based), for display."""
+    numbers = {source["id"]: i for i, source in enumerate(report["sources"], start=1)}
+    sentences = [*report["summary"], *(s for entry in report["timeline"] for s in entry["sentences"])]
+    for sentence in sentences:
+        for c in sentence["citations"]:
+            c["number"] = numbers.get(c["article_id"])
+        sentence["citations"].sort(key=lambda c: (c["number"] is None, c["number"] or 0))
+    return report

@@ -19,6 +19,7 @@ from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
+from storyline.report import subject_report
 from storyline.store.queries import (
     article_page,
     articles_per_day,
@@ -98,6 +99,13 @@ def storyline(request: Request, storyline_id: str) -> dict[str, Any]:
 def whatsnew(request: Request, since: Annotated[date, Query(description="Published on or after this day.")]
              ) -> dict[str, Any]:
     return _ok(since=since.isoformat(), items=whatsnew_view(ctx_of(request).store(), since=since.isoformat()))
+
+
+@router.get("/report/{subject_id}", tags=["storylines"],
+            summary="Cited summary, dated timeline and sources of a story or storyline")
+def report(request: Request, subject_id: str) -> dict[str, Any]:
+    ctx = ctx_of(request)
+    return _ok(report=subject_report(ctx.store(), subject_id, ctx.config))
 
 
 @router.get("/articles", tags=["articles"], summary="Articles, newest first")

@@ -18,11 +18,13 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
+from storyline.report import subject_report
 from storyline.store.queries import articles_per_day, failure_page, search_page, story_page, storyline_page
 from storyline.views import (
     activity_view,
     article_detail,
     failure_view,
+    numbered_report,
     page_view,
     search_hit_view,
     story_listing_view,
@@ -67,6 +69,13 @@ def storyline(request: Request, storyline_id: str) -> Response:
     view = storyline_overview(ctx.store(), storyline_id, max_days=ctx.config.serve.chart_max_days)
     chart = bar_chart_svg(view["activity"], "Articles per day in this storyline")
     return _render(request, "storyline.html", storyline=view, activity_chart=chart)
+
+
+@router.get("/timeline/{subject_id}")
+def timeline(request: Request, subject_id: str) -> Response:
+    ctx = ctx_of(request)
+    report = numbered_report(subject_report(ctx.store(), subject_id, ctx.config))
+    return _render(request, "timeline.html", report=report)
 
 
 @router.get("/whatsnew")
