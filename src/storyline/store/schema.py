@@ -118,5 +118,10 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Why the extraction method won (extraction cascade, issue 4).
+_V2_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_EXTRACTION_REASON)
 SCHEMA_VERSION = len(MIGRATIONS)
