@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from storyline.text import STOPWORDS, normalize, tokenize, word_count
 
-__all__ = ["Block", "CleanedText", "clean_scrape", "split_blocks"]
+__all__ = ["Block", "CleanedText", "OutletProfile", "clean_scrape", "split_blocks"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,14 +165,68 @@ def _label(text: str) -> tuple[str, str]:
     return "other", "no sentence structure"
 
 
-def clean_scrape(text: str) -> CleanedText:
+@dataclass(slots=True)
+class OutletProfile:
+    """Lines seen across earlier articles of one outlet: text recurring there is the outlet's furniture.
+
+    Build it from the scraped pages of an outlet (``add`` each page); a line found on at least
+    ``min_pages`` pages counts as chrome when cleaning another page of that outlet.
+    """
+
+    pages: int = 0
+    line_pages: dict[str, int] = field(default_factory=dict)
+    min_pages: int = 2
+
+    def add(self, text: str) -> None:
+        """Count the distinct lines of one more page of the outlet."""
+        self.pages += 1
+        for key in {normalize(b) for b in split_blocks(text)}:
+            self.line_pages[key] = self.line_pages.get(key, 0) + 1
+
+    def recurring(self, key: str) -> bool:
+        """True when a (normalised) line occurs on ``min_pages`` or more of the outlet's pages."""
+        return self.line_pages.get(key, 0) >= self.min_pages
+
+
+_MARKER_SCORE = -40.0
+
+
+def _score(label: str, text: str) -> float:
+    """The block's weight in the search for the article region: body words count for, the rest against."""
+    words = word_count(text)
+    if label == "body":
+        return float(words)
+    if label in ("caption", "meta", "code"):
+        return -2.0  # photo captions, bylines and embeds sit inside articles too
+    # furniture costs more the longer it is (a long menu separates two articles more than a "Share")
+    return -(2.0 * min(words, 10) + 5.0)
+
+
+def _article_region(scores: list[float]) -> tuple[int, int]:
+    """The contiguous run of blocks with the largest total score (Kadane): the article body.
+
+    Returns ``(first, last)`` block indexes, or ``(len, -1)`` when no block scores above zero.
+    """
+    best, best_span = 0.0, (len(scores), -1)
+    running, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, i
+        running += score
+        if running > best:
+            best, best_span = running, (start, i)
+    return best_span
+
+
+def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText:
     """Label every block of a scraped page and return the body paragraphs.
 
     Args:
         text: decoded page text as a scraper saved it.
+        profile: lines recurring across other pages of the same outlet (optional); they are chrome here.
 
     Returns:
-        The body paragraphs in order, the header blocks (before the first body block, for title,
+        The body paragraphs in order, the header blocks (before the article region, for title,
         byline and date inference) and every block with its label.
     """
     raw_blocks = split_blocks(text)
@@ -185,22 +239,30 @@ def clean_scrape(text: str) -> CleanedText:
     seen: set[str] = set()
     for i, key in enumerate(keys):
         label, _ = labelled[i]
-        if label == "body" and key in seen:
+        if profile is not None and profile.recurring(key):
+            labelled[i] = ("chrome", "recurs on other pages of the outlet")
+        elif label == "body" and key in seen:
             labelled[i] = ("repeat", "copy of an earlier block")
         seen.add(key)
 
-    tail = next((i for i, b in enumerate(raw_blocks) if _TAIL_MARKER.match(b)), len(raw_blocks))
-    body_positions = [i for i, (label, _) in enumerate(labelled) if label == "body" and i < tail]
-    first = body_positions[0] if body_positions else tail
-    last = body_positions[-1] if body_positions else -1
+    markers = [bool(_TAIL_MARKER.match(b)) for b in raw_blocks]
+    # an end-of-article marker ("Related articles") weighs as much as a long menu: the article
+    # region rarely spans one, but a marker in the navigation above the article cuts nothing
+    first, last = _article_region([_MARKER_SCORE if markers[i] else _score(label, raw_blocks[i])
+                                   for i, (label, _) in enumerate(labelled)])
+    tail = next((i for i in range(max(first, 0), len(raw_blocks)) if markers[i]), len(raw_blocks))
 
     blocks: list[Block] = []
     for i, text_block in enumerate(raw_blocks):
         label, reason = labelled[i]
         if i >= tail:
             label, reason = "tail", "after an end-of-article marker"
-        elif i > last and label != "body":
-            label, reason = ("tail", "page furniture after the article") if i > first else (label, reason)
+        elif i > last and i > first:
+            label, reason = "tail", "page furniture after the article"
+        elif first < i < last and label == "body":
+            pass
+        elif i < first and label == "body":
+            label, reason = "outside", "sentence-like, but outside the article region"
         elif first < i < last and label in ("other", "chrome") and _is_heading(text_block) \
                 and counts[keys[i]] == 1 and not CHROME_WORDS.search(text_block):
             label, reason = "heading", "sub-heading between body paragraphs"
@@ -209,4 +271,3 @@ def clean_scrape(text: str) -> CleanedText:
     paragraphs = [b.text for b in blocks if b.label in ("body", "heading")]
     header = [b for b in blocks if b.index < first]
     return CleanedText(paragraphs=paragraphs, header=header, blocks=blocks)
-
