@@ -134,7 +134,7 @@ def evaluate_html(data: Path | None = None, limit: int | None = None,
     """Score storyline's HTML extraction beside trafilatura and readability-lxml on the same pages."""
     data = data or default_data()
     metric, pages = load_metric(data), load_pages(data, limit)
-    result = EvalResult("extraction (html)", f"{data.name} ({len(pages)} pages)")
+    result = EvalResult("extraction (html)", f"{data.name} html ({len(pages)} pages)")
     result.metrics["storyline"] = _score(metric, pages, _storyline_html(config or ExtractConfig()))
     result.metrics["trafilatura"] = _score(metric, pages, _trafilatura)
     result.metrics["readability"] = _score(metric, pages, _readability)
@@ -155,7 +155,7 @@ def evaluate_text(data: Path | None = None, limit: int | None = None) -> EvalRes
     data = data or default_data()
     metric, pages = load_metric(data), load_pages(data, limit)
     texts = {page.id: scraped_text(page.html) for page in pages}
-    result = EvalResult("extraction (scraped text)", f"{data.name} ({len(pages)} pages)")
+    result = EvalResult("extraction (scraped text)", f"{data.name} scraped text ({len(pages)} pages)")
     result.metrics["storyline"] = _score(metric, pages, lambda p: "\n".join(clean_scrape(texts[p.id]).paragraphs))
     result.metrics["keep_everything"] = _score(metric, pages, lambda p: texts[p.id])
     result.metrics["justext"] = _score(metric, pages, lambda p: _justext(texts[p.id]))

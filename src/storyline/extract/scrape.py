@@ -9,15 +9,19 @@ from features, not from a list of whole phrases:
 3. **meta**: bylines and date lines (``By ... - Jun 16, 2014``, a bare date, ``Written : ...``),
    kept aside for metadata;
 4. **chrome**: navigation and widgets: pipe-separated menus, vote counters, "emailed to you",
-   share/subscribe/copyright lines, and short lines without sentence structure;
+   share/subscribe/copyright lines, and short lines without sentence structure; with an
+   ``OutletProfile``, lines recurring on the outlet's other pages;
 5. **body**: sentence-like blocks (ending in sentence punctuation, enough function words) and
    short quoted paragraphs;
 6. **repeat**: a later copy of a block already seen.
 
-Blocks before the first body block form the header (title, byline, navigation); blocks after the
-last body block are page furniture. A tail marker ("Popular posts from this blog", "Related
-articles", "Comments") ends the article even if sentences follow it. Between body blocks, only
-short heading-like blocks survive (sub-headings).
+The article is the contiguous run of blocks with the largest total score (Kadane's maximum
+subarray, as in Finn et al.'s body text extraction): body blocks score their word count, furniture
+scores against in proportion to its length, captions and bylines cost little (they sit inside
+articles too), and an end-of-article marker ("Related articles", "Comments") costs as much as a
+long menu. Blocks before the region form the header (title, byline, navigation); blocks after it
+are page furniture. Inside the region, body blocks, sub-headings and unique list items or table
+rows (no link-like tokens, ``extract.features``) survive; chrome, captions and repeats do not.
 """
 
 from __future__ import annotations
@@ -28,6 +32,9 @@ from dataclasses import dataclass, field
 from storyline.text import STOPWORDS, normalize, tokenize, word_count
 
 __all__ = ["Block", "CleanedText", "OutletProfile", "clean_scrape", "split_blocks"]
+
+
+_KEPT = ("body", "heading", "item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +57,7 @@ class CleanedText:
 
     def removed(self) -> list[Block]:
         """Blocks that are not part of the body."""
-        kept = {id(b) for b in self.blocks if b.label in ("body", "heading")}
+        kept = {id(b) for b in self.blocks if b.label in _KEPT}
         return [b for b in self.blocks if id(b) not in kept]
 
 
@@ -268,6 +275,6 @@ def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText
             label, reason = "heading", "sub-heading between body paragraphs"
         blocks.append(Block(i, text_block, label, reason))
 
-    paragraphs = [b.text for b in blocks if b.label in ("body", "heading")]
+    paragraphs = [b.text for b in blocks if b.label in _KEPT]
     header = [b for b in blocks if b.index < first]
     return CleanedText(paragraphs=paragraphs, header=header, blocks=blocks)
