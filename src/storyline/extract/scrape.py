@@ -29,7 +29,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from storyline.text import STOPWORDS, normalize, tokenize, word_count
+from storyline.extract.features import line_features
+from storyline.text import STOPWORDS, normalize, tokenize
+from storyline.text import word_count as _spaced_words
 
 __all__ = ["Block", "CleanedText", "OutletProfile", "clean_scrape", "split_blocks"]
 
@@ -61,7 +63,7 @@ class CleanedText:
         return [b for b in self.blocks if id(b) not in kept]
 
 
-_TERMINAL = re.compile(r"""[.!?…](?:["'”’»)\]]+)?\s*$|["”»]\s*$""")
+_TERMINAL = re.compile(r"""[.!?…。！？](?:["'”’»)\]」]+)?\s*$|["”»」]\s*$""")
 _QUOTE_CHARS = re.compile(r"[\"“”«»]")
 _CODE = re.compile(
     r"(?:^\s*/\*|\*/\s*$|^\s*[{}]|[{}]\s*$|\bmso-[\w-]+\s*:|^\s*[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$"
@@ -98,6 +100,19 @@ _TAIL_MARKER = re.compile(
     re.IGNORECASE,
 )
 _BASE_STOPWORDS = STOPWORDS
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, counting scripts written without spaces (CJK, Thai) at two characters a word.
+
+    >>> word_count("The plan went ahead."), word_count("商標権侵害と判断される場合があります")
+    (4, 9)
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    return _spaced_words(text) + unspaced // 2 if unspaced else _spaced_words(text)
 
 
 def split_blocks(text: str) -> list[str]:
@@ -139,8 +154,9 @@ def _is_body(text: str) -> bool:
         return False
     ratio = _stop_ratio(text)
     if not _TERMINAL.search(text):
-        # scrapers drop final full stops; a long run of prose is body all the same
-        return words >= 15 and ratio >= 0.2
+        # scrapers drop final full stops; a long run of prose is body all the same (in any
+        # language, where English function words say nothing, once it is long enough)
+        return (words >= 15 and ratio >= 0.2) or words >= 30
     if _QUOTE_CHARS.search(text) and words >= 2:
         return True
     # long sentences are prose in any language, where English function words say nothing
@@ -205,6 +221,8 @@ def _score(label: str, text: str) -> float:
         return float(words)
     if label in ("caption", "meta", "code"):
         return -2.0  # photo captions, bylines and embeds sit inside articles too
+    if label == "other":
+        return -(min(words, 10) + 2.0)  # text without sentence structure: tables, lists, subheads
     # furniture costs more the longer it is (a long menu separates two articles more than a "Share")
     return -(2.0 * min(words, 10) + 5.0)
 
@@ -273,6 +291,9 @@ def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText
         elif first < i < last and label in ("other", "chrome") and _is_heading(text_block) \
                 and counts[keys[i]] == 1 and not CHROME_WORDS.search(text_block):
             label, reason = "heading", "sub-heading between body paragraphs"
+        elif first < i < last and label == "other" and counts[keys[i]] == 1 \
+                and not line_features(text_block).link_like:
+            label, reason = "item", "list item or table row inside the article"
         blocks.append(Block(i, text_block, label, reason))
 
     paragraphs = [b.text for b in blocks if b.label in _KEPT]
