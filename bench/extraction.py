@@ -18,6 +18,7 @@ Systems:
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import multiprocessing
 import resource
@@ -36,11 +37,9 @@ def _run(system: str, data: str, limit: int | None, queue) -> None:  # type: ign
         from storyline.model import RawDocument
 
         def work(page) -> None:  # type: ignore[no-untyped-def]
-            try:
+            with contextlib.suppress(StorylineError):  # pages without an article still cost their time
                 extract_article(RawDocument.from_bytes(page.id, page.content, "text/html",
                                                        metadata={"url": page.url}))
-            except StorylineError:
-                pass
     elif system == "trafilatura_metadata":
         import trafilatura
 

@@ -62,7 +62,7 @@ class ExtractConfig:
     agreement_cover_min: float = 0.9
     """The shorter extraction counts as a truncated copy of the longer when this share of it occurs in the longer."""
     agreement_prose_share: float = 0.9
-    """The longer extraction wins over a truncated shorter one only when this share of its unconfirmed words is prose."""
+    """The longer extraction beats a truncated shorter one only when this share of its unconfirmed words is prose."""
     language_min_chars: int = 40
     """Texts shorter than this get no language (too little evidence)."""
 

@@ -4,7 +4,8 @@ Two independent extractors (trafilatura, readability) usually find the same arti
 differ, one of them took in extra page furniture (a "related stories" list, a newsletter box, an
 about-the-company footer) or stopped early. Rules, in order:
 
-1. a candidate with no text loses; with both empty there is nothing to choose;
+1. a candidate with no text loses; the other one wins if it holds at least one prose line
+   (otherwise it is a menu, and the page has no article);
 2. the shorter candidate wins ("the longer one's extra text is in one extractor only"), unless
 3. the shorter one is nearly contained in the longer one (``cover_min``) and the longer one's extra
    lines are prose (``prose_share`` of their words are in sentence-like lines, see
@@ -55,10 +56,12 @@ def choose_candidate(first: Candidate, second: Candidate, config: ExtractConfig)
         The winner and a one-line reason.
     """
     n_first, n_second = len(first.tokens), len(second.tokens)
-    if not n_second:
-        return Choice(first, f"{second.name} found no text")
-    if not n_first:
-        return Choice(second, f"{first.name} found no text")
+    if not n_first or not n_second:
+        found, empty = (second, first) if n_second else (first, second)
+        if any(line_features(line).prose for line in found.paragraphs):
+            return Choice(found, f"{empty.name} found no text")
+        # a lone, unconfirmed proposal without a single sentence is a menu, not an article
+        return Choice(Candidate(found.name, []), f"{empty.name} found no text and {found.name} no prose")
     longer, shorter = (second, first) if n_second > n_first else (first, second)
     long_shingles, short_shingles = longer.shingle_set(_SHINGLE), shorter.shingle_set(_SHINGLE)
     cover = len(short_shingles & long_shingles) / len(short_shingles)

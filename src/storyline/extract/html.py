@@ -63,12 +63,12 @@ def _stated_date(value: str | None) -> ArticleDate | None:
     return ArticleDate(value[:10], "day", inferred=False, source="page metadata")
 
 
-def _guessed_date(html: str) -> ArticleDate | None:
+def _guessed_date(html: str, url: str | None) -> ArticleDate | None:
     """htmldate's extensive search (URL, text, copyright lines): a guess, marked inferred."""
     try:
         from htmldate import find_date
 
-        value = find_date(html, extensive_search=True, original_date=True)
+        value = find_date(html, url=url, extensive_search=True, original_date=True)
     except Exception as exc:  # htmldate raises on unparseable markup; a missing date is not an error
         log.debug("htmldate failed: %r", exc)
         return None
@@ -111,7 +111,7 @@ def extract_html(html: str, url: str | None = None, config: ExtractConfig | None
     log.debug("%s: %s won: %s", url or "page", method, reason)
     date = _stated_date(document.date if document is not None else None)
     if date is None and paragraphs:
-        date = _guessed_date(html)
+        date = _guessed_date(html, url)
     meta = document
     return HtmlExtraction(
         paragraphs=paragraphs,
