@@ -3,7 +3,8 @@
 Steps:
 
 1. decode the bytes (``extract.decode``): empty, binary and undecodable inputs are refused;
-2. by content type: HTML goes to trafilatura (``extract.html``); plain text goes to the scrape
+2. by content type: HTML goes to the extractor cascade (``extract.html``: trafilatura and
+   readability-lxml, the winner and the reason recorded on the Article); plain text goes to the scrape
    cleaner (``extract.scrape``) and text metadata inference (``extract.metadata``); a JSONL record
    is parsed and its ``html`` or ``text`` field takes the matching path;
 3. metadata the source supplied (a JSONL record's title, url, outlet, date) wins over what the
