@@ -193,5 +193,10 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_b ON story_links(b);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES)
+# Why the extraction method won (extraction cascade, issue 4).
+_V4_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON)
 SCHEMA_VERSION = len(MIGRATIONS)
