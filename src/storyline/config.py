@@ -122,11 +122,25 @@ class ExtractConfig:
     """An article with less main text than this is a failure (no article found)."""
     binary_control_ratio: float = 0.05
     """Share of control characters above which bytes count as binary."""
+    use_readability: bool = True
+    """Run readability-lxml beside trafilatura on HTML and keep the better of the two."""
+    line_support: float = 0.5
+    """A line of one extractor's output is confirmed by the other when this share of its 4-word shingles occur there."""
+    agreement_cover_min: float = 0.9
+    """The shorter extraction counts as a truncated copy of the longer when this share of it occurs in the longer."""
+    agreement_prose_share: float = 0.9
+    """The longer extraction beats a truncated shorter one only when this share of its unconfirmed words is prose."""
+    language_min_chars: int = 40
+    """Texts shorter than this get no language (too little evidence)."""
 
     def __post_init__(self) -> None:
         _check(self.min_text_chars >= 1, "extract.min_text_chars", self.min_text_chars, ">= 1")
         _check(0 < self.binary_control_ratio < 1, "extract.binary_control_ratio",
                self.binary_control_ratio, "between 0 and 1")
+        for name in ("line_support", "agreement_cover_min", "agreement_prose_share"):
+            value = getattr(self, name)
+            _check(0 < value <= 1, f"extract.{name}", value, "in (0, 1]")
+        _check(self.language_min_chars >= 1, "extract.language_min_chars", self.language_min_chars, ">= 1")
 
 
 @dataclass(frozen=True, slots=True)

@@ -193,6 +193,11 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_b ON story_links(b);
 """
 
+# Why the extraction method won (extraction cascade, issue 4).
+_V4_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
 # Browsing a large store (HTTP API, web UI): stories ranked by recent activity, a story's or an
 # outlet's articles by day, without scanning the tables; articles per day kept up to date by
 # triggers, so the home page's activity chart does not count every article on every view.
@@ -221,5 +226,5 @@ CREATE TRIGGER article_days_update AFTER UPDATE OF day ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V_BROWSE_INDEXES)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V_BROWSE_INDEXES)
 SCHEMA_VERSION = len(MIGRATIONS)
