@@ -28,8 +28,8 @@ __all__ = ["find_mentions", "rule_mentions", "spacy_mentions"]
 
 _SPACY_LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "group", "LOC": "loc", "FAC": "loc"}
 _NAME_WORD = r"[A-Z][\w’'.\-]*[\w.]|[A-Z]"
-_NAME_SEQ = re.compile(rf"(?:{_NAME_WORD})(?:\s+(?:(?:of|the|and|al|bin|ibn|de|la|von|van|for)\s+|(?:al|el|as|ash|ad)-)?"
-                       rf"(?:{_NAME_WORD}))*")
+_NAME_SEQ = re.compile(rf"(?:{_NAME_WORD})(?:\s+(?:(?:of|the|and|al|bin|ibn|de|la|von|van|for)\s+|"
+                       rf"(?:al|el|as|ash|ad)-)?(?:{_NAME_WORD}))*")
 _ORG_SUFFIX = frozenset({"agency", "ministry", "department", "army", "party", "council", "front", "committee", "bank",
                          "university", "forces", "force", "group", "news", "times", "post", "organization",
                          "organisation", "association", "union", "corporation", "inc", "company", "brigades", "guard",

@@ -28,6 +28,8 @@ class KnownActor:
     type: str
     aliases: tuple[str, ...]
     case_sensitive: tuple[str, ...] = ()
+    part_of: str | None = None
+    """The actor this one speaks for ("Pentagon" -> "United States"), when relating actors."""
 
 
 class AliasTable:
@@ -62,6 +64,15 @@ class AliasTable:
             return None  # "is" or "Us" are words, not the case-sensitive acronyms
         return self._by_key.get(key)
 
+    def top(self, name: str) -> KnownActor | None:
+        """Return the actor a known actor speaks for (itself unless ``part_of`` says otherwise)."""
+        actor = self.lookup(name)
+        seen = set()
+        while actor is not None and actor.part_of and actor.name not in seen:
+            seen.add(actor.name)
+            actor = self.lookup(actor.part_of) or actor
+        return actor
+
     def find(self, text: str) -> list[tuple[int, int, KnownActor]]:
         """Return ``(start, end, actor)`` for every alias written in ``text`` (longest match wins)."""
         found = []
@@ -84,5 +95,5 @@ def load_aliases(path: str | Path | None = None) -> AliasTable:
     else:
         raw = Path(path).read_text(encoding="utf-8")
     data = json.loads(raw)
-    return AliasTable([KnownActor(a["name"], a["type"], tuple(a.get("aliases", ())), tuple(a.get("case_sensitive", ())))
-                       for a in data["actors"]])
+    return AliasTable([KnownActor(a["name"], a["type"], tuple(a.get("aliases", ())), tuple(a.get("case_sensitive", ())),
+                                  a.get("part_of")) for a in data["actors"]])

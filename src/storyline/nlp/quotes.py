@@ -49,7 +49,8 @@ _FORMS = (r"said|says|say|saying|told|tells|tell|added|adds|adding|stated|states
           r"vowed|vows|pledged|declared|declares|replied|responded|estimated|recalled|complained|admitted|"
           r"promised|stressed|stresses|contended|asserted|asserts|maintained|alleged|alleges|conceded|cautioned|"
           r"observed|remarked|tweeted|testified|reads")
-_SPEAKER = r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|(?:(?:[Tt]he|[Aa]n?|[A-Z][\w’'.-]*|[a-z][\w’'-]*)\s+){0,6}?[A-Z]?[\w’'.-]+)"
+_SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|"
+            r"(?:(?:[Tt]he|[Aa]n?|[A-Z][\w’'.-]*|[a-z][\w’'-]*)\s+){0,6}?[A-Z]?[\w’'.-]+)")
 _AFTER_QUOTE = re.compile(rf"^\s*(?P<sp>{_SPEAKER})\s+(?P<cue>{_FORMS})\b|^\s*(?P<cue2>{_FORMS})\s+"
                           r"(?P<sp2>(?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)\s*(?=[,.;]|$)")
 _BEFORE_QUOTE = re.compile(rf"(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+)?(?P<cue>{_FORMS})\b[^“\"]*?[,:]?\s*$")
@@ -275,7 +276,8 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
         else:
             if cue.content is None or _words(text[cue.content.start:cue.content.end]) < min_words:
                 continue
-            inner_regions = [i for i, r in enumerate(regions) if cue.content.start <= r.start and r.end <= cue.content.end]
+            inner_regions = [i for i, r in enumerate(regions)
+                             if cue.content.start <= r.start and r.end <= cue.content.end]
             quote = QuoteMention(article_id, (cue.content,), text[cue.content.start:cue.content.end], False, cue_text,
                                  cue.cue, speaker_text, cue.speaker, ref, cue.channel)
             for i in inner_regions:  # scare quotes inside reported speech belong to it
@@ -304,7 +306,8 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
     return sorted(quotes, key=lambda q: (q.parts[0].start, q.parts[-1].end))
 
 
-def _previous_direct(text: str, regions: list[_Region], i: int, claimed: dict[int, QuoteMention]) -> QuoteMention | None:
+def _previous_direct(text: str, regions: list[_Region], i: int,
+                     claimed: dict[int, QuoteMention]) -> QuoteMention | None:
     """The attributed quote this one continues: the region right before it, with only its cue between."""
     if i == 0 or (i - 1) not in claimed:
         return None
@@ -456,7 +459,8 @@ def _adjacent_region(text: str, regions: list[_Region], start: int, end: int, cu
     best = None
     for i, r in enumerate(regions):
         gap = text[r.end:cue.start] if r.end <= cue.start else text[cue.end:r.start]
-        if "\n\n" in gap or not (r.start < end + 2 and start - 2 < r.end or ":" in gap and len(gap) <= 60):
+        in_sentence = r.start < end + 2 and start - 2 < r.end
+        if "\n\n" in gap or not (in_sentence or (":" in gap and len(gap) <= 60)):
             continue
         before = r.end <= cue.start
         # “…,” X said: a quote closing on a comma hands over to the cue after it
@@ -531,4 +535,17 @@ def _rule_cues(text: str, sentences: list[Span], regions: list[_Region]) -> list
             content = _trim(text, sentence.start, sentence.start + according.start())
             if content is not None:
                 cues.append(_Cue(cue, speaker, content, None))
-    return cues
+    return [_Cue(c.cue, _clean_speaker(text, c.speaker), c.content, c.region, c.channel) for c in cues]
+
+
+def _clean_speaker(text: str, span: Span | None) -> Span | None:
+    """Drop a leading conjunction and trailing punctuation from a pattern-found speaker phrase."""
+    if span is None:
+        return None
+    start, end = span.start, span.end
+    match = re.match(r"(?:But|And|So|Yet)\s+", text[start:end])
+    if match and end - start > match.end():
+        start += match.end()
+    if text[end - 1:end] == "." and end - start > 2:
+        end -= 1
+    return _trim(text, start, end)

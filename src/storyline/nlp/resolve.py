@@ -32,7 +32,7 @@ from storyline.nlp.gazetteer import AliasTable
 from storyline.nlp.names import ParsedName, name_key, parse_person, translit_key
 from storyline.nlp.records import NameMention
 
-__all__ = ["Resolution", "resolve_actors"]
+__all__ = ["Resolution", "known_entity_id", "resolve_actors"]
 
 _NOT_ROLES = frozenset({"former", "late", "mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "miss"})
 _PERSONISH = frozenset({"person", "unknown", "gpe", "org", "loc", "group"})
@@ -99,6 +99,11 @@ def _given_compatible(a: tuple[str, ...], b: tuple[str, ...], similarity: float)
 
 def _entity_id(key: str) -> str:
     return "e-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16]
+
+
+def known_entity_id(type_: str, name: str) -> str:
+    """Return the entity id of an actor of the alias table (stable across runs and stories)."""
+    return _entity_id(f"{type_}:{name}")
 
 
 def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], aliases: AliasTable,
@@ -262,10 +267,10 @@ def _pick(nodes: list[_Node], uf: _UnionFind, candidates: list[int], word: str, 
         names = [parsed.surname] if part == "surname" else list(parsed.given[:1])
         if any(translit_key(n) == word for n in names):
             roots.add(uf.find(i))
-    if part == "given" and roots:
-        # a given name must not also be somebody's surname in these articles
-        if any(nodes[i].parsed and translit_key(nodes[i].parsed.surname) == word for i in candidates):
-            return None
+    # a given name must not also be somebody's surname in these articles
+    if part == "given" and roots and any(nodes[i].parsed and translit_key(nodes[i].parsed.surname) == word
+                                         for i in candidates):
+        return None
     return min(roots) if len(roots) == 1 else None
 
 

@@ -7,6 +7,7 @@ official ``en_core_web_sm`` is tried first in case it is installed. Nothing is l
 from __future__ import annotations
 
 import logging
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["MODEL_NAMES", "SpacyModel"]
@@ -39,23 +40,31 @@ class SpacyModel:
         if self._tried or not self.enabled:
             return self._nlp
         self._tried = True
-        try:
-            import spacy
-        except ImportError:
-            log.info("spaCy is not installed (pip install 'storyline[nlp]'); using the rule-based fallback")
-            return None
-        for name in self.names:
-            try:
-                self._nlp = spacy.load(name, disable=list(self.disable))
-            except OSError:
-                continue
-            self.name = name
-            log.debug("loaded spaCy model %s", name)
-            return self._nlp
-        log.info("no spaCy English model installed (tried %s); using the rule-based fallback", ", ".join(self.names))
-        return None
+        loaded = _load(self.names, self.disable)
+        if loaded is not None:
+            self.name, self._nlp = loaded
+        return self._nlp
 
     @property
     def method(self) -> str:
         """Name of what annotates: ``spacy:<model>`` or ``rules``."""
         return f"spacy:{self.name}" if self.get() is not None else "rules"
+
+
+@lru_cache(maxsize=4)
+def _load(names: tuple[str, ...], disable: tuple[str, ...]) -> tuple[str, Any] | None:
+    """Load the first installed model; cached so a process loads each configuration once."""
+    try:
+        import spacy
+    except ImportError:
+        log.info("spaCy is not installed (pip install 'storyline[nlp]'); using the rule-based fallback")
+        return None
+    for name in names:
+        try:
+            nlp = spacy.load(name, disable=list(disable))
+        except OSError:
+            continue
+        log.debug("loaded spaCy model %s", name)
+        return name, nlp
+    log.info("no spaCy English model installed (tried %s); using the rule-based fallback", ", ".join(names))
+    return None
