@@ -37,7 +37,8 @@ class Annotator:
     def __init__(self, config: NlpConfig | None = None, aliases: AliasTable | None = None) -> None:
         self.config = config or NlpConfig()
         self.aliases = aliases or load_aliases()
-        self.model = SpacyModel(enabled=self.config.use_spacy)
+        # the lemmatizer is not needed: cue verbs are matched by their forms (quotes._lemma)
+        self.model = SpacyModel(disable=("lemmatizer",), enabled=self.config.use_spacy)
 
     @property
     def method(self) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.text import fold_quotes
 
@@ -73,6 +74,7 @@ def _ascii(text: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", fold_quotes(text)) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=65536)  # a pure function called for every mention pair; memoised for speed
 def name_key(text: str) -> str:
     """Return a normal form for matching names: ASCII, lower case, no apostrophes, dots or articles.
 
@@ -90,6 +92,7 @@ _TRANSLIT_RULES = (("ph", "f"), ("kh", "k"), ("gh", "g"), ("dh", "d"), ("th", "t
                    ("w", "u"), ("c", "k"), ("z", "s"), ("e", "i"), ("o", "u"))
 
 
+@lru_cache(maxsize=65536)
 def translit_key(word: str) -> str:
     """Return a coarse key that folds common transliteration and spelling variants together.
 

@@ -39,6 +39,29 @@ CUE_LEMMAS = frozenset({
 })
 """Lemmas of verbs that introduce speech or attributed content."""
 
+_IRREGULAR = {"said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write", "written": "write",
+              "thought": "think", "found": "find", "shown": "show", "denied": "deny", "denies": "deny",
+              "replied": "reply", "replies": "reply", "read": "read", "reads": "read", "reading": "read"}
+
+
+def _lemma(token: Any) -> str:
+    """The cue lemma of a token, from spaCy's lemmatizer when it ran, else by stripping endings."""
+    if token.lemma_ and token.lemma_ != token.text:
+        return token.lemma_.lower()
+    word = token.lower_
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""),
+                         ("es", ""), ("s", "")):
+        if word.endswith(suffix):
+            stem = word[: -len(suffix)] + repl
+            if stem in CUE_LEMMAS:
+                return stem
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in CUE_LEMMAS:  # admitted
+                return stem[:-1]
+    return word
+
+
 _WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree"})
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _OPEN = "“\u201f"
@@ -361,7 +384,7 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             cues.append(_according(text, doc, token, regions, in_quote))
             continue
-        lemma = token.lemma_.lower()
+        lemma = _lemma(token)
         if lemma not in CUE_LEMMAS or token.pos_ not in {"VERB", "AUX"}:
             continue
         cue = _verb_cue(text, doc, token, regions, in_quote)
@@ -395,7 +418,8 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     if subject is not None and subject.lower_ in {"which", "who", "that"} and verb.dep_ == "relcl":
         subject = verb.head  # "Iran, which has said ..." speaks through its antecedent
     channel = None
-    if verb.lemma_.lower() == "quote":  # "IRNA news agency quoted Khamenei as saying"
+    lemma = _lemma(verb)
+    if lemma == "quote":  # "IRNA news agency quoted Khamenei as saying"
         obj = next((c for c in children if c.dep_ == "dobj"), None)
         if obj is not None:
             channel = text[subject.idx:subject.idx + len(subject.text)] if subject is not None else None
@@ -410,7 +434,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     aux = [c for c in children if c.dep_ in {"aux", "auxpass", "neg"} and c.i < verb.i and not in_quote[c.i]]
     cue_start = aux[0].idx if aux else verb.idx
     cue_end = verb.idx + len(verb.text)
-    if verb.lemma_.lower() == "quote":
+    if lemma == "quote":
         as_saying = [t for t in verb.subtree if t.lower_ in {"saying", "said"} and t.i > verb.i]
         if as_saying:
             cue_end = as_saying[0].idx + len(as_saying[0].text)
@@ -418,7 +442,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     sentence = verb.sent
     comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
-    if verb.lemma_.lower() == "quote":
+    if lemma == "quote":
         comp = None
     region = None
     content = None

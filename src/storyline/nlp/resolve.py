@@ -264,8 +264,8 @@ def _pick(nodes: list[_Node], uf: _UnionFind, candidates: list[int], word: str, 
         parsed = nodes[i].parsed
         if parsed is None:
             continue
-        names = [parsed.surname] if part == "surname" else list(parsed.given[:1])
-        if any(translit_key(n) == word for n in names):
+        name = parsed.surname if part == "surname" else (parsed.given[0] if parsed.given else "")
+        if name and translit_key(name) == word:
             roots.add(uf.find(i))
     # a given name must not also be somebody's surname in these articles
     if part == "given" and roots and any(nodes[i].parsed and translit_key(nodes[i].parsed.surname) == word

@@ -20,6 +20,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from storyline.model import Mention, Span
 from storyline.nlp.records import StanceEvidence
@@ -60,27 +61,30 @@ class _Cue:
     start: int
 
 
+@lru_cache(maxsize=1)
+def _lexicon() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One alternation of every cue phrase (longest first) and the facet of each phrase."""
+    facet_of = {p: facet for facet, (_, _, phrases) in FACETS.items() for p in phrases}
+    pattern = "|".join(re.escape(p) for p in sorted(facet_of, key=len, reverse=True))
+    return re.compile(rf"\b(?:{pattern})\b"), facet_of
+
+
 def _cues(sentence: str) -> list[_Cue]:
     lowered = sentence.lower().replace("’", "'")
+    pattern, facet_of = _lexicon()
     found: list[_Cue] = []
-    taken: list[tuple[int, int]] = []
-    phrases = sorted(((p, facet) for facet, (_, _, ps) in FACETS.items() for p in ps), key=lambda x: -len(x[0]))
-    for phrase, facet in phrases:
-        for match in re.finditer(rf"\b{re.escape(phrase)}\b", lowered):
-            if any(a < match.end() and match.start() < b for a, b in taken):
-                continue
-            taken.append((match.start(), match.end()))
-            # "no plans" carries its own negation; "wouldn't rule out" negates a denial into openness
-            negated = bool(_NEGATION.search(lowered[max(0, match.start() - 45):match.start()])) \
-                and not _NEGATED_ALREADY.search(phrase)
-            if negated:
-                facet_used = _FLIP[facet]
-            elif facet == "joint action" and (_MODAL.search(lowered[max(0, match.start() - 60):match.start()])
-                                              or _HYPOTHETICAL.search(lowered[match.end():])):
-                facet_used = "open to talks"
-            else:
-                facet_used = facet
-            found.append(_Cue(facet_used, match.start()))
+    for match in pattern.finditer(lowered):
+        phrase = match.group()
+        facet = facet_of[phrase]
+        # "no plans" carries its own negation; "wouldn't rule out" negates a denial into openness
+        negated = bool(_NEGATION.search(lowered[max(0, match.start() - 45):match.start()])) \
+            and not _NEGATED_ALREADY.search(phrase)
+        if negated:
+            facet = _FLIP[facet]
+        elif facet == "joint action" and (_MODAL.search(lowered[max(0, match.start() - 60):match.start()])
+                                          or _HYPOTHETICAL.search(lowered[match.end():])):
+            facet = "open to talks"
+        found.append(_Cue(facet, match.start()))
     return found
 
 
