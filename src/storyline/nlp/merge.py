@@ -64,16 +64,20 @@ def merge_quotes(quotes: Sequence[SpeakerQuote], threshold: float = 0.8, min_wor
         return i
 
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].article_id, quotes[i].start))
+    articles = {i: {quotes[i].article_id} for i in range(len(quotes))}
     for x_pos, i in enumerate(order):
         for j in order[x_pos + 1:]:
             a, b = quotes[i], quotes[j]
             if a.entity_id and b.entity_id and a.entity_id != b.entity_id:
                 continue
-            if a.speaker is None and b.speaker is None and a.article_id == b.article_id:
+            ri, rj = find(i), find(j)
+            # an article carries a quote once: two similar quotes of one article are two statements
+            if ri == rj or articles[ri] & articles[rj]:
                 continue
             short, long = sorted((tokens[i], tokens[j]), key=len)
             if short == long or (len(short) >= min_words and _in_order(short, long) >= threshold):
-                parent[find(j)] = find(i)
+                parent[rj] = ri
+                articles[ri] |= articles[rj]
     groups: dict[int, list[int]] = {}
     for i in order:
         groups.setdefault(find(i), []).append(i)
