@@ -35,7 +35,10 @@ CUE_LEMMAS = frozenset({
     "emphasize", "emphasise", "contend", "assert", "maintain", "allege", "concede", "caution", "observe", "remark",
     "tweet", "testify", "charge", "counter", "retort", "quip", "boast", "believe", "think", "call", "criticize",
     "criticise", "blame", "dismiss", "reject", "hint", "indicate", "show", "find", "conclude", "agree", "demand",
-    "threaten", "proclaim", "mention", "point", "quote", "read",
+    "threaten", "proclaim", "mention", "point", "quote", "read", "want", "plan", "hope", "expect", "fear", "feel",
+    "know", "cite", "reveal", "recommend", "propose", "attack", "slam", "blast", "praise", "question", "decline",
+    "refuse", "see", "worry", "doubt", "signal", "tout", "endorse", "support", "oppose", "imply", "project",
+    "forecast", "defend", "insist", "wonder", "acknowledge", "disclose", "publish", "release",
 })
 """Lemmas of verbs that introduce speech or attributed content."""
 
@@ -62,7 +65,13 @@ def _lemma(token: Any) -> str:
     return word
 
 
-_WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree"})
+_WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",
+                        "know", "feel", "release", "publish"})
+# verbs whose object or infinitive is the attributed content ("wants to ...", "supports the plan")
+_OBJECT_CUES = frozenset({"want", "plan", "hope", "vow", "pledge", "promise", "refuse", "decline", "threaten", "urge",
+                          "support", "oppose", "criticize", "criticise", "praise", "call", "cite", "propose", "reject",
+                          "endorse", "blame", "question", "defend", "attack", "slam", "blast", "tout", "deny",
+                          "acknowledge", "announce", "accuse", "dismiss", "demand", "recommend"})
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _OPEN = "“\u201f"
 _CLOSE = "”"
@@ -388,7 +397,7 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
         if lemma not in CUE_LEMMAS or token.pos_ not in {"VERB", "AUX"}:
             continue
         cue = _verb_cue(text, doc, token, regions, in_quote)
-        if cue is not None and (lemma not in _WEAK_CUES or cue.region is not None or lemma in {"think", "believe"}):
+        if cue is not None and (lemma not in _WEAK_CUES or cue.region is not None or cue.content is not None):
             cues.append(cue)
     return [c for c in cues if c is not None]
 
@@ -442,6 +451,8 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     sentence = verb.sent
     comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
+    if comp is None and lemma in _OBJECT_CUES:
+        comp = next((c for c in children if c.dep_ in {"dobj", "prep"} and c.i > verb.i), None)
     if lemma == "quote":
         comp = None
     region = None
