@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -9,6 +10,8 @@ from rich.table import Table
 from rich.text import Text
 
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
+from storyline.cli.evaluate import eval_app, report
+from storyline.eval.common import find_shared_data
 from storyline.pipeline import Pipeline
 
 SubjectArg = Annotated[str, typer.Argument(help="A story id (or a storyline id when the store has storylines).")]
@@ -118,3 +121,26 @@ def annotate(db: DbOption = None, config: ConfigOption = None) -> None:
         story_ids = [row.id for row in store.stories()]
         Pipeline(store, config_from(config)).annotate_stories(story_ids)
     console.print(f"annotated {len(story_ids)} stories")
+
+
+DataOption = Annotated[Path | None, typer.Option("--data", help="The data set folder [default: ../shared/data/...].")]
+
+
+@eval_app.command("quotes")
+def eval_quotes(data: DataOption = None,
+                limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+                json_output: JsonOption = False) -> None:
+    """Quote attribution on PolNeAR dev: source/cue/content span F1 (overlap and exact) vs a quote-mark baseline."""
+    from storyline.eval.quotes import evaluate_quotes
+
+    report([evaluate_quotes(data or find_shared_data("quotes", "polnear"), limit)], json_output)
+
+
+@eval_app.command("entities")
+def eval_entities(data: DataOption = None,
+                  topics: Annotated[int | None, typer.Option(help="Only the first N ECB+ topics.")] = None,
+                  json_output: JsonOption = False) -> None:
+    """Cross-document alias resolution on ECB+ entity chains (CoNLL F1, B-cubed) vs exact string match."""
+    from storyline.eval.entities import evaluate_entities
+
+    report([evaluate_entities(data or find_shared_data("clustering", "ecbplus"), topics)], json_output)

@@ -65,7 +65,7 @@ def _match(text: str, predicted: list[tuple[int, int]], gold: list[tuple[int, in
     gold_words = [_words(text, g) for g in gold]
     for i, p in enumerate(predicted):
         words = _words(text, p)
-        for j, g in enumerate(gold):
+        for j in range(len(gold)):
             shared = len(words & gold_words[j])
             if shared:
                 pairs.append((-shared, i, j))

@@ -38,7 +38,7 @@ CUE_LEMMAS = frozenset({
     "threaten", "proclaim", "mention", "point", "quote", "read", "want", "plan", "hope", "expect", "fear", "feel",
     "know", "cite", "reveal", "recommend", "propose", "attack", "slam", "blast", "praise", "question", "decline",
     "refuse", "see", "worry", "doubt", "signal", "tout", "endorse", "support", "oppose", "imply", "project",
-    "forecast", "defend", "insist", "wonder", "acknowledge", "disclose", "publish", "release",
+    "forecast", "defend", "wonder", "disclose", "publish", "release",
 })
 """Lemmas of verbs that introduce speech or attributed content."""
 

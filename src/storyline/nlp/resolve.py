@@ -153,8 +153,6 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
             if len(m.text.split()) == 1 and m.label in _PERSONISH:
                 singles.append(m)  # decided once every article's persons are known
                 continue
-            if m.label == "unknown":
-                continue
             canonical = m.canonical or m.text
             node_key = ("name", f"{m.label}:{name_key(canonical)}")
             if node_key not in doc_nodes:
@@ -213,7 +211,7 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
                 uf.find(len(nodes) - 1)
             nodes[surname_nodes[key]].mentions.append(m)
             node_of[(m.article_id, m.start, m.end)] = surname_nodes[key]
-        elif m.label != "unknown":
+        else:  # an organisation, place or untyped name: the same written form is the same actor
             key_name = ("name", m.label, name_key(m.text))
             if key_name not in first_of:
                 nodes.append(_Node("name", m.label, name_key(m.text), story))

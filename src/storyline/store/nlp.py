@@ -140,7 +140,8 @@ def save_story_analysis(store: Store, article_ids: Sequence[str], entities: Sequ
                        "roles = excluded.roles, updated_at = excluded.updated_at",
                        (e.id, e.type, e.name, json.dumps(sorted(aliases)), json.dumps(sorted(all_roles)), now))
         db.executemany("INSERT OR REPLACE INTO entity_mentions (article_id, start, end, entity_id, text) "
-                       "VALUES (?, ?, ?, ?, ?)", [(m.article_id, m.start, m.end, m.entity_id, m.text) for m in mentions])
+                       "VALUES (?, ?, ?, ?, ?)",
+                       [(m.article_id, m.start, m.end, m.entity_id, m.text) for m in mentions])
         db.executemany("UPDATE quotes SET speaker_entity = ? WHERE article_id = ? AND start = ? AND end = ?",
                        [(entity, a, s, e) for (a, s, e), entity in sorted(speakers.items())])
         db.executemany("INSERT OR REPLACE INTO stances (article_id, start, end, actor_a, actor_b, relation, facet, "
@@ -150,7 +151,7 @@ def save_story_analysis(store: Store, article_ids: Sequence[str], entities: Sequ
 
 
 def load_entities(store: Store, article_ids: Iterable[str] | None = None) -> list[tuple[Entity, tuple[str, ...], int]]:
-    """Return ``(entity, roles, mention count)`` for entities mentioned in these articles (or all), most mentioned first."""
+    """Return ``(entity, roles, mention count)`` of entities in these articles (or all), most mentioned first."""
     counts: dict[str, int] = {}
     if article_ids is None:
         for r in store.db.execute("SELECT entity_id, count(*) AS n FROM entity_mentions GROUP BY entity_id"):
