@@ -48,3 +48,21 @@ def seed_files() -> list[Path]:
 @pytest.fixture
 def demo_dir() -> Path:
     return demo_corpus_path()
+
+
+@pytest.fixture(scope="session")
+def annotator():
+    """One annotator (and spaCy model) for the whole test session: loading spaCy is slow."""
+    from storyline.config import NlpConfig
+    from storyline.nlp.annotate import Annotator
+
+    return Annotator(NlpConfig())
+
+
+@pytest.fixture(scope="session")
+def rules_annotator():
+    """The model-free fallback annotator."""
+    from storyline.config import NlpConfig
+    from storyline.nlp.annotate import Annotator
+
+    return Annotator(NlpConfig(use_spacy=False))

@@ -200,8 +200,9 @@ def find_mentions(article_id: str, text: str, sentences: list[Span], aliases: Al
             known.append(NameMention(article_id, match.start(), match.end(), acronym, "org", source="acronym",
                                      canonical=long_form))
     chosen: list[NameMention] = []
-    # longest first; persons found by NER keep their span even when an alias sits inside ("Jen Psaki")
-    for mention in sorted([*known, *base], key=lambda m: (-(m.end - m.start), m.start, m.source)):
+    # longest first, so NER spans keep an alias inside them ("Washington Post"); but known names beat
+    # the rules' guesses, whose spans often swallow a capitalised sentence opener ("Later CFDA")
+    for mention in sorted([*known, *base], key=lambda m: (m.source == "rules", -(m.end - m.start), m.start, m.source)):
         if any(_overlaps(mention, other) for other in chosen):
             continue
         chosen.append(mention)

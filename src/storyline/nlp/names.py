@@ -212,6 +212,8 @@ def acronym_definitions(text: str) -> list[tuple[str, str, int, int]]:
         words = long_form.split()
         # the regex may start too far left ("The Islamic State ..."); keep the longest suffix that spells it
         for i in range(len(words)):
+            if words[i].lower() in _MINOR:
+                continue  # "The Coastal ... Authority (CFDA)": the article is not part of the name
             candidate = " ".join(words[i:])
             if is_acronym_of(acronym, candidate):
                 start = match.start(1) + len(" ".join(words[:i])) + (1 if i else 0)

@@ -25,7 +25,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.model import Entity, Mention
 from storyline.nlp.gazetteer import AliasTable
@@ -122,6 +122,9 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
     by_article: dict[str, list[NameMention]] = {}
     for m in mentions:
         by_article.setdefault(m.article_id, []).append(m)
+    # an acronym defined in one article ("... Authority (CFDA)") names the same actor in the others
+    acronyms = {name_key(m.text): m.canonical for ms in by_article.values() for m in ms
+                if m.source == "acronym" and m.canonical and m.canonical != m.text}
     nodes: list[_Node] = []
     node_of: dict[tuple[str, int, int], int] = {}
     singles: list[NameMention] = []
@@ -135,6 +138,8 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
             if m.label == "nominal":
                 nominals.append(m)
                 continue
+            if m.canonical is None and name_key(m.text) in acronyms:
+                m = replace(m, canonical=acronyms[name_key(m.text)])
             known = aliases.lookup(m.canonical or m.text)
             if known is not None:
                 node_key = ("known", known.name)
@@ -212,9 +217,9 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
             nodes[surname_nodes[key]].mentions.append(m)
             node_of[(m.article_id, m.start, m.end)] = surname_nodes[key]
         else:  # an organisation, place or untyped name: the same written form is the same actor
-            key_name = ("name", m.label, name_key(m.text))
+            key_name = ("name", m.label, name_key(m.canonical or m.text))
             if key_name not in first_of:
-                nodes.append(_Node("name", m.label, name_key(m.text), story))
+                nodes.append(_Node("name", m.label, key_name[2], story))
                 first_of[key_name] = len(nodes) - 1
                 uf.find(len(nodes) - 1)
             nodes[first_of[key_name]].mentions.append(m)
