@@ -85,7 +85,7 @@ _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|"
             r"(?:(?:[Tt]he|[Aa]n?|[A-Z][\w’'.-]*|[a-z][\w’'-]*)\s+){0,6}?[A-Z]?[\w’'.-]+)")
 _AFTER_QUOTE = re.compile(rf"^\s*(?P<sp>{_SPEAKER})\s+(?P<cue>{_FORMS})\b|^\s*(?P<cue2>{_FORMS})\s+"
                           r"(?P<sp2>(?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)\s*(?=[,.;]|$)")
-_BEFORE_QUOTE = re.compile(rf"(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+)?(?P<cue>{_FORMS})\b[^“\"]*?[,:]?\s*$")
+_BEFORE_QUOTE = re.compile(rf"(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+)?(?P<cue>{_FORMS})\b[^“\".!?]*?[,:]?\s*$")
 _INDIRECT = re.compile(rf"(?:^|[,;]\s+|\bbut\s+|\band\s+)(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+|have\s+)?"
                        rf"(?P<cue>{_FORMS})(?:\s+(?P<obj>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|reporters|him|her|them))?"
                        r"\s+(?P<content>(?:that\s+)?\S.*)$")
