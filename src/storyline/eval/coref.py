@@ -76,7 +76,7 @@ def ceafe(gold: Mapping[Hashable, Hashable], predicted: Mapping[Hashable, Hashab
                 s = predicted_clusters[j]
                 similarity[i, j] = 2 * len(g & s) / (len(g) + len(s))
     rows, cols = linear_sum_assignment(-similarity)
-    total = similarity[rows, cols].sum()
+    total = float(similarity[rows, cols].sum())
     p, r = total / len(predicted_clusters), total / len(gold_clusters)
     return p, r, _f1(p, r)
 
