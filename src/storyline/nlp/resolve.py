@@ -23,7 +23,7 @@ table's name), so the same actor gets the same id in every run and every story.
 from __future__ import annotations
 
 import hashlib
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -184,26 +184,40 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
         elif node.kind == "person" and node.parsed is not None:
             persons_by_surname.setdefault(translit_key(node.parsed.surname), []).append(i)
     for group in persons_by_surname.values():
-        for a_pos, a in enumerate(group):
-            for b in group[a_pos + 1:]:
+        # same spelling of the given name: join at once; then compare one node per spelling
+        spellings: dict[str, int] = {}
+        for i in group:
+            parsed = nodes[i].parsed
+            key = translit_key(parsed.given[0]) if parsed and parsed.given else ""
+            if key in spellings:
+                uf.union(spellings[key], i)
+            else:
+                spellings[key] = i
+        heads = list(spellings.values())
+        for a_pos, a in enumerate(heads):
+            for b in heads[a_pos + 1:]:
                 pa, pb = nodes[a].parsed, nodes[b].parsed
                 if pa and pb and _given_compatible(pa.given, pb.given, name_similarity):
                     uf.union(a, b)
 
-    # 3-4: single words join a person of their article, else of their story, else stay apart
-    story_persons: dict[str, list[int]] = {}
+    # 3-4: single words join a person of their article, else of their story, else stay apart.
+    # Indexed by (story, key) so a large story costs one lookup per word, not a scan of its persons.
+    surnames_in: dict[tuple[str, str], list[int]] = defaultdict(list)
+    given_in: dict[tuple[str, str], list[int]] = defaultdict(list)
     for i, node in enumerate(nodes):
-        if node.kind == "person" and node.story is not None:
-            story_persons.setdefault(node.story, []).append(i)
+        if node.kind == "person" and node.story is not None and node.parsed is not None:
+            surnames_in[(node.story, translit_key(node.parsed.surname))].append(i)
+            if node.parsed.given:
+                given_in[(node.story, translit_key(node.parsed.given[0]))].append(i)
     surname_nodes: dict[tuple[str, str], int] = {}
     for m in sorted(singles, key=lambda m: (m.article_id, m.start)):
         story = story_of.get(m.article_id, m.article_id)
         word = translit_key(parse_person(m.text).surname or m.text)
-        candidates = story_persons.get(story, [])
-        same_article = [i for i in candidates if nodes[i].mentions[0].article_id == m.article_id]
-        target = _pick(nodes, uf, same_article, word, "surname") or _pick(nodes, uf, candidates, word, "surname")
-        if target is None:
-            target = _pick(nodes, uf, candidates, word, "given")
+        by_surname = surnames_in.get((story, word), [])
+        same_article = [i for i in by_surname if nodes[i].mentions[0].article_id == m.article_id]
+        target = _one_root(uf, same_article) or _one_root(uf, by_surname)
+        if target is None and not by_surname:  # a given name ("Nouri"), unless it is also a surname here
+            target = _one_root(uf, given_in.get((story, word), []))
         if target is not None:
             nodes[target].mentions.append(m)
             node_of[(m.article_id, m.start, m.end)] = target
@@ -245,12 +259,15 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
         resolution.mentions.extend(Mention(m.article_id, m.start, m.end, entity.id, m.text) for m in cluster_mentions)
 
     # 5: descriptions join the nearest preceding person whose role or title contains them
-    person_spots = sorted(((m.article_id, m.start, uf.find(node_of[(m.article_id, m.start, m.end)]))
-                           for node in nodes if node.type == "person" for m in node.mentions), key=lambda t: t[:2])
+    spots: dict[str, list[tuple[int, int]]] = defaultdict(list)
+    for node in nodes:
+        if node.type == "person":
+            for m in node.mentions:
+                spots[m.article_id].append((m.start, uf.find(node_of[(m.article_id, m.start, m.end)])))
     for m in nominals:
         head = (m.role or m.text).lower().split()[-1]
-        for article_id, start, root in reversed(person_spots):
-            if article_id != m.article_id or start >= m.start or root not in entity_of_root:
+        for start, root in sorted(spots.get(m.article_id, []), reverse=True):
+            if start >= m.start or root not in entity_of_root:
                 continue
             if any(head in r.lower() for r in roles_of_root.get(root, [])):
                 resolution.mentions.append(Mention(m.article_id, m.start, m.end, entity_of_root[root], m.text))
@@ -260,20 +277,9 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
     return resolution
 
 
-def _pick(nodes: list[_Node], uf: _UnionFind, candidates: list[int], word: str, part: str) -> int | None:
-    """Return the one person (by union-find root) among candidates whose surname/given name is word."""
-    roots = set()
-    for i in candidates:
-        parsed = nodes[i].parsed
-        if parsed is None:
-            continue
-        name = parsed.surname if part == "surname" else (parsed.given[0] if parsed.given else "")
-        if name and translit_key(name) == word:
-            roots.add(uf.find(i))
-    # a given name must not also be somebody's surname in these articles
-    if part == "given" and roots and any(nodes[i].parsed and translit_key(nodes[i].parsed.surname) == word
-                                         for i in candidates):
-        return None
+def _one_root(uf: _UnionFind, candidates: list[int]) -> int | None:
+    """The one actor (union-find root) the candidates belong to, or None when none or several."""
+    roots = {uf.find(i) for i in candidates}
     return min(roots) if len(roots) == 1 else None
 
 
