@@ -50,6 +50,18 @@ def demo_dir() -> Path:
     return demo_corpus_path()
 
 
+@pytest.fixture
+def news_site() -> Iterator:
+    """An invented news site on 127.0.0.1 (feeds, pages and bad cases; see tests/news_site.py)."""
+    from tests.news_site import RunningSite
+
+    running = RunningSite()
+    try:
+        yield running.site
+    finally:
+        running.stop()
+
+
 @pytest.fixture(scope="session")
 def annotator():
     """One annotator (and spaCy model) for the whole test session: loading spaCy is slow."""

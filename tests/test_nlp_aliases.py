@@ -13,7 +13,8 @@ def _resolve(docs: dict[str, str], stories: dict[str, str] | None = None, doc_mo
     aliases = load_aliases()
     mentions = []
     for article_id, text in docs.items():
-        mentions += find_mentions(article_id, text, split_sentences(text), aliases, doc_model(text) if doc_model else None)
+        doc = doc_model(text) if doc_model else None
+        mentions += find_mentions(article_id, text, split_sentences(text), aliases, doc)
     resolution = resolve_actors(mentions, stories or dict.fromkeys(docs, "s1"), aliases)
     return resolution
 

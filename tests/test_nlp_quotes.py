@@ -41,8 +41,9 @@ def test_regions_nest_and_span_paragraphs():
 
 
 def test_nested_quote_is_one_quote(any_annotator):
-    quotes, text = _quotes(any_annotator, "Mayor Anna Berg spoke on Monday.\n\n"
-                                          "“The inspector told me ‘we will not reopen the bridge’ and left,” Berg said.")
+    text = ("Mayor Anna Berg spoke on Monday.\n\n"
+            "“The inspector told me ‘we will not reopen the bridge’ and left,” Berg said.")
+    quotes, text = _quotes(any_annotator, text)
     direct = [q for q in quotes if q.direct]
     assert len(direct) == 1
     assert "‘we will not reopen the bridge’" in direct[0].text

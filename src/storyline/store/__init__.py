@@ -1,4 +1,4 @@
-"""Persistence: the SQLite store and its schema."""
+"""Persistence: the SQLite store, its schema, and per-area modules over it."""
 
 from storyline.store.nlp import (
     annotated_ids,
@@ -11,9 +11,19 @@ from storyline.store.nlp import (
     save_annotations,
     save_story_analysis,
 )
+from storyline.store.sources import (
+    SourceHealth,
+    load_source_state,
+    record_attempt,
+    remember_item,
+    save_source_state,
+    source_health,
+    source_healths,
+)
 from storyline.store.store import Store, StoryRow
 
 __all__ = [
+    "SourceHealth",
     "Store",
     "StoryRow",
     "annotated_ids",
@@ -21,8 +31,14 @@ __all__ = [
     "load_claims",
     "load_entities",
     "load_entity_mentions",
+    "load_source_state",
     "load_speaker_quotes",
     "load_stances",
+    "record_attempt",
+    "remember_item",
     "save_annotations",
+    "save_source_state",
     "save_story_analysis",
+    "source_health",
+    "source_healths",
 ]

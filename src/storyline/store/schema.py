@@ -118,9 +118,30 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+# Sources: feed validators, items already seen, and watch-mode health (back-off) per source.
+_V2_SOURCES = """
+CREATE TABLE sources (
+    ref           TEXT PRIMARY KEY,       -- URL or path, as named by the user
+    kind          TEXT NOT NULL,          -- path, warc, url
+    etag          TEXT,                   -- validators for the next conditional GET (feeds)
+    last_modified TEXT,
+    last_attempt  TEXT,
+    last_success  TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,   -- consecutive failed attempts
+    next_attempt  TEXT,                   -- watch mode waits until then (back-off); NULL = next cycle
+    last_error    TEXT
+);
+CREATE TABLE source_items (
+    source   TEXT NOT NULL,               -- sources.ref
+    item     TEXT NOT NULL,               -- feed entry id, page URL, or file path|size|mtime
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item)
+) WITHOUT ROWID;
+"""
+
 # actors, quotes, claims and stances (storyline.nlp): per-article annotations, then per-story
 # resolution into entities with their mentions, speakers and stance evidence
-_V2_NLP = """
+_V3_NLP = """
 CREATE TABLE nlp_articles (
     article_id  TEXT PRIMARY KEY REFERENCES articles(id),
     method      TEXT NOT NULL,
@@ -207,5 +228,5 @@ CREATE TABLE stances (
 CREATE INDEX stances_pair ON stances(actor_a, actor_b);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_NLP)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V3_NLP)
 SCHEMA_VERSION = len(MIGRATIONS)
