@@ -218,8 +218,13 @@ class Pipeline:
         for story_id, article_ids in sorted(stories.items()):
             articles = self.store.articles(article_ids)
             annotations = load_annotations(self.store, article_ids)
-            analysis = analyze_story(articles, annotations, {a: story_id for a in article_ids}, annotator.aliases,
-                                     self.config.nlp)
+            try:
+                analysis = analyze_story(articles, annotations, {a: story_id for a in article_ids},
+                                         annotator.aliases, self.config.nlp)
+            except Exception as exc:  # a resolution bug must not stop the ingest; the story keeps its old actors
+                self.store.save_failure(Failure(story_id, "annotate", type(exc).__name__,
+                                                f"story {story_id}: actor resolution failed: {exc!r}"))
+                continue
             resolution = analysis.resolution
             save_story_analysis(self.store, article_ids, resolution.entities, resolution.roles, resolution.mentions,
                                 analysis.speakers, analysis.stances)

@@ -394,12 +394,37 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
             cues.append(_according(text, doc, token, regions, in_quote))
             continue
         lemma = _lemma(token)
+        if token.pos_ == "NOUN" and token.lower_.rstrip("s") in _NOUN_CUES:
+            noun = _noun_cue(text, token, in_quote)
+            if noun is not None:
+                cues.append(noun)
+            continue
         if lemma not in CUE_LEMMAS or token.pos_ not in {"VERB", "AUX"}:
             continue
         cue = _verb_cue(text, doc, token, regions, in_quote)
         if cue is not None and (lemma not in _WEAK_CUES or cue.region is not None or cue.content is not None):
             cues.append(cue)
     return [c for c in cues if c is not None]
+
+
+_NOUN_CUES = frozenset({"claim", "statement", "assertion", "allegation", "warning", "promise", "remark", "comment",
+                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence"})
+
+
+def _noun_cue(text: str, noun: Any, in_quote: list[bool]) -> _Cue | None:
+    """"Trump's claim that ...": the possessor speaks, the that-clause is the content."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and
+                   any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+    if owner is None or clause is None:
+        return None
+    content = _subtree_span(text, clause, [False] * len(in_quote))
+    speaker = _subtree_span(text, owner, in_quote)
+    if content is None or speaker is None:
+        return None
+    if text[speaker.end - 2:speaker.end] in {"'s", "’s"}:
+        speaker = Span(speaker.start, speaker.end - 2)
+    return _Cue(Span(noun.idx, noun.idx + len(noun.text)), speaker, content, None)
 
 
 def _subtree_span(text: str, token: Any, in_quote: list[bool], stop_at_comma: bool = False) -> Span | None:
@@ -451,7 +476,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     sentence = verb.sent
     comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
-    if comp is None and lemma in _OBJECT_CUES:
+    if comp is None and (lemma in _OBJECT_CUES or lemma not in _WEAK_CUES):
         comp = next((c for c in children if c.dep_ in {"dobj", "prep"} and c.i > verb.i), None)
     if lemma == "quote":
         comp = None
