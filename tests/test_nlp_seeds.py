@@ -132,3 +132,13 @@ def test_cli_json(seeds_db, store):
         assert json.loads(result.output)
     result = runner.invoke(app, ["actors", "no-such-story", "--db", str(seeds_db)])
     assert result.exit_code != 0
+
+
+def test_storyline_ids_are_accepted(store):
+    from storyline.store.storylines import load_storylines
+
+    lines = load_storylines(store)
+    assert lines
+    by_line = actors_view(store, lines[0].storyline.id)
+    assert {a["id"] for a in by_line} >= {a["id"] for a in actors_view(store, _story(store))}
+    assert stances_view(store, lines[0].storyline.id)

@@ -19,6 +19,7 @@ from storyline.store import (
     load_speaker_quotes,
     load_stances,
 )
+from storyline.store.storylines import load_storyline
 
 __all__ = ["actors_view", "compare_view", "quotes_view", "stances_view", "subject_articles"]
 
@@ -34,15 +35,11 @@ def subject_articles(store: Store, subject_id: str | None) -> list[Article]:
     try:
         return store.articles(store.story(subject_id).story.article_ids)
     except NotFoundError:
-        storyline = getattr(store, "storyline", None)
-        if storyline is None:
-            raise
-        try:
-            line = storyline(subject_id)
-        except NotFoundError:
-            raise NotFoundError(f"no story or storyline {subject_id!r}; list them with `storyline stories`") from None
-        ids = [a for sid in line.story_ids for a in store.story(sid).story.article_ids]
-        return store.articles(ids)
+        line = load_storyline(store, subject_id)
+        if line is None:
+            raise NotFoundError(f"no story or storyline {subject_id!r}; list them with `storyline stories` "
+                                "or `storyline storylines`") from None
+        return store.articles([a for row in line.stories for a in row.story.article_ids])
 
 
 def _cite(c: Citation, articles: dict[str, Article]) -> dict[str, Any]:

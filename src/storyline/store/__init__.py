@@ -1,5 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
+from storyline.store import storylines
 from storyline.store.nlp import (
     annotated_ids,
     load_annotations,
@@ -41,4 +42,5 @@ __all__ = [
     "save_story_analysis",
     "source_health",
     "source_healths",
+    "storylines",
 ]
