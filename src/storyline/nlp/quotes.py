@@ -23,71 +23,23 @@ from dataclasses import dataclass
 from typing import Any
 
 from storyline.model import Span
+from storyline.nlp.cues import CUE_FORMS, CUE_LEMMAS, NOUN_CUES, OBJECT_CUES, WEAK_CUES, cue_lemma
 from storyline.nlp.names import ROLE_NOUNS, name_key
 from storyline.nlp.records import NameMention, QuoteMention
 
-__all__ = ["CUE_LEMMAS", "attribute_quotes", "quote_regions"]
+__all__ = ["attribute_quotes", "quote_regions"]
 
-CUE_LEMMAS = frozenset({
-    "say", "tell", "add", "state", "announce", "claim", "warn", "note", "explain", "insist", "argue", "accuse",
-    "report", "write", "ask", "urge", "deny", "confirm", "acknowledge", "suggest", "predict", "vow", "pledge",
-    "declare", "describe", "reply", "respond", "estimate", "recall", "complain", "admit", "promise", "stress",
-    "emphasize", "emphasise", "contend", "assert", "maintain", "allege", "concede", "caution", "observe", "remark",
-    "tweet", "testify", "charge", "counter", "retort", "quip", "boast", "believe", "think", "call", "criticize",
-    "criticise", "blame", "dismiss", "reject", "hint", "indicate", "show", "find", "conclude", "agree", "demand",
-    "threaten", "proclaim", "mention", "point", "quote", "read", "want", "plan", "hope", "expect", "fear", "feel",
-    "know", "cite", "reveal", "recommend", "propose", "attack", "slam", "blast", "praise", "question", "decline",
-    "refuse", "see", "worry", "doubt", "signal", "tout", "endorse", "support", "oppose", "imply", "project",
-    "forecast", "defend", "wonder", "disclose", "publish", "release",
-})
-"""Lemmas of verbs that introduce speech or attributed content."""
-
-_IRREGULAR = {"said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write", "written": "write",
-              "thought": "think", "found": "find", "shown": "show", "denied": "deny", "denies": "deny",
-              "replied": "reply", "replies": "reply", "read": "read", "reads": "read", "reading": "read"}
-
-
-def _lemma(token: Any) -> str:
-    """The cue lemma of a token, from spaCy's lemmatizer when it ran, else by stripping endings."""
-    if token.lemma_ and token.lemma_ != token.text:
-        return token.lemma_.lower()
-    word = token.lower_
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""),
-                         ("es", ""), ("s", "")):
-        if word.endswith(suffix):
-            stem = word[: -len(suffix)] + repl
-            if stem in CUE_LEMMAS:
-                return stem
-            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in CUE_LEMMAS:  # admitted
-                return stem[:-1]
-    return word
-
-
-_WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",
-                        "know", "feel", "release", "publish"})
-# verbs whose object or infinitive is the attributed content ("wants to ...", "supports the plan")
-_OBJECT_CUES = frozenset({"want", "plan", "hope", "vow", "pledge", "promise", "refuse", "decline", "threaten", "urge",
-                          "support", "oppose", "criticize", "criticise", "praise", "call", "cite", "propose", "reject",
-                          "endorse", "blame", "question", "defend", "attack", "slam", "blast", "tout", "deny",
-                          "acknowledge", "announce", "accuse", "dismiss", "demand", "recommend"})
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
 _OPEN = "“\u201f"
 _CLOSE = "”"
-_FORMS = (r"said|says|say|saying|told|tells|tell|added|adds|adding|stated|states|announced|announces|claimed|claims|"
-          r"warned|warns|noted|notes|explained|explains|insisted|insists|argued|argues|wrote|writes|asked|asks|"
-          r"urged|urges|denied|denies|confirmed|confirms|acknowledged|acknowledges|suggested|suggests|predicted|"
-          r"vowed|vows|pledged|declared|declares|replied|responded|estimated|recalled|complained|admitted|"
-          r"promised|stressed|stresses|contended|asserted|asserts|maintained|alleged|alleges|conceded|cautioned|"
-          r"observed|remarked|tweeted|testified|reads")
 _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|"
             r"(?:(?:[Tt]he|[Aa]n?|[A-Z][\w’'.-]*|[a-z][\w’'-]*)\s+){0,6}?[A-Z]?[\w’'.-]+)")
-_AFTER_QUOTE = re.compile(rf"^\s*(?P<sp>{_SPEAKER})\s+(?P<cue>{_FORMS})\b|^\s*(?P<cue2>{_FORMS})\s+"
+_AFTER_QUOTE = re.compile(rf"^\s*(?P<sp>{_SPEAKER})\s+(?P<cue>{CUE_FORMS})\b|^\s*(?P<cue2>{CUE_FORMS})\s+"
                           r"(?P<sp2>(?:the\s+|a\s+|an\s+)?[\w’'.-]+(?:\s+[\w’'.-]+){0,7}?)\s*(?=[,.;]|$)")
-_BEFORE_QUOTE = re.compile(rf"(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+)?(?P<cue>{_FORMS})\b[^“\".!?]*?[,:]?\s*$")
+_BEFORE_QUOTE = re.compile(rf"(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+)?(?P<cue>{CUE_FORMS})\b"
+                           r"[^“\".!?]*?[,:]?\s*$")
 _INDIRECT = re.compile(rf"(?:^|[,;]\s+|\bbut\s+|\band\s+)(?P<sp>{_SPEAKER})\s+(?:also\s+|has\s+|had\s+|have\s+)?"
-                       rf"(?P<cue>{_FORMS})(?:\s+(?P<obj>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|reporters|him|her|them))?"
+                       rf"(?P<cue>{CUE_FORMS})(?:\s+(?P<obj>[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*)*|reporters|him|her|them))?"
                        r"\s+(?P<content>(?:that\s+)?\S.*)$")
 _QUOTED_AS = re.compile(r"^\s*,?\s*(?P<ch>(?:[A-Z][\w’'.-]*\s+)+(?:news agency\s+|agency\s+)?)(?P<cue>quoted)\s+"
                         r"(?P<sp>(?:[A-Z][\w’'.-]*\s*){1,4}?)\s+as saying")
@@ -393,8 +345,8 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             cues.append(_according(text, doc, token, regions, in_quote))
             continue
-        lemma = _lemma(token)
-        if token.pos_ == "NOUN" and token.lower_.rstrip("s") in _NOUN_CUES:
+        lemma = cue_lemma(token)
+        if token.pos_ == "NOUN" and token.lower_.rstrip("s") in NOUN_CUES:
             noun = _noun_cue(text, token, in_quote)
             if noun is not None:
                 cues.append(noun)
@@ -402,13 +354,9 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
         if lemma not in CUE_LEMMAS or token.pos_ not in {"VERB", "AUX"}:
             continue
         cue = _verb_cue(text, doc, token, regions, in_quote)
-        if cue is not None and (lemma not in _WEAK_CUES or cue.region is not None or cue.content is not None):
+        if cue is not None and (lemma not in WEAK_CUES or cue.region is not None or cue.content is not None):
             cues.append(cue)
     return [c for c in cues if c is not None]
-
-
-_NOUN_CUES = frozenset({"claim", "statement", "assertion", "allegation", "warning", "promise", "remark", "comment",
-                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence"})
 
 
 def _noun_cue(text: str, noun: Any, in_quote: list[bool]) -> _Cue | None:
@@ -452,7 +400,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     if subject is not None and subject.lower_ in {"which", "who", "that"} and verb.dep_ == "relcl":
         subject = verb.head  # "Iran, which has said ..." speaks through its antecedent
     channel = None
-    lemma = _lemma(verb)
+    lemma = cue_lemma(verb)
     if lemma == "quote":  # "IRNA news agency quoted Khamenei as saying"
         obj = next((c for c in children if c.dep_ == "dobj"), None)
         if obj is not None:
@@ -476,7 +424,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     sentence = verb.sent
     comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
-    if comp is None and (lemma in _OBJECT_CUES or lemma not in _WEAK_CUES):
+    if comp is None and (lemma in OBJECT_CUES or lemma not in WEAK_CUES):
         comp = next((c for c in children if c.dep_ in {"dobj", "prep"} and c.i > verb.i), None)
     if lemma == "quote":
         comp = None
