@@ -193,9 +193,14 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_b ON story_links(b);
 """
 
+# Why the extraction method won (extraction cascade, issue 4).
+_V4_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
 # actors, quotes, claims and stances (storyline.nlp): per-article annotations, then per-story
 # resolution into entities with their mentions, speakers and stance evidence
-_V4_NLP = """
+_V5_NLP = """
 CREATE TABLE nlp_articles (
     article_id  TEXT PRIMARY KEY REFERENCES articles(id),
     method      TEXT NOT NULL,
@@ -282,5 +287,5 @@ CREATE TABLE stances (
 CREATE INDEX stances_pair ON stances(actor_a, actor_b);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_NLP)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP)
 SCHEMA_VERSION = len(MIGRATIONS)
