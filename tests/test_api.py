@@ -427,3 +427,11 @@ def test_timelines(client):
     line_id = client.get("/api/storylines").json()["items"][0]["id"]
     assert client.get(f"/timeline/{line_id}").status_code == 200
     _assert_error(client.get("/api/report/nope"), 404)
+
+
+def test_actor_and_comparison_endpoints(client):
+    story_id = max(client.get("/api/stories").json()["items"], key=lambda s: s["size"])["id"]
+    for part in ("actors", "quotes", "stances", "compare"):
+        response = client.get(f"/api/stories/{story_id}/{part}")
+        assert response.status_code == 200 and response.json()["ok"], (part, response.text[:300])
+    assert client.get(f"/api/stories/{story_id}/actors").json()["items"]

@@ -19,6 +19,7 @@ from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
+from storyline.nlp.views import actors_view, compare_view, quotes_view, stances_view
 from storyline.report import subject_report
 from storyline.store.queries import (
     article_page,
@@ -106,6 +107,31 @@ def whatsnew(request: Request, since: Annotated[date, Query(description="Publish
 def report(request: Request, subject_id: str) -> dict[str, Any]:
     ctx = ctx_of(request)
     return _ok(report=subject_report(ctx.store(), subject_id, ctx.config))
+
+
+@router.get("/stories/{subject_id}/actors", tags=["actors"], summary="Actors of a story or storyline")
+def actors(request: Request, subject_id: str, limit: Limit = None) -> dict[str, Any]:
+    limit, _ = paging(request, limit, 0)
+    return _ok(items=actors_view(ctx_of(request).store(), subject_id, limit=limit))
+
+
+@router.get("/stories/{subject_id}/quotes", tags=["actors"], summary="Who said what, cited in every carrier")
+def quotes(request: Request, subject_id: str, speaker: Annotated[str | None, Query(max_length=300)] = None
+           ) -> dict[str, Any]:
+    ctx = ctx_of(request)
+    return _ok(items=quotes_view(ctx.store(), subject_id, speaker, ctx.config.nlp))
+
+
+@router.get("/stories/{subject_id}/stances", tags=["actors"], summary="How pairs of actors relate over time")
+def stances(request: Request, subject_id: str) -> dict[str, Any]:
+    ctx = ctx_of(request)
+    return _ok(items=stances_view(ctx.store(), subject_id, ctx.config.nlp))
+
+
+@router.get("/stories/{story_id}/compare", tags=["actors"],
+            summary="Outlets compared: coverage, what only one reports, naming, discrepancies")
+def compare(request: Request, story_id: str) -> dict[str, Any]:
+    return _ok(comparison=compare_view(ctx_of(request).store(), story_id))
 
 
 @router.get("/articles", tags=["articles"], summary="Articles, newest first")
