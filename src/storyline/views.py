@@ -51,14 +51,18 @@ def story_view(row: StoryRow) -> dict[str, Any]:
 
 
 def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[dict[str, Any]]:
-    """Describe summary sentences with citations (article id, span, and the cited text)."""
+    """Describe summary sentences with citations (article id, span, kind and the cited text).
+
+    A citation's ``kind`` is "exact" (the cited text is the sentence) or "variant" (another outlet's
+    lightly edited copy of it, so the UI can mark it).
+    """
     if summary is None:
         return []
     return [
         {
             "text": sentence.text,
             "citations": [
-                {"article_id": c.article_id, "start": c.start, "end": c.end,
+                {"article_id": c.article_id, "start": c.start, "end": c.end, "kind": c.kind,
                  "outlet": articles[c.article_id].outlet if c.article_id in articles else None,
                  "cited_text": articles[c.article_id].text[c.start : c.end] if c.article_id in articles else None}
                 for c in sentence.citations

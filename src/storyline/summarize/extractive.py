@@ -1,7 +1,9 @@
 """Extractive, cited multi-document summaries.
 
 1. Candidates are the articles' sentences (``summarize.min_words`` to 60 words). A sentence carried
-   word for word by several articles (wire copy) is one candidate citing every carrier.
+   word for word by several articles (wire copy) is one candidate citing every carrier; so is a
+   sentence that provenance found carried with light edits (``same_sentences``): the candidate's
+   text is its first carrier's, and the other carriers' edited copies are cited as ``variant``.
 2. Each candidate is scored by its TF-IDF cosine to the story centroid, plus a bonus for being
    carried by several articles and for sitting in an article's lead; sentences that open with a
    pronoun or connective ("He", "But") are penalised, since they depend on a missing antecedent.
@@ -42,8 +44,10 @@ class _Candidate:
     lead: bool
 
 
-def _candidates(articles: Sequence[Article], config: SummarizeConfig) -> list[_Candidate]:
-    by_text: dict[str, _Candidate] = {}
+def _candidates(articles: Sequence[Article], config: SummarizeConfig,
+                same_sentences: Sequence[Sequence[Citation]] = ()) -> list[_Candidate]:
+    group_of = {(c.article_id, c.start, c.end): ("group", k) for k, group in enumerate(same_sentences) for c in group}
+    by_key: dict[object, _Candidate] = {}
     for article in articles:
         day = article.day.isoformat() if article.day else "9999-12-31"
         for position, span in enumerate(article.sentences):
@@ -51,28 +55,39 @@ def _candidates(articles: Sequence[Article], config: SummarizeConfig) -> list[_C
             if not config.min_words <= word_count(text) <= 60 or (not text[:1].isupper() and text[:1] not in "\"“'‘"):
                 continue
             citation = article.cite(span)
-            if text in by_text:
-                by_text[text].citations.append(citation)
-                by_text[text].lead |= position < _LEAD_SENTENCES
+            key = group_of.get((article.id, span.start, span.end), text)
+            if text in by_key:  # word for word the text of another candidate (possibly a group's)
+                key = text
+            if key in by_key:
+                candidate = by_key[key]
+                if text != candidate.text:
+                    citation = Citation(citation.article_id, citation.start, citation.end, "variant")
+                if citation not in candidate.citations:
+                    candidate.citations.append(citation)
+                candidate.lead |= position < _LEAD_SENTENCES
             else:
-                by_text[text] = _Candidate(text, [citation], (day, article.id, span.start),
-                                           position < _LEAD_SENTENCES)
-    return list(by_text.values())
+                candidate = _Candidate(text, [citation], (day, article.id, span.start), position < _LEAD_SENTENCES)
+                by_key[key] = candidate
+                by_key.setdefault(text, candidate)
+    return list({id(c): c for c in by_key.values()}.values())
 
 
-def summarize_articles(subject_id: str, articles: Sequence[Article], config: SummarizeConfig | None = None) -> Summary:
+def summarize_articles(subject_id: str, articles: Sequence[Article], config: SummarizeConfig | None = None,
+                       same_sentences: Sequence[Sequence[Citation]] = ()) -> Summary:
     """Summarise a group of articles (see the module docstring for the method).
 
     Args:
         subject_id: the story or storyline the summary is for.
         articles: the group's articles.
         config: length and redundancy settings; defaults when None.
+        same_sentences: groups of sentence citations that carry the same sentence, possibly lightly
+            edited (``provenance.sentence_groups``); each group becomes one candidate.
 
     Returns:
         A summary whose every sentence cites the article spans it was taken from.
     """
     config = config or SummarizeConfig()
-    candidates = _candidates(articles, config)
+    candidates = _candidates(articles, config, same_sentences)
     if not candidates:
         return Summary(subject_id, [], METHOD)
     vectorizer = TfidfVectorizer(tokenizer=content_terms, lowercase=False, token_pattern=None)
