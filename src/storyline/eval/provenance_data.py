@@ -100,7 +100,8 @@ def detokenize(line: str) -> str:
     return text.strip()
 
 
-def load_t17_articles(root: Path, max_sentences: int = 30) -> Iterator[tuple[str, str, list[list[str]], str | None]]:
+def load_t17_articles(root: Path, max_sentences: int = 30, topics: tuple[str, ...] | None = None
+                      ) -> Iterator[tuple[str, str, list[list[str]], str | None]]:
     """Yield ``(id, topic, paragraphs as lists of sentences, date)`` from ``t17/<topic>/articles.jsonl.gz``.
 
     The first line (headline glued to the first sentence) is dropped; sentences are grouped three
@@ -108,6 +109,8 @@ def load_t17_articles(root: Path, max_sentences: int = 30) -> Iterator[tuple[str
     """
     for path in sorted(root.glob("*/articles.jsonl.gz")):
         topic = path.parent.name
+        if topics is not None and topic not in topics:
+            continue
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for line in handle:
                 record = json.loads(line)
@@ -167,7 +170,8 @@ def _shingle_set(text: str) -> set[str]:
     return shingles(tokenize(text), 4)
 
 
-def build_benchmark(root: Path, per_kind: int = 40, distractors: int = 40, seed: int = 13) -> Benchmark:
+def build_benchmark(root: Path, per_kind: int = 40, distractors: int = 40, seed: int = 13,
+                    topics: tuple[str, ...] | None = None) -> Benchmark:
     """Build the benchmark (see the module docstring) from T17 articles under ``root``.
 
     Args:
@@ -175,29 +179,25 @@ def build_benchmark(root: Path, per_kind: int = 40, distractors: int = 40, seed:
         per_kind: copies made of each kind.
         distractors: same-topic articles that share no text with anything.
         seed: the random seed; the same seed gives the same benchmark.
+        topics: only these topic folders (default: all).
     """
     rng = random.Random(seed)
-    pool = [a for a in load_t17_articles(root) if sum(len(p) for p in a[2]) >= 12]
+    pool = [a for a in load_t17_articles(root, topics=topics) if sum(len(p) for p in a[2]) >= 12]
     rng.shuffle(pool)
     seen: set[str] = set()
-    clean = []
-    for doc_id, topic, paragraphs, date in pool:
-        grams = shingles(tokenize(" ".join(s for p in paragraphs for s in p)), 8)
-        if grams & seen:
-            continue  # shares text with an article already chosen: not an independent original
-        seen |= grams
-        clean.append((doc_id, topic, paragraphs, date))
+    remaining = iter(pool)
     docs: list[BenchDoc] = []
     pairs: list[BenchPair] = []
     copies: list[BenchDoc] = []
-    cursor = 0
 
     def take() -> tuple[str, str, list[list[str]], str | None]:
-        nonlocal cursor
-        if cursor >= len(clean):
-            raise ValueError(f"not enough independent articles under {root} for per_kind={per_kind}")
-        cursor += 1
-        return clean[cursor - 1]
+        """The next article sharing no 8-word shingle with any article taken before (an independent original)."""
+        for doc_id, topic, paragraphs, date in remaining:
+            grams = shingles(tokenize(" ".join(s for p in paragraphs for s in p)), 8)
+            if not grams & seen:
+                seen.update(grams)
+                return doc_id, topic, paragraphs, date
+        raise ValueError(f"not enough independent articles under {root} for per_kind={per_kind}")
 
     for kind in KINDS:
         made = 0
