@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import zlib
 from difflib import SequenceMatcher
 
 import numpy as np
@@ -20,7 +19,7 @@ from storyline.extract.metadata import agency_name, find_credits
 from storyline.provenance import align_articles, fingerprint, rank_candidates, sentence_groups
 from storyline.store import ProvenanceIndex
 from storyline.summarize import summarize_articles
-from storyline.text import shingles, tokenize
+from storyline.text import shingle_hashes, shingles, tokenize
 from storyline.views import diff_view, provenance_view
 from tests.conftest import shared_data
 
@@ -58,10 +57,14 @@ def test_signature_is_datasketch_minhash():
 
     article = _articles()[0]
     fp = fingerprint(article.text, article.sentences)
-    reference = MinHash(num_perm=128, seed=1, hashfunc=lambda s: zlib.crc32(s.encode("utf-8")))
-    reference.update_batch([g for span in article.sentences for g in shingles(tokenize(span.slice(article.text)), 4)])
+    hashes, _ = shingle_hashes([tokenize(span.slice(article.text)) for span in article.sentences], 4)
+    reference = MinHash(num_perm=128, seed=1, hashfunc=int)
+    reference.update_batch(hashes.tolist())
     assert np.array_equal(reference.hashvalues, fp.signature)
     assert len(fp.doc_keys) == 32 and fp.window_keys
+    # one hash per distinct shingle of text.shingles, sentence by sentence
+    distinct = sum(len(shingles(tokenize(span.slice(article.text)), 4)) for span in article.sentences)
+    assert len(set(hashes.tolist())) == distinct
 
 
 def test_config_is_validated():

@@ -88,7 +88,7 @@ def run_datasketch(articles: list[Article], config: ProvenanceConfig | None = No
         grams = set()
         for span in article.sentences:
             grams |= shingles(tokenize(span.slice(article.text)), config.shingle_size)
-        minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])
+        minhash.update_batch([g.encode("utf-8") for g in sorted(grams)])  # datasketch's own (SHA-1) hashing
         for other in lsh.query(minhash):
             found[_key(article.id, other)] = _whole(article, by_id[other])
         lsh.insert(article.id, minhash)

@@ -2,7 +2,7 @@
 
 A fingerprint holds
 
-1. ``text_hash``: a 63-bit hash of the normalised text (exact duplicates);
+1. ``text_hash``: a 63-bit hash of the normalised text, i.e. its word tokens (exact duplicates);
 2. ``signature``: the document MinHash over word shingles, exactly what ``datasketch.MinHash``
    (affine32 scheme) gives for the same shingles, so it can be compared with datasketch's own
    ``MinHash``/``MinHashLSH`` (tests check the equivalence);
@@ -14,13 +14,13 @@ A fingerprint holds
 
 Shingles never cross a sentence boundary, so a window's shingles are the union of its
 sentences' shingles and a passage copied into another article has the same windows there.
-All arithmetic is vectorised with numpy; the per-shingle cost is one CRC32.
+Shingles are hashed by ``text.shingle_hashes`` (one CRC32 per word, a rolling polynomial per
+shingle) and all MinHash arithmetic is vectorised with numpy.
 """
 
 from __future__ import annotations
 
 import hashlib
-import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -29,7 +29,7 @@ import numpy as np
 
 from storyline.config import ProvenanceConfig
 from storyline.model import Span
-from storyline.text import normalize, shingles, tokenize
+from storyline.text import shingle_hashes, tokenize
 
 __all__ = ["Fingerprint", "fingerprint", "permutations", "signature_jaccard", "text_hash"]
 
@@ -48,13 +48,16 @@ class Fingerprint:
     n_shingles: int
 
 
-def text_hash(text: str) -> int:
-    """Return a signed 63-bit hash of the normalised text (equal for exact duplicates).
+def text_hash(text: str, tokens: Sequence[str] | None = None) -> int:
+    """Return a signed 63-bit hash of the normalised text: its word tokens (equal for exact duplicates).
 
-    >>> text_hash("The  Port\\n closed.") == text_hash("the port closed.")
+    Case, spacing, quote styles and punctuation do not change it; any word does.
+
+    >>> text_hash("The  Port\\n closed.") == text_hash("the port, closed")
     True
     """
-    digest = hashlib.blake2b(normalize(text).encode("utf-8"), digest_size=8).digest()
+    words = tokens if tokens is not None else tokenize(text)
+    digest = hashlib.blake2b(" ".join(words).encode("utf-8"), digest_size=8).digest()
     return int.from_bytes(digest, "big") >> 1
 
 
@@ -88,19 +91,6 @@ def _band_keys(matrix: np.ndarray, bands: int, rows: int) -> np.ndarray:
     return keys.view(np.int64)
 
 
-def sentence_shingle_hashes(text: str, sentences: Sequence[Span], k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Return the uint32 hashes of every sentence's shingles and each sentence's start offset in them.
-
-    Sentences without words get no shingles (their offset equals the next one's).
-    """
-    hashes: list[int] = []
-    starts: list[int] = []
-    for span in sentences:
-        starts.append(len(hashes))
-        hashes.extend(zlib.crc32(s.encode("utf-8")) for s in sorted(shingles(tokenize(span.slice(text)), k)))
-    return np.array(hashes, dtype=np.uint32), np.array(starts, dtype=np.int64)
-
-
 def fingerprint(text: str, sentences: Sequence[Span], config: ProvenanceConfig | None = None) -> Fingerprint:
     """Compute an article's provenance fingerprint (see the module docstring).
 
@@ -111,10 +101,12 @@ def fingerprint(text: str, sentences: Sequence[Span], config: ProvenanceConfig |
     """
     config = config or ProvenanceConfig()
     a, b = permutations(config.num_perm, config.seed)
-    hashes, starts = sentence_shingle_hashes(text, sentences, config.shingle_size)
+    tokens = [tokenize(span.slice(text)) for span in sentences]
+    hashes, starts = shingle_hashes(tokens, config.shingle_size)
+    digest = text_hash(text, [w for sentence in tokens for w in sentence])
     if hashes.size == 0:
         empty = np.full(config.num_perm, np.iinfo(np.uint32).max, dtype=np.uint32)
-        return Fingerprint(text_hash(text), empty, (), (), 0)
+        return Fingerprint(digest, empty, (), (), 0)
     # every shingle under every permutation, as datasketch's affine32 scheme computes it
     permuted = _fmix32(hashes)[:, None] * a[None, :] + b[None, :]
     signature = permuted.min(axis=0)
@@ -122,7 +114,8 @@ def fingerprint(text: str, sentences: Sequence[Span], config: ProvenanceConfig |
     doc_keys = _band_keys(signature[None, :], config.doc_bands, rows)[0]
 
     width = config.window_bands * config.window_rows
-    nonempty = [i for i in range(len(starts)) if (starts[i + 1] if i + 1 < len(starts) else hashes.size) > starts[i]]
+    ends = np.append(starts[1:], hashes.size)
+    nonempty = np.flatnonzero(ends > starts)
     per_sentence = np.minimum.reduceat(permuted[:, :width], starts[nonempty], axis=0)
     w = min(config.window_sentences, len(nonempty))
     windows = per_sentence[: len(nonempty) - w + 1].copy()
@@ -130,10 +123,10 @@ def fingerprint(text: str, sentences: Sequence[Span], config: ProvenanceConfig |
         np.minimum(windows, per_sentence[shift : len(nonempty) - w + 1 + shift], out=windows)
     window_keys = np.unique(_band_keys(windows, config.window_bands, config.window_rows).ravel())
     return Fingerprint(
-        text_hash=text_hash(text),
+        text_hash=digest,
         signature=signature,
-        doc_keys=tuple(int(k) for k in np.unique(doc_keys)),
-        window_keys=tuple(int(k) for k in window_keys),
+        doc_keys=tuple(np.unique(doc_keys).tolist()),
+        window_keys=tuple(window_keys.tolist()),
         n_shingles=int(hashes.size),
     )
 

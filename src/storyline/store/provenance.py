@@ -64,23 +64,30 @@ class ProvenanceIndex:
         return self.insert_many([(article_id, fp)]) == 1
 
     def insert_many(self, items: Iterable[tuple[str, Fingerprint]]) -> int:
-        """Index several articles in one transaction; returns how many were new."""
-        added = 0
+        """Index several articles in one transaction; returns how many were new.
+
+        Band rows of the whole batch are written in one sorted ``executemany``, so B-tree pages are
+        visited in key order (fewer page loads as the index outgrows the cache).
+        """
+        batch = {article_id: fp for article_id, fp in items}
         with self.store.transaction() as db:
-            for article_id, fp in items:
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO prov_docs (article_id, text_hash, n_shingles, signature) "
-                    "VALUES (?, ?, ?, ?)",
-                    (article_id, fp.text_hash, fp.n_shingles, fp.signature.astype("<u4").tobytes()))
-                if not cursor.rowcount:
-                    continue
-                doc = cursor.lastrowid
-                db.executemany("INSERT OR IGNORE INTO prov_doc_bands (key, doc) VALUES (?, ?)",
-                               [(k, doc) for k in fp.doc_keys])
-                db.executemany("INSERT OR IGNORE INTO prov_window_bands (key, doc) VALUES (?, ?)",
-                               [(k, doc) for k in fp.window_keys])
-                added += 1
-        return added
+            present = set()
+            for chunk in _chunks(sorted(batch), 500):
+                present.update(r[0] for r in db.execute(
+                    f"SELECT article_id FROM prov_docs WHERE article_id IN ({','.join('?' * len(chunk))})", chunk))
+            new = [(a, fp) for a, fp in batch.items() if a not in present]
+            if not new:
+                return 0
+            first = int(db.execute("SELECT coalesce(max(doc), 0) + 1 FROM prov_docs").fetchone()[0])
+            db.executemany("INSERT INTO prov_docs (doc, article_id, text_hash, n_shingles, signature) "
+                           "VALUES (?, ?, ?, ?, ?)",
+                           [(first + i, a, fp.text_hash, fp.n_shingles, fp.signature.astype("<u4").tobytes())
+                            for i, (a, fp) in enumerate(new)])
+            db.executemany("INSERT OR IGNORE INTO prov_doc_bands (key, doc) VALUES (?, ?)",
+                           sorted((k, first + i) for i, (_, fp) in enumerate(new) for k in fp.doc_keys))
+            db.executemany("INSERT OR IGNORE INTO prov_window_bands (key, doc) VALUES (?, ?)",
+                           sorted((k, first + i) for i, (_, fp) in enumerate(new) for k in fp.window_keys))
+        return len(new)
 
     def lookup(self, fp: Fingerprint, exclude: str | None = None) -> IndexHits:
         """Return the indexed documents that share the hash, a document band or passage windows with ``fp``."""
