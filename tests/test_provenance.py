@@ -256,3 +256,17 @@ def test_benchmark_overall_beats_baselines(bench_scores):
     assert bench_scores["exact_hash"]["recall_embedded"] == 0.0
     assert bench_scores["datasketch"]["recall_embedded"] < ours["recall_embedded"]
     assert bench_scores["datasketch"]["span_f1"] < ours["span_f1"]
+
+
+def test_stores_without_an_index_are_caught_up(tmp_path, tmp_store):
+    for name, text in (("wire.txt", WIRE), ("copy.txt", COPY), ("other.txt", OTHER)):
+        (tmp_path / name).write_text(text)
+    pipeline = Pipeline(tmp_store)
+    pipeline.run([tmp_path])
+    with tmp_store.transaction() as db:  # as if the articles were stored before provenance existed
+        for table in ("prov_docs", "prov_doc_bands", "prov_window_bands", "prov_pairs"):
+            db.execute(f"DELETE FROM {table}")
+    index = ProvenanceIndex(tmp_store)
+    assert len(index.unindexed()) == 3
+    assert pipeline.index_unindexed() == 3 and index.unindexed() == []
+    assert len(index.pairs_for([a.id for a in tmp_store.articles()])) == 1

@@ -122,13 +122,10 @@ class Pipeline:
 
     def index_unindexed(self) -> int:
         """Index every stored article the provenance index does not hold yet (oldest first)."""
-        index = ProvenanceIndex(self.store)
-        count = 0
-        for article in self.store.articles():
-            if not index.has(article.id):
-                self.index_provenance(article)
-                count += 1
-        return count
+        ids = ProvenanceIndex(self.store).unindexed()
+        for article in self.store.articles(ids):
+            self.index_provenance(article)
+        return len(ids)
 
     def ingest(self, inputs: Iterable[RawDocument | Failure], progress: Progress | None = None) -> IngestReport:
         """Process RawDocuments (and record reader Failures) one by one."""

@@ -55,6 +55,12 @@ class ProvenanceIndex:
         """Return the number of indexed documents."""
         return int(self.store.db.execute("SELECT count(*) FROM prov_docs").fetchone()[0])
 
+    def unindexed(self) -> list[str]:
+        """Return ids of stored articles not in the index yet (stores older than provenance), oldest first."""
+        return [r[0] for r in self.store.db.execute(
+            "SELECT id FROM articles WHERE id NOT IN (SELECT article_id FROM prov_docs) "
+            "ORDER BY coalesce(day, '9999-12-31'), id")]
+
     def insert(self, article_id: str, fp: Fingerprint) -> bool:
         """Index one article; inserting an article that is already indexed changes nothing.
 
