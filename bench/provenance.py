@@ -15,6 +15,13 @@ For each size N it reports, in one fresh SQLite store:
   of indexed ones, half new), against the full index;
 - peak resident memory (MB) of the process and the store's size on disk (MB).
 
+``--synthetic-keys`` measures the index alone at sizes where fingerprinting every generated text
+would not fit the time budget: each document gets random 64-bit band keys (as many as a real
+20-sentence fingerprint has: 32 document keys, 72 window keys) and a random signature, and a
+share ``--copies`` reuses most keys of an earlier document. Fingerprinting is a per-document pure
+function whose cost does not depend on the index size (its rate is the one measured in the
+normal mode), so the index curve is what grows with N.
+
 Usage::
 
     python bench/provenance.py --sizes 10000 100000 [--json results.json]
@@ -40,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from storyline.config import ProvenanceConfig
 from storyline.eval.provenance_data import detokenize
 from storyline.model import Span
-from storyline.provenance import fingerprint, rank_candidates
+from storyline.provenance import Fingerprint, fingerprint, rank_candidates
 from storyline.store import ProvenanceIndex, Store
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "timelines" / "t17"
@@ -110,11 +117,40 @@ def _spans(text: str) -> list[Span]:
     return spans
 
 
+class SyntheticKeys:
+    """Random fingerprints with the key counts of real ones; a share of them copy an earlier one."""
+
+    def __init__(self, copies: float, seed: int, doc_keys: int = 32, window_keys: int = 72) -> None:
+        self.rng = np.random.default_rng(seed)
+        self.copies = copies
+        self.doc_keys = doc_keys
+        self.window_keys = window_keys
+        self.recent: list[Fingerprint] = []
+
+    def fingerprint(self) -> Fingerprint:
+        """Return the next synthetic fingerprint."""
+        rng = self.rng
+        keys = rng.integers(-(2**63), 2**63 - 1, size=self.doc_keys + self.window_keys, dtype=np.int64)
+        signature = rng.integers(0, 2**32 - 1, size=128, dtype=np.uint32)
+        if self.recent and rng.random() < self.copies:
+            source = self.recent[int(rng.integers(len(self.recent)))]
+            keys[self.doc_keys : self.doc_keys + len(source.window_keys) // 2] = \
+                source.window_keys[: len(source.window_keys) // 2]
+            signature[:64] = source.signature[:64]
+        fp = Fingerprint(int(keys[0]), signature, tuple(keys[: self.doc_keys].tolist()),
+                         tuple(keys[self.doc_keys :].tolist()), 400)
+        self.recent.append(fp)
+        if len(self.recent) > 5000:
+            self.recent.pop(int(rng.integers(len(self.recent))))
+        return fp
+
+
 def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
 
-def run(size: int, generator: Generator, config: ProvenanceConfig, cache_mb: int, workdir: Path) -> dict[str, object]:
+def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfig, cache_mb: int,
+        workdir: Path) -> dict[str, object]:
     """Index ``size`` generated documents into a fresh store and measure (see the module docstring)."""
     path = workdir / f"prov-{size}.db"
     batch = 1000
@@ -126,23 +162,33 @@ def run(size: int, generator: Generator, config: ProvenanceConfig, cache_mb: int
         index = ProvenanceIndex(store)
         done = 0
         while done < size:
-            texts = [generator.document()[0] for _ in range(min(batch, size - done))]
+            count = min(batch, size - done)
+            texts = [generator.document()[0] for _ in range(count)] if isinstance(generator, Generator) else []
             wall, cpu = time.perf_counter(), time.process_time()
-            items = [(f"d{done + i}", fingerprint(text, _spans(text), config)) for i, text in enumerate(texts)]
+            if isinstance(generator, Generator):
+                items = [(f"d{done + i}", fingerprint(text, _spans(text), config)) for i, text in enumerate(texts)]
+            else:
+                items = [(f"d{done + i}", generator.fingerprint()) for i in range(count)]
             fingerprint_seconds += time.perf_counter() - wall
             fingerprint_cpu += time.process_time() - cpu
             wall, cpu = time.perf_counter(), time.process_time()
-            index.insert_many(items)
+            index.insert_many(items)  # one transaction per batch
             elapsed = time.perf_counter() - wall
             insert_seconds += elapsed
             insert_cpu += time.process_time() - cpu
             batch_costs.append(elapsed / len(items) * 1e6)
             done += len(items)
+            if done % max(batch, size // 10) == 0:
+                print(f"# {size}: {done} indexed, last batch {batch_costs[-1]:.0f} us/doc, "
+                      f"{_size_mb(path):.0f} MB", file=sys.stderr, flush=True)
         parts = np.array_split(np.array(batch_costs), min(10, len(batch_costs)))
         tenths = [round(float(np.mean(part)), 1) for part in parts]
         for _ in range(1000):
-            text, _ = generator.document()
-            queries.append(fingerprint(text, _spans(text), config))
+            if isinstance(generator, Generator):
+                text, _ = generator.document()
+                queries.append(fingerprint(text, _spans(text), config))
+            else:
+                queries.append(generator.fingerprint())
         latencies = []
         found = 0
         query_cpu = time.process_time()
@@ -185,15 +231,19 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
+    parser.add_argument("--synthetic-keys", action="store_true", help="index random keys (see the docstring)")
     args = parser.parse_args()
     config = ProvenanceConfig()
-    sentences = load_sentences(args.data)
+    sentences = [] if args.synthetic_keys else load_sentences(args.data)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="prov-bench-"))
     results = []
     for size in args.sizes:
-        generator = Generator(sentences, args.sentences, args.noise, args.copies, args.seed)
+        generator: Generator | SyntheticKeys = (
+            SyntheticKeys(args.copies, args.seed) if args.synthetic_keys
+            else Generator(sentences, args.sentences, args.noise, args.copies, args.seed))
         result = run(size, generator, config, args.cache_mb, workdir)
         result["load_average"] = round(os.getloadavg()[0], 2)
+        result["mode"] = "synthetic-keys" if args.synthetic_keys else "generated-text"
         results.append(result)
         print(json.dumps(result), flush=True)
         if args.json:
