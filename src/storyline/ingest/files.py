@@ -15,7 +15,7 @@ from storyline.config import IngestConfig
 from storyline.errors import TooLargeError, UnsupportedFormatError
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "read_paths"]
+__all__ = ["CONTENT_TYPES", "input_files", "read_paths"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -39,6 +39,12 @@ def _files(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[tuple[
                     yield child, False
         else:
             yield path, True
+
+
+def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[Path]:
+    """Yield the files ``read_paths`` would read (directories walked in sorted order)."""
+    for path, _explicit in _files(paths, config or IngestConfig()):
+        yield path
 
 
 def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:

@@ -1,6 +1,27 @@
-"""Persistence: the SQLite store and its schema."""
+"""Persistence: the SQLite store, its schema, and per-area modules over it."""
 
 from storyline.store.provenance import PairRecord, ProvenanceIndex
+from storyline.store.sources import (
+    SourceHealth,
+    load_source_state,
+    record_attempt,
+    remember_item,
+    save_source_state,
+    source_health,
+    source_healths,
+)
 from storyline.store.store import Store, StoryRow
 
-__all__ = ["PairRecord", "ProvenanceIndex", "Store", "StoryRow"]
+__all__ = [
+    "PairRecord",
+    "ProvenanceIndex",
+    "SourceHealth",
+    "Store",
+    "StoryRow",
+    "load_source_state",
+    "record_attempt",
+    "remember_item",
+    "save_source_state",
+    "source_health",
+    "source_healths",
+]

@@ -118,10 +118,31 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
+# Sources: feed validators, items already seen, and watch-mode health (back-off) per source.
+_V2_SOURCES = """
+CREATE TABLE sources (
+    ref           TEXT PRIMARY KEY,       -- URL or path, as named by the user
+    kind          TEXT NOT NULL,          -- path, warc, url
+    etag          TEXT,                   -- validators for the next conditional GET (feeds)
+    last_modified TEXT,
+    last_attempt  TEXT,
+    last_success  TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,   -- consecutive failed attempts
+    next_attempt  TEXT,                   -- watch mode waits until then (back-off); NULL = next cycle
+    last_error    TEXT
+);
+CREATE TABLE source_items (
+    source   TEXT NOT NULL,               -- sources.ref
+    item     TEXT NOT NULL,               -- feed entry id, page URL, or file path|size|mtime
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item)
+) WITHOUT ROWID;
+"""
+
 # Provenance: the persistent, incremental near-duplicate index (one row per document, one row per
 # LSH band key; inserting a document is O(bands), a query is one index lookup per key) and the
 # aligned article pairs it found. Citations gain a kind: "exact" or "variant" (an edited copy).
-_V2_PROVENANCE = """
+_V3_PROVENANCE = """
 CREATE TABLE prov_docs (
     doc         INTEGER PRIMARY KEY,
     article_id  TEXT NOT NULL UNIQUE,
@@ -155,5 +176,5 @@ CREATE INDEX prov_pairs_b ON prov_pairs(article_b);
 ALTER TABLE citations ADD COLUMN kind TEXT NOT NULL DEFAULT 'exact';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_PROVENANCE)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V3_PROVENANCE)
 SCHEMA_VERSION = len(MIGRATIONS)
