@@ -152,7 +152,10 @@ def _size_mb(path: Path) -> float:
 def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfig, cache_mb: int,
         workdir: Path) -> dict[str, object]:
     """Index ``size`` generated documents into a fresh store and measure (see the module docstring)."""
-    path = workdir / f"prov-{size}.db"
+    # one file per run and process: two runs sharing a workdir must never write into the same store
+    path = workdir / f"prov-{size}-{os.getpid()}.db"
+    if path.exists():
+        raise SystemExit(f"{path} exists; use an empty --workdir")
     batch = 1000
     fingerprint_seconds = fingerprint_cpu = insert_seconds = insert_cpu = 0.0
     batch_costs: list[float] = []
