@@ -130,25 +130,56 @@ class ExtractConfig:
 
 @dataclass(frozen=True, slots=True)
 class ClusterConfig:
-    """How articles are grouped into stories."""
+    """How articles are grouped into stories (events) and stories into storylines.
 
-    threshold: float = 0.22
+    One set of defaults serves every data set (they were chosen once, on GoogleNews and ECB+
+    together; see docs/results.md).
+    """
+
+    threshold: float = 0.15
     """Minimum similarity between an article and a story for the article to join it."""
-    entity_weight: float = 0.35
-    """Share of the similarity that comes from named-term overlap (the rest is TF-IDF cosine)."""
-    time_scale_days: float = 240.0
-    """Similarity is multiplied by exp(-days apart / time_scale_days)."""
-    window_days: int = 180
-    """Stories whose last article is older than this (relative to the article) are not candidates."""
+    merge_threshold: float = 0.3
+    """Two stories an article bridges are merged when their centroids are at least this similar."""
+    entity_boost: float = 2.0
+    """Weight multiplier of entity features against content terms in the TF-IDF vector."""
+    title_weight: int = 1
+    """Extra times each title term is counted (titles name the event)."""
+    time_scale_days: float = 7.0
+    """Similarity is multiplied by exp(-days outside the story's date range / time_scale_days)."""
+    window_days: int = 30
+    """Stories whose last article is this many days older than the newest article stop being candidates."""
+    max_active: int = 1500
+    """Most stories kept active at once; the least recently updated is closed first."""
+    query_terms: int = 12
+    """An article looks up candidate stories by this many of its highest-weighted terms."""
+    rerank: int = 8
+    """Candidates scored exactly per article."""
     centroid_terms: int = 200
-    """Number of top-weighted terms kept in a story's stored centroid."""
+    """A story keeps at least this many features (pruned to this when it reaches twice as many)."""
+    link_threshold: float = 0.1
+    """Minimum story-to-story similarity for two stories to be linked into one storyline."""
+    link_time_scale_days: float = 90.0
+    """Story links decay by exp(-days between the stories / link_time_scale_days)."""
+    link_window_days: int = 180
+    """Stories further apart than this in time are never linked directly."""
+    link_max_stories: int = 5000
+    """Most recent stories a changed story is compared with when linking."""
 
     def __post_init__(self) -> None:
         _check(0 < self.threshold < 1, "cluster.threshold", self.threshold, "between 0 and 1")
-        _check(0 <= self.entity_weight <= 1, "cluster.entity_weight", self.entity_weight, "in [0, 1]")
+        _check(0 < self.merge_threshold <= 1, "cluster.merge_threshold", self.merge_threshold, "in (0, 1]")
+        _check(self.entity_boost >= 0, "cluster.entity_boost", self.entity_boost, ">= 0")
+        _check(self.title_weight >= 0, "cluster.title_weight", self.title_weight, ">= 0")
         _check(self.time_scale_days > 0, "cluster.time_scale_days", self.time_scale_days, "> 0")
         _check(self.window_days > 0, "cluster.window_days", self.window_days, "> 0")
+        _check(self.max_active >= 1, "cluster.max_active", self.max_active, ">= 1")
+        _check(self.query_terms >= 1, "cluster.query_terms", self.query_terms, ">= 1")
+        _check(self.rerank >= 1, "cluster.rerank", self.rerank, ">= 1")
         _check(self.centroid_terms >= 10, "cluster.centroid_terms", self.centroid_terms, ">= 10")
+        _check(0 < self.link_threshold < 1, "cluster.link_threshold", self.link_threshold, "between 0 and 1")
+        _check(self.link_time_scale_days > 0, "cluster.link_time_scale_days", self.link_time_scale_days, "> 0")
+        _check(self.link_window_days > 0, "cluster.link_window_days", self.link_window_days, "> 0")
+        _check(self.link_max_stories >= 1, "cluster.link_max_stories", self.link_max_stories, ">= 1")
 
 
 @dataclass(frozen=True, slots=True)

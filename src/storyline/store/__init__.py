@@ -1,5 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
+from storyline.store import storylines
 from storyline.store.provenance import PairRecord, ProvenanceIndex
 from storyline.store.sources import (
     SourceHealth,
@@ -24,4 +25,5 @@ __all__ = [
     "save_source_state",
     "source_health",
     "source_healths",
+    "storylines",
 ]
