@@ -20,6 +20,7 @@ from storyline.provenance import (
     Alignment,
     align_articles,
     fingerprint,
+    provenance_grouper,
     rank_candidates,
     sentence_groups,
     shared_passages,
@@ -140,7 +141,7 @@ def test_credits_name_generic_agencies():
 def test_summary_cites_edited_copies_as_variants():
     wire, copy, other = _articles()
     groups = sentence_groups({a.id: a for a in (wire, copy)}, [align_articles(copy, wire)])
-    summary = summarize_articles("s", [wire, copy, other], StorylineConfig().summarize, groups)
+    summary = summarize_articles("s", [wire, copy, other], StorylineConfig().summarize, provenance_grouper(groups))
     by_text = {a.id: a.text for a in (wire, copy, other)}
     carried = [s for s in summary.sentences if len({c.article_id for c in s.citations}) > 1]
     assert carried, "a sentence both carry should cite both"

@@ -23,7 +23,14 @@ from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.model import Article, Failure, RawDocument
-from storyline.provenance import Alignment, find_related, fingerprint, rank_candidates, sentence_groups
+from storyline.provenance import (
+    Alignment,
+    find_related,
+    fingerprint,
+    provenance_grouper,
+    rank_candidates,
+    sentence_groups,
+)
 from storyline.store import PairRecord, ProvenanceIndex, Store, load_source_state, remember_item, save_source_state
 from storyline.store import storylines as storylines_store
 from storyline.summarize import summarize_articles
@@ -253,7 +260,8 @@ class Pipeline:
         articles = self.store.articles(story.story.article_ids)
         pairs = ProvenanceIndex(self.store).pairs_for([a.id for a in articles])
         groups = sentence_groups({a.id: a for a in articles}, [Alignment.from_dict(p.alignment) for p in pairs])
-        self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize, groups))
+        self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize,
+                                                   provenance_grouper(groups)))
 
     def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Ingest files and directories, then update stories and summaries."""

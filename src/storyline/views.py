@@ -7,12 +7,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from storyline.config import ProvenanceConfig
+from storyline.config import ProvenanceConfig, StorylineConfig
 from storyline.model import Article, Failure, Summary
 from storyline.provenance import Alignment, align_articles, shared_passages
+from storyline.report import timeline_view
 from storyline.store import ProvenanceIndex, Store, StoryRow
 from storyline.store import storylines as storylines_store
 from storyline.store.storylines import StorylineRow
+from storyline.summarize import build_timeline
 
 __all__ = ["article_view", "diff_view", "failure_view", "provenance_view", "story_detail", "story_view",
            "storyline_view", "summary_view", "whatsnew_view"]
@@ -77,8 +79,8 @@ def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[
     ]
 
 
-def story_detail(store: Store, story_id: str) -> dict[str, Any]:
-    """Describe a story with its cited summary and its articles.
+def story_detail(store: Store, story_id: str, config: StorylineConfig | None = None) -> dict[str, Any]:
+    """Describe a story with its cited summary, its dated timeline (computed) and its articles.
 
     Raises:
         NotFoundError: no story has this id.
@@ -88,6 +90,7 @@ def story_detail(store: Store, story_id: str) -> dict[str, Any]:
     by_id = {a.id: a for a in articles}
     view = story_view(row)
     view["summary"] = summary_view(store.summary(story_id), by_id)
+    view["timeline"] = timeline_view(build_timeline(story_id, articles, (config or StorylineConfig()).timeline), by_id)
     view["articles"] = [article_view(a) for a in articles]
     return view
 

@@ -8,7 +8,15 @@ or read a view, and print it as a rich table or, with ``--json``, as JSON for sc
 
 from __future__ import annotations
 
-from storyline.cli import core, evaluate, provenance, sources, storylines  # noqa: F401  (register commands)
+from storyline.cli import (  # noqa: F401  (register commands)
+    core,
+    evaluate,
+    extraction,
+    provenance,
+    sources,
+    storylines,
+    summaries,
+)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 

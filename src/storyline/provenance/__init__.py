@@ -14,7 +14,13 @@ from storyline.provenance.align import Alignment, Run, SentencePair, align_artic
 from storyline.provenance.candidates import Candidate, IndexHits, rank_candidates
 from storyline.provenance.detect import Related, find_related
 from storyline.provenance.fingerprint import Fingerprint, fingerprint, signature_jaccard, text_hash
-from storyline.provenance.passages import Carrier, SharedPassage, sentence_groups, shared_passages
+from storyline.provenance.passages import (
+    Carrier,
+    SharedPassage,
+    provenance_grouper,
+    sentence_groups,
+    shared_passages,
+)
 
 __all__ = [
     "Alignment",
@@ -30,6 +36,7 @@ __all__ = [
     "align_texts",
     "find_related",
     "fingerprint",
+    "provenance_grouper",
     "rank_candidates",
     "sentence_groups",
     "shared_passages",

@@ -17,7 +17,7 @@ carrier is ``identical`` to it or ``edited`` (with its word-level edits).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,7 @@ from storyline.extract.metadata import agency_name, find_credits
 from storyline.model import Article, Citation
 from storyline.provenance.align import Alignment, word_edits
 
-__all__ = ["Carrier", "SharedPassage", "sentence_groups", "shared_passages"]
+__all__ = ["Carrier", "SharedPassage", "provenance_grouper", "sentence_groups", "shared_passages"]
 
 _Node = tuple[str, int]  # (article id, sentence index)
 
@@ -103,6 +103,27 @@ def sentence_groups(articles: Mapping[str, Article], alignments: Iterable[Alignm
         if len({n[0] for n in nodes}) > 1:
             groups.append([articles[a].cite(articles[a].sentences[i]) for a, i in nodes])
     return sorted(groups)
+
+
+def provenance_grouper(same_sentences: Sequence[Sequence[Citation]]) -> Callable[[Sequence[Any]], list[list[Any]]]:
+    """Return a summariser grouper (``summarize.candidates.Grouper``) that joins provenance groups.
+
+    Sentences in one group of ``same_sentences`` (from :func:`sentence_groups`) become one
+    candidate; every other sentence is grouped with the sentences of exactly the same text.
+    """
+    group_of = {(c.article_id, c.start, c.end): k for k, group in enumerate(same_sentences) for c in group}
+
+    def grouper(refs: Sequence[Any]) -> list[list[Any]]:
+        groups: dict[object, list[Any]] = {}
+        text_key: dict[str, object] = {}
+        for ref in refs:
+            key: object = group_of.get((ref.article.id, ref.span.start, ref.span.end), ("text", ref.text))
+            # a sentence word for word equal to a member of a provenance group joins that group
+            key = text_key.setdefault(ref.text, key)
+            groups.setdefault(key, []).append(ref)
+        return list(groups.values())
+
+    return grouper
 
 
 def _origin(carriers: Sequence[tuple[Article, int, int]]) -> tuple[str | None, str, Article]:

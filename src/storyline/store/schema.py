@@ -193,10 +193,15 @@ CREATE TABLE story_links (
 CREATE INDEX story_links_b ON story_links(b);
 """
 
+# Why the extraction method won (extraction cascade, issue 4).
+_V4_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
 # Provenance: the persistent, incremental near-duplicate index (one row per document, one row per
 # LSH band key; inserting a document is O(bands), a query is one index lookup per key) and the
 # aligned article pairs it found. Citations gain a kind: "exact" or "variant" (an edited copy).
-_V4_PROVENANCE = """
+_V5_PROVENANCE = """
 CREATE TABLE prov_docs (
     doc         INTEGER PRIMARY KEY,
     article_id  TEXT NOT NULL UNIQUE,
@@ -230,5 +235,5 @@ CREATE INDEX prov_pairs_b ON prov_pairs(article_b);
 ALTER TABLE citations ADD COLUMN kind TEXT NOT NULL DEFAULT 'exact';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_PROVENANCE)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_PROVENANCE)
 SCHEMA_VERSION = len(MIGRATIONS)
