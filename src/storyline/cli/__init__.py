@@ -12,6 +12,7 @@ from storyline.cli import (  # noqa: F401  (register commands)
     core,
     evaluate,
     extraction,
+    nlp,
     provenance,
     sources,
     storylines,
