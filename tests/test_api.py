@@ -431,7 +431,7 @@ def test_timelines(client):
 
 def test_actor_and_comparison_endpoints(client):
     story_id = max(client.get("/api/stories").json()["items"], key=lambda s: s["size"])["id"]
-    for part in ("actors", "quotes", "stances", "compare"):
+    for part in ("actors", "quotes", "stances", "compare", "provenance"):
         response = client.get(f"/api/stories/{story_id}/{part}")
         assert response.status_code == 200 and response.json()["ok"], (part, response.text[:300])
     assert client.get(f"/api/stories/{story_id}/actors").json()["items"]

@@ -36,6 +36,7 @@ from storyline.views import (
     article_view,
     failure_view,
     page_view,
+    provenance_view,
     search_hit_view,
     story_listing_view,
     story_overview,
@@ -132,6 +133,12 @@ def stances(request: Request, subject_id: str) -> dict[str, Any]:
             summary="Outlets compared: coverage, what only one reports, naming, discrepancies")
 def compare(request: Request, story_id: str) -> dict[str, Any]:
     return _ok(comparison=compare_view(ctx_of(request).store(), story_id))
+
+
+@router.get("/stories/{story_id}/provenance", tags=["provenance"],
+            summary="Wire provenance: related article pairs and shared passages with their likely origin")
+def provenance(request: Request, story_id: str) -> dict[str, Any]:
+    return _ok(provenance=provenance_view(ctx_of(request).store(), story_id))
 
 
 @router.get("/articles", tags=["articles"], summary="Articles, newest first")
