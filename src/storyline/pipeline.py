@@ -15,16 +15,17 @@ from pathlib import Path
 
 from storyline.cluster import OnlineClusterer
 from storyline.config import StorylineConfig
-from storyline.errors import StorylineError
+from storyline.errors import StoreError, StorylineError
 from storyline.extract import extract_article
 from storyline.ingest import read_paths
 from storyline.model import Failure, RawDocument
-from storyline.store import Store
+from storyline.store import Store, claim_clustering_generation, clustering_generation
 from storyline.summarize import summarize_articles
 
 __all__ = ["IngestReport", "Pipeline"]
 
 Progress = Callable[[str], None]
+_CLUSTER_ATTEMPTS = 20
 
 
 @dataclass(slots=True)
@@ -80,7 +81,15 @@ class Pipeline:
             self.store.save_document(raw, None, failure)
             report.failures.append(failure)
             return
-        if self.store.save_document(raw, article):
+        try:
+            saved = self.store.save_document(raw, article)
+        except (UnicodeError, ValueError, OverflowError) as exc:  # a value SQLite refuses; the batch goes on
+            failure = Failure(raw.origin, "store", type(exc).__name__,
+                              f"{raw.origin}: the extracted article could not be stored: {exc!r}", raw.sha256)
+            self.store.save_document(raw, None, failure)
+            report.failures.append(failure)
+            return
+        if saved:
             report.ingested.append(article.id)
         else:
             report.duplicates += 1
@@ -101,22 +110,46 @@ class Pipeline:
     def update_stories(self) -> list[str]:
         """Cluster articles that have no story yet and re-summarise the stories they joined.
 
+        The stories, their articles' assignments, the term statistics and the new summaries are
+        written in one transaction, so a crash leaves either the old state or all of the new one
+        (never a story whose summary is missing or stale). The write is conditional: if another
+        process stored a clustering pass meanwhile, this pass is recomputed from the fresh state.
+
         Returns:
             Ids of the stories that changed, sorted.
+
+        Raises:
+            StoreError: other writers kept winning for ``_CLUSTER_ATTEMPTS`` attempts.
         """
-        pending = self.store.articles(unassigned=True)
-        if not pending:
-            return []
-        df, n_docs = self.store.term_stats()
-        clusterer = OnlineClusterer(self.config.cluster, self.store.stories(), df, n_docs)
-        for article in pending:
-            clusterer.add(article)
-        touched = sorted(clusterer.touched)
-        self.store.save_clustering([s for s in clusterer.stories if s.id in clusterer.touched],
-                                   clusterer.assignments, dict(clusterer.df_delta), clusterer.n_docs)
-        for story_id in touched:
-            self.summarize_story(story_id)
-        return touched
+        for _ in range(_CLUSTER_ATTEMPTS):
+            generation = clustering_generation(self.store)
+            pending = self.store.articles(unassigned=True)
+            if not pending:
+                return []
+            df, n_docs = self.store.term_stats()
+            clusterer = OnlineClusterer(self.config.cluster, self.store.stories(), df, n_docs)
+            for article in pending:
+                clusterer.add(article)
+            touched = sorted(clusterer.touched)
+            changed = [s for s in clusterer.stories if s.id in clusterer.touched]
+            known = {a.id: a for a in pending}
+            summaries = []
+            for row in sorted(changed, key=lambda r: r.id):
+                missing = [i for i in row.story.article_ids if i not in known]
+                known.update((a.id, a) for a in self.store.articles(missing))
+                members = sorted((known[i] for i in row.story.article_ids),
+                                 key=lambda a: (a.day.isoformat() if a.day else "9999-12-31", a.id))
+                summaries.append(summarize_articles(row.id, members, self.config.summarize))
+            with self.store.transaction() as db:
+                if not claim_clustering_generation(db, generation):
+                    continue  # another writer clustered first: nothing written, recompute
+                self.store.save_clustering(changed, clusterer.assignments, dict(clusterer.df_delta),
+                                           clusterer.n_docs)
+                for summary in summaries:
+                    self.store.save_summary(summary)
+            return touched
+        raise StoreError(f"store {self.store.path}: clustering conflicted with other writers "
+                         f"{_CLUSTER_ATTEMPTS} times in a row; run `storyline ingest` again")
 
     def summarize_story(self, story_id: str) -> None:
         """Build and store the cited summary of one story."""

@@ -22,8 +22,9 @@ from storyline.extract.decode import declared_charset, decode_bytes
 from storyline.extract.html import HtmlExtraction, extract_html
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
 from storyline.extract.scrape import clean_scrape
+from storyline.extract.urls import safe_url
 from storyline.model import Article, ArticleDate, RawDocument
-from storyline.text import STOPWORDS, paragraph_spans, split_sentences, tokenize
+from storyline.text import STOPWORDS, clean_control_chars, paragraph_spans, split_sentences, tokenize
 
 __all__ = ["article_id_for", "extract_article"]
 
@@ -74,7 +75,9 @@ def _parse_record(raw: RawDocument, config: ExtractConfig) -> tuple[HtmlExtracti
     if not isinstance(record, dict):
         raise MalformedRecordError(f"{raw.origin}: a JSONL line must be an object, not {type(record).__name__}",
                                    origin=raw.origin)
-    fields = {k: str(v) for k, v in record.items() if isinstance(v, str | int | float) and str(v).strip()}
+    # JSON escapes can smuggle NULs, ESC sequences and lone surrogates past the bytes-level checks
+    fields = {k: clean_control_chars(str(v)) for k, v in record.items()
+              if isinstance(v, str | int | float) and clean_control_chars(str(v)).strip()}
     if "html" in fields:
         return extract_html(fields["html"], url=fields.get("url")), fields
     if "text" in fields:
@@ -113,7 +116,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         extraction = extract_html(text, url=fields.get("url")) if raw.content_type in HTML_TYPES \
             else _from_text(text)
 
-    body = "\n\n".join(p.strip() for p in extraction.paragraphs if p.strip())
+    body = clean_control_chars("\n\n".join(p.strip() for p in extraction.paragraphs if p.strip()))
     if len(body) < config.min_text_chars:
         raise ExtractionError(
             f"{raw.origin}: no article text found ({len(body)} characters after removing page chrome; "
@@ -123,13 +126,17 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
     if language is None:
         warnings.append("language not identified as English; text kept as extracted")
     paragraphs = paragraph_spans(body)
+    url, url_warning = safe_url(fields.get("url") or extraction.url)
+    if url_warning:
+        warnings.append(url_warning)
+    title = fields.get("title") or extraction.title
     return Article(
         id=article_id_for(raw),
         raw_sha256=raw.sha256,
         origin=raw.origin,
         text=body,
-        title=fields.get("title") or extraction.title,
-        url=fields.get("url") or extraction.url,
+        title=clean_control_chars(title) if title else None,
+        url=url,
         outlet=fields.get("outlet") or extraction.outlet,
         authors=[fields["author"]] if fields.get("author") else extraction.authors,
         date=date or extraction.date,
