@@ -18,10 +18,15 @@ import hashlib
 import json
 import os
 import random
+import re
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit
+
+from storyline.model import Article, Failure
+from storyline.store import Store
 
 PLACES = ["Valmora", "Corvania", "Estrava", "Tessen", "Hollin", "Northgate", "Merrow", "Dunhale", "Ostrel",
           "Kavin Bay", "Lorrach", "Pellan", "Sarvik", "Brennet", "Ulmwood", "Quarry Point"]
@@ -121,7 +126,8 @@ def _story(rng: random.Random, serial: int) -> _Story:
     rng.shuffle(paragraphs[2:])
     year = rng.randint(2019, 2025)
     month = rng.randint(1, 12)
-    return _Story(title, paragraphs, rng.choice(OUTLETS), rng.choice(PEOPLE), f"{year}-{month:02}-{rng.randint(1, 28):02}")
+    day = f"{year}-{month:02}-{rng.randint(1, 28):02}"
+    return _Story(title, paragraphs, rng.choice(OUTLETS), rng.choice(PEOPLE), day)
 
 
 def _txt(s: _Story) -> str:
@@ -246,7 +252,7 @@ def _nul_bytes(w: _Writer) -> None:
 
 def _utf16_no_bom(w: _Writer) -> None:
     codec = w.rng.choice(["utf-16-le", "utf-16-be"])
-    w.file("utf16-no-bom", ".txt", _txt(w.story()).encode(codec), EITHER)
+    w.file("utf16-no-bom", ".txt", _txt(w.story()).encode(codec), ARTICLE, check="offsets")
 
 
 def _utf16_with_bom(w: _Writer) -> None:
@@ -287,7 +293,7 @@ def _rtl_zero_width(w: _Writer) -> None:
     s.paragraphs = [" ".join(word + (w.rng.choice(marks) if w.rng.random() < 0.2 else "") for word in p.split(" "))
                     for p in s.paragraphs]
     s.paragraphs.append("\u05d4\u05d7\u05d3\u05e9\u05d5\u05ea \u05e9\u05dc \u05d4\u05d9\u05d5\u05dd, "
-                        "\u0627\u0644\u0623\u062e\u0628\u0627\u0631 \u0627\u0644\u064a\u0648\u0645, the reporter wrote.")
+                        "\u0644\u0623\u062e\u0628\u0627\u0631 \u0627\u0644\u064a\u0648\u0645, the reporter wrote.")
     if w.rng.random() < 0.5:
         w.file("rtl-zero-width", ".txt", _txt(s).encode(), ARTICLE, check="offsets")
     else:
@@ -342,15 +348,15 @@ def _far_dates(w: _Writer) -> None:
     for value in ["0001-01-01", "9999-12-31", "1970-01-01T00:00:00Z", "2023-02-30", "2023-13-01",
                   "not a date", "99999-01-01", "-0001-01-01", "1969-12-31T23:59:59-12:00", "9999-12-31T23:59:59+14:00"]:
         if w.rng.random() < 0.5:
-            lines.append((_dumps(_record(w.story(), date=value)), ARTICLE, (), "offsets"))
+            lines.append((_dumps(_record(w.story(), date=value)), ARTICLE, (), "date-plausible"))
     s = w.story()
     lines.append((_dumps({"html": _html(s, date=w.rng.choice(["0001-01-01", "9999-12-31", "1970-01-01"])),
-                          "title": s.title}), ARTICLE, (), "offsets"))
+                          "title": s.title}), ARTICLE, (), "date-plausible"))
     w.jsonl("far-dates", lines)
     s = w.story()
     y = w.rng.choice(["0001", "9999", "1970"])
     text = _txt(s).replace(f"By {s.author} - ", f"By {s.author} - Jan 1, {y} - was ", 1)
-    w.file("far-dates", ".txt", text.encode(), ARTICLE, check="offsets")
+    w.file("far-dates", ".txt", text.encode(), ARTICLE, check="date-plausible")
 
 
 def _jsonl_broken(w: _Writer) -> None:
@@ -495,3 +501,90 @@ def generate_corpus(root: Path, n: int, seed: int = 0, sizes: Sizes | None = Non
         else:
             rng.choice(VALID_CASES)(w)
     return w.corpus
+
+
+# -- checking a store against the expectations -------------------------------------------------
+
+_CONTROL_OR_SURROGATE = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def _check_article(e: Expected, article: Article) -> str | None:
+    if e.check == "url-safe":
+        if article.url is not None:
+            parts = urlsplit(article.url)
+            if parts.scheme not in ("http", "https") or "@" in parts.netloc:
+                return f"{e.origin}: unsafe url stored: {article.url!r}"
+        if "hunter2" in repr(article):
+            return f"{e.origin}: URL credentials stored in the article"
+    if e.check == "title-literal" and (not article.title or not any(i in article.title for i in INJECTIONS)):
+        return f"{e.origin}: title not kept as literal text: {article.title!r}"
+    if e.check == "date-plausible" and article.date is not None and not 1800 <= article.date.day.year <= 2100:
+        return f"{e.origin}: implausible date stored: {article.date.value}"
+    if e.check == "clean-text":
+        for name in ("text", "title", "outlet"):
+            value = getattr(article, name) or ""
+            if _CONTROL_OR_SURROGATE.search(value):
+                return f"{e.origin}: control character or lone surrogate in {name}"
+    return None
+
+
+def verify(corpus: FuzzCorpus, store: Store, readable_suffixes: Iterable[str]) -> tuple[list[str], dict[str, int]]:
+    """Compare a store holding an ingested corpus with the expectations.
+
+    Args:
+        corpus: what was generated.
+        store: where it was ingested.
+        readable_suffixes: file suffixes the ingest reads (a "skipped" file of such a type must fail instead).
+
+    Returns:
+        ``(problems, failures by error type)``; no problems means every guarantee held: every valid
+        input stored exactly once, every bad input a failure naming it, nothing else stored.
+    """
+    readable = {s.lower() for s in readable_suffixes}
+    articles = {a.id: a for a in store.articles()}
+    failures: dict[str, list[Failure]] = {}
+    for f in store.failures():
+        failures.setdefault(f.origin, []).append(f)
+    problems: list[str] = []
+    expected_ids: set[str] = set()
+    expected_origins: set[str] = set()
+    for e in corpus.expected:
+        stored = e.article_id in articles if e.article_id else False
+        failed = failures.get(e.origin, [])
+        expected_origins.add(e.origin)
+        if e.article_id:
+            expected_ids.add(e.article_id)
+        if e.outcome in (ARTICLE, DUPLICATE) and not stored:
+            reasons = "; ".join(f.message for f in failed)[:300]
+            problems.append(f"{e.case} {e.origin}: valid input not stored ({reasons or 'no failure either'})")
+        elif e.outcome == ARTICLE and failed:
+            problems.append(f"{e.case} {e.origin}: stored and also failed")
+        elif e.outcome == FAILURE and not failed:
+            problems.append(f"{e.case} {e.origin}: bad input has no failure row"
+                            + (" (it was stored as an article)" if stored else ""))
+        elif e.outcome == FAILURE and e.error_types and failed[0].error_type not in e.error_types:
+            problems.append(f"{e.case} {e.origin}: failed as {failed[0].error_type}, expected one of "
+                            f"{e.error_types}: {failed[0].message[:200]}")
+        elif e.outcome == EITHER and stored == bool(failed):
+            state = "both stored and failed" if stored else "neither stored nor failed"
+            problems.append(f"{e.case} {e.origin}: {state}")
+        elif e.outcome == SKIPPED and Path(e.origin.split("#L")[0]).suffix.lower() in readable and not failed:
+            problems.append(f"{e.case} {e.origin}: a readable file type was neither stored nor failed")
+        if stored and e.outcome in (SKIPPED, FAILURE):
+            problems.append(f"{e.case} {e.origin}: bad input stored as an article")
+        for f in failed:
+            name = Path(f.origin.split("#L")[0]).name
+            if not f.message or not f.error_type or (name not in f.message and f.stage != "ingest"):
+                problems.append(f"{e.case} {e.origin}: failure does not name its input and reason: {f.message!r}")
+        if stored:
+            problem = _check_article(e, articles[e.article_id])  # type: ignore[index]
+            if problem:
+                problems.append(problem)
+    problems.extend(f"article {a} ({articles[a].origin}) matches no generated input"
+                    for a in sorted(set(articles) - expected_ids))
+    problems.extend(f"failure for {o} matches no generated input" for o in sorted(set(failures) - expected_origins))
+    by_type: dict[str, int] = {}
+    for fs in failures.values():
+        for f in fs:
+            by_type[f.error_type] = by_type.get(f.error_type, 0) + 1
+    return problems, dict(sorted(by_type.items()))

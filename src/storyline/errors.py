@@ -14,6 +14,8 @@
     ├── ExtractionError        the page parsed but held no article text
     ├── FetchError             a URL could not be fetched (or was refused)
     ├── StoreError             the database cannot be opened or written
+    ├── TimeLimitError         one input took longer than its time limit (recorded as a Failure)
+    ├── WorkerCrashError       the worker process died on one input (recorded as a Failure)
     └── NotFoundError          an id that is not in the store
 
 Every error carries the input (``origin``: path, ``path#L3`` or URL) when there is one, and its
@@ -34,8 +36,10 @@ __all__ = [
     "NotFoundError",
     "StoreError",
     "StorylineError",
+    "TimeLimitError",
     "TooLargeError",
     "UnsupportedFormatError",
+    "WorkerCrashError",
 ]
 
 
@@ -90,6 +94,14 @@ class FetchError(StorylineError):
 
 class StoreError(StorylineError):
     """The store cannot be opened, migrated or written."""
+
+
+class TimeLimitError(StorylineError):
+    """One input took longer than its configured time limit (e.g. ``extract.timeout_seconds``)."""
+
+
+class WorkerCrashError(StorylineError):
+    """The worker process died (a parser crash, out of memory) while processing one input."""
 
 
 class NotFoundError(StorylineError):

@@ -18,7 +18,8 @@ from storyline.config import StorylineConfig
 from storyline.errors import StoreError, StorylineError
 from storyline.extract import extract_article
 from storyline.ingest import read_paths
-from storyline.model import Failure, RawDocument
+from storyline.isolation import IsolatedRunner
+from storyline.model import Article, Failure, RawDocument
 from storyline.store import Store, claim_clustering_generation, clustering_generation
 from storyline.summarize import summarize_articles
 
@@ -53,6 +54,28 @@ class Pipeline:
     def __init__(self, store: Store, config: StorylineConfig | None = None) -> None:
         self.store = store
         self.config = config or StorylineConfig()
+        self._runner: IsolatedRunner | None = None
+
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the extraction worker process, if one runs; the pipeline stays usable."""
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    def extract(self, raw: RawDocument) -> Article:
+        """Extract one document within ``extract.timeout_seconds`` (in a worker process; see ``isolation``)."""
+        timeout = self.config.extract.timeout_seconds
+        if timeout <= 0:
+            return extract_article(raw, self.config.extract)
+        if self._runner is None:
+            self._runner = IsolatedRunner(timeout, "extract.timeout_seconds")
+        return self._runner.run(extract_article, raw, self.config.extract, origin=raw.origin)
 
     def process(self, raw: RawDocument, report: IngestReport) -> None:
         """Extract one raw document and store it with its article or failure (one transaction)."""
@@ -69,7 +92,7 @@ class Pipeline:
             report.duplicates += 1
             return
         try:
-            article = extract_article(raw, self.config.extract)
+            article = self.extract(raw)
         except StorylineError as exc:
             failure = Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
             self.store.save_document(raw, None, failure)

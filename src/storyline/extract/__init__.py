@@ -56,6 +56,15 @@ def _record_date(value: str) -> ArticleDate | None:
     return ArticleDate(dates[0][1], dates[0][2], inferred=False, source="record field 'date'")
 
 
+def _plausible(date: ArticleDate | None, config: ExtractConfig, warnings: list[str]) -> ArticleDate | None:
+    """Drop a date outside ``[min_year, max_year]``: 0001-01-01 and 9999-12-31 are placeholders, not news."""
+    if date is not None and not config.min_year <= date.day.year <= config.max_year:
+        warnings.append(f"date {date.value} dropped: outside the years {config.min_year}-{config.max_year} "
+                        "(extract.min_year, extract.max_year)")
+        return None
+    return date
+
+
 def _from_text(text: str) -> HtmlExtraction:
     cleaned = clean_scrape(text)
     meta = infer_text_metadata(cleaned, text)
@@ -139,7 +148,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         url=url,
         outlet=fields.get("outlet") or extraction.outlet,
         authors=[fields["author"]] if fields.get("author") else extraction.authors,
-        date=date or extraction.date,
+        date=_plausible(date or extraction.date, config, warnings),
         language=language,
         paragraphs=paragraphs,
         sentences=split_sentences(body, paragraphs),
