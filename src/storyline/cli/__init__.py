@@ -8,7 +8,9 @@ or read a view, and print it as a rich table or, with ``--json``, as JSON for sc
 
 from __future__ import annotations
 
-from storyline.cli import core, evaluate  # noqa: F401  (register commands)
+from rich.markup import escape
+
+from storyline.cli import check, core, evaluate  # noqa: F401  (register commands)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 
@@ -20,5 +22,5 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err_console.print(f"[red]error:[/red] {exc.message}")
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}")
         raise SystemExit(1) from None

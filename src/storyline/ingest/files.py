@@ -1,6 +1,6 @@
 """Read files and directories: ``.txt``, ``.html``/``.htm`` and ``.jsonl``.
 
-Directories are walked recursively in sorted order (hidden files skipped); files whose type is
+Directories are walked recursively in sorted order (hidden files and symlinks skipped); files whose type is
 not read are skipped there but reported as failures when named explicitly. A file over the size
 limit is refused before it is read. A JSONL file is read line by line, each non-blank line its own
 RawDocument with origin ``path#L<n>``, so one malformed line fails alone.
@@ -40,7 +40,9 @@ def _files(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[tuple[
     """Yield ``(file, named_explicitly)`` for every input file, sorted within directories."""
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            # symlinks are not followed inside a walked folder: a link dropped into a watched inbox
+            # must not pull files from elsewhere on the machine into the store (name them explicitly)
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if not hidden and child.suffix.lower() in config.extensions:
                     yield child, False
