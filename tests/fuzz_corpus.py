@@ -588,3 +588,14 @@ def verify(corpus: FuzzCorpus, store: Store, readable_suffixes: Iterable[str]) -
         for f in fs:
             by_type[f.error_type] = by_type.get(f.error_type, 0) + 1
     return problems, dict(sorted(by_type.items()))
+
+
+def store_contents(db: Path) -> dict[str, list]:
+    """What a finished run must reproduce: article ids, failures by input, the story partition."""
+    with Store(db) as store:
+        return {
+            "articles": sorted(a.id for a in store.articles()),
+            "failures": sorted((f.origin, f.error_type) for f in store.failures()),
+            "stories": sorted(sorted(row.story.article_ids) for row in store.stories()),
+            "summaries": sorted(row.id for row in store.stories() if store.summary(row.id) is not None),
+        }

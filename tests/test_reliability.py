@@ -24,7 +24,7 @@ from storyline.errors import StorylineError, TimeLimitError, WorkerCrashError
 from storyline.ingest import CONTENT_TYPES, read_paths
 from storyline.isolation import IsolatedRunner
 from storyline.store import check_store, snapshot
-from tests.fuzz_corpus import HOSTILE_CASES, Sizes, generate_corpus, verify
+from tests.fuzz_corpus import HOSTILE_CASES, Sizes, generate_corpus, store_contents, verify
 
 CI_INPUTS = 500
 CI_KILL_TRIALS = 3
@@ -39,17 +39,6 @@ def _cli(*args: str) -> list[str]:
 
 def _env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(SRC)}
-
-
-def _contents(db: Path) -> dict[str, object]:
-    """What a finished run must reproduce: article ids, failures by input, the story partition."""
-    with Store(db) as store:
-        return {
-            "articles": sorted(a.id for a in store.articles()),
-            "failures": sorted((f.origin, f.error_type) for f in store.failures()),
-            "stories": sorted(sorted(row.story.article_ids) for row in store.stories()),
-            "summaries": sorted(row.id for row in store.stories() if store.summary(row.id) is not None),
-        }
 
 
 @pytest.fixture(scope="module")
@@ -112,7 +101,7 @@ def test_kill_9_at_a_random_point_then_rerun_gives_the_clean_result(corpus, clea
     subprocess.run(command, env=_env(), check=True, capture_output=True, timeout=600)
     with Store(killed) as store:
         assert check_store(store) == []
-    assert _contents(killed) == _contents(db)
+    assert store_contents(killed) == store_contents(db)
 
 
 def test_a_slow_document_times_out_and_the_batch_goes_on(tmp_path):
