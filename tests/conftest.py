@@ -48,3 +48,15 @@ def seed_files() -> list[Path]:
 @pytest.fixture
 def demo_dir() -> Path:
     return demo_corpus_path()
+
+
+@pytest.fixture
+def news_site() -> Iterator:
+    """An invented news site on 127.0.0.1 (feeds, pages and bad cases; see tests/news_site.py)."""
+    from tests.news_site import RunningSite
+
+    running = RunningSite()
+    try:
+        yield running.site
+    finally:
+        running.stop()

@@ -23,7 +23,7 @@ from storyline.errors import (
     StorylineError,
 )
 from storyline.extract import extract_article
-from storyline.ingest import read_paths
+from storyline.ingest import HttpFetcher, read_paths
 from storyline.model import (
     Article,
     ArticleDate,
@@ -38,6 +38,7 @@ from storyline.model import (
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import Store
 from storyline.summarize import summarize_articles
+from storyline.watch import Watcher
 
 __all__ = [
     "Article",
@@ -47,6 +48,7 @@ __all__ = [
     "ExtractionError",
     "Failure",
     "FetchError",
+    "HttpFetcher",
     "IngestReport",
     "InputError",
     "NotFoundError",
@@ -60,6 +62,7 @@ __all__ = [
     "StorylineError",
     "Summary",
     "SummarySentence",
+    "Watcher",
     "extract_article",
     "load_config",
     "read_paths",

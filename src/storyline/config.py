@@ -22,9 +22,11 @@ from storyline.errors import ConfigError
 __all__ = [
     "ClusterConfig",
     "ExtractConfig",
+    "FetchConfig",
     "IngestConfig",
     "StorylineConfig",
     "SummarizeConfig",
+    "WatchConfig",
     "load_config",
 ]
 
@@ -45,6 +47,69 @@ class IngestConfig:
 
     def __post_init__(self) -> None:
         _check(self.max_bytes > 0, "ingest.max_bytes", self.max_bytes, "a positive number of bytes")
+
+
+@dataclass(frozen=True, slots=True)
+class FetchConfig:
+    """How URLs and feeds are fetched (``ingest/fetch.py``)."""
+
+    timeout_seconds: float = 15.0
+    """Longest wait to connect, or between two reads, before a fetch fails as timed out."""
+    max_seconds: float = 60.0
+    """Longest a whole download may take (stops servers that trickle bytes to stay under the timeout)."""
+    max_bytes: int = 10 * 1024 * 1024
+    """A response larger than this is refused (checked on Content-Length, then while streaming)."""
+    max_redirects: int = 5
+    """Redirects followed before a fetch fails; every hop is checked by the address guard."""
+    allow_private: bool = False
+    """Fetch from loopback, private and link-local addresses too (``--allow-private``); never metadata ones."""
+    allow_networks: tuple[str, ...] = ()
+    """Networks (CIDR, e.g. "10.8.0.0/16") fetched from although they are not public."""
+    page_types: tuple[str, ...] = ("text/html", "application/xhtml+xml", "text/plain")
+    """Content types accepted for article pages."""
+    feed_types: tuple[str, ...] = ("application/rss+xml", "application/atom+xml", "application/rdf+xml",
+                                   "application/xml", "text/xml")
+    """Content types read as RSS/Atom feeds."""
+    host_interval_seconds: float = 0.5
+    """Least time between two requests to the same host (politeness while fetching a feed's pages)."""
+    max_feed_items: int = 200
+    """Most new entries of one feed fetched per poll (newest first); the rest wait for the next poll."""
+    user_agent: str = "storyline/0.1 (news article reader)"
+    """User-Agent header sent with every request."""
+
+    def __post_init__(self) -> None:
+        import ipaddress
+
+        _check(self.timeout_seconds > 0, "fetch.timeout_seconds", self.timeout_seconds, "> 0")
+        _check(self.max_seconds >= self.timeout_seconds, "fetch.max_seconds", self.max_seconds,
+               ">= fetch.timeout_seconds")
+        _check(self.max_bytes > 0, "fetch.max_bytes", self.max_bytes, "a positive number of bytes")
+        _check(0 <= self.max_redirects <= 30, "fetch.max_redirects", self.max_redirects, "in [0, 30]")
+        _check(self.host_interval_seconds >= 0, "fetch.host_interval_seconds", self.host_interval_seconds, ">= 0")
+        _check(self.max_feed_items >= 1, "fetch.max_feed_items", self.max_feed_items, ">= 1")
+        for net in self.allow_networks:
+            try:
+                ipaddress.ip_network(net, strict=False)
+            except ValueError:
+                _check(False, "fetch.allow_networks", net, "a network in CIDR form such as 10.0.0.0/8")
+
+
+@dataclass(frozen=True, slots=True)
+class WatchConfig:
+    """How ``storyline watch`` polls its sources."""
+
+    every_seconds: float = 900.0
+    """Time between two polls of every source (``--every``)."""
+    backoff_base_seconds: float = 300.0
+    """Wait after a source's first failure; doubled after each further consecutive failure."""
+    backoff_max_seconds: float = 6 * 3600.0
+    """Longest wait between two attempts at a failing source."""
+
+    def __post_init__(self) -> None:
+        _check(self.every_seconds >= 0, "watch.every_seconds", self.every_seconds, ">= 0")
+        _check(self.backoff_base_seconds >= 0, "watch.backoff_base_seconds", self.backoff_base_seconds, ">= 0")
+        _check(self.backoff_max_seconds >= self.backoff_base_seconds, "watch.backoff_max_seconds",
+               self.backoff_max_seconds, ">= watch.backoff_base_seconds")
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +189,8 @@ class StorylineConfig:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
+    watch: WatchConfig = field(default_factory=WatchConfig)
 
     def replace(self, section: str, **changes: Any) -> StorylineConfig:
         """Return a copy with fields of one section changed (validated again).

@@ -13,6 +13,7 @@
     │   └── MalformedRecordError   a JSONL line or record that does not parse
     ├── ExtractionError        the page parsed but held no article text
     ├── FetchError             a URL could not be fetched (or was refused)
+    │   └── BlockedAddressError    the URL leads to a private, loopback or metadata address
     ├── StoreError             the database cannot be opened or written
     ├── TimeLimitError         one input took longer than its time limit (recorded as a Failure)
     ├── WorkerCrashError       the worker process died on one input (recorded as a Failure)
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 __all__ = [
     "BinaryInputError",
+    "BlockedAddressError",
     "ConfigError",
     "DecodeError",
     "EmptyInputError",
@@ -89,7 +91,19 @@ class ExtractionError(StorylineError):
 
 
 class FetchError(StorylineError):
-    """A URL could not be fetched, or fetching it was refused."""
+    """A URL could not be fetched, or fetching it was refused.
+
+    ``transient`` is True for causes that may pass (timeouts, connection errors, HTTP 5xx, 408,
+    429): such a URL is tried again later; others (404, refused address, wrong type) are final.
+    """
+
+    def __init__(self, message: str, *, origin: str | None = None, transient: bool = False) -> None:
+        super().__init__(message, origin=origin)
+        self.transient = transient
+
+
+class BlockedAddressError(FetchError):
+    """The URL (or a redirect) leads to an address the SSRF guard refuses; see ``--allow-private``."""
 
 
 class StoreError(StorylineError):

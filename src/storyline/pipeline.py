@@ -15,12 +15,21 @@ from pathlib import Path
 
 from storyline.cluster import OnlineClusterer
 from storyline.config import StorylineConfig
-from storyline.errors import StoreError, StorylineError
+from storyline.errors import FetchError, StoreError, StorylineError
 from storyline.extract import extract_article
 from storyline.ingest import read_paths
+from storyline.ingest.fetch import Fetcher
+from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.isolation import IsolatedRunner
 from storyline.model import Article, Failure, RawDocument
-from storyline.store import Store, claim_clustering_generation, clustering_generation
+from storyline.store import (
+    Store,
+    claim_clustering_generation,
+    clustering_generation,
+    load_source_state,
+    remember_item,
+    save_source_state,
+)
 from storyline.summarize import summarize_articles
 
 __all__ = ["IngestReport", "Pipeline"]
@@ -128,6 +137,62 @@ class Pipeline:
                 self.process(item, report)
             if progress:
                 progress(item.origin)
+        return report
+
+    def ingest_source(self, source: Source, reader: SourceReader, report: IngestReport,
+                      progress: Progress | None = None) -> Failure | None:
+        """Ingest the new items of one source (path, WARC file, URL or feed) into ``report``.
+
+        Each item is stored together with the mark that it was seen, in one transaction; the
+        source's feed validators are stored once all its items are.
+
+        Returns:
+            The source's Failure when the source as a whole could not be read (also recorded), else None.
+        """
+        state = load_source_state(self.store, source.ref, source.kind)
+        try:
+            for item in reader.read(source, state):
+                with self.store.transaction():
+                    if isinstance(item.doc, Failure):
+                        self.store.save_failure(item.doc)
+                        report.failures.append(item.doc)
+                    else:
+                        self.process(item.doc, report)
+                    if item.key:
+                        remember_item(self.store, state, item.key)
+                if progress:
+                    progress(item.doc.origin)
+        except StorylineError as exc:
+            failure = Failure(source.ref, "fetch" if isinstance(exc, FetchError) else "ingest",
+                              type(exc).__name__, exc.message)
+        except Exception as exc:  # a reader bug or library crash on hostile input must not stop the others
+            failure = Failure(source.ref, "ingest", type(exc).__name__,
+                              f"{source.ref}: unexpected error while reading: {exc!r}")
+        else:
+            save_source_state(self.store, state)
+            return None
+        self.store.save_failure(failure)
+        report.failures.append(failure)
+        return failure
+
+    def ingest_sources(self, sources: Iterable[Source], fetcher: Fetcher | None = None, *,
+                       remember: bool = False, progress: Progress | None = None) -> IngestReport:
+        """Ingest paths, WARC files, URLs, feeds and URL lists, then update stories and summaries.
+
+        Args:
+            sources: what to read (see ``ingest.sources.classify``).
+            fetcher: the network seam for URLs and feeds (e.g. ``HttpFetcher``); None for local sources only.
+            remember: remember paths, WARC files and pages as seen, so they are not read again (watch mode).
+        """
+        report = IngestReport()
+        reader = SourceReader(self.config, fetcher, remember=remember)
+        for source in expand_sources(sources):
+            if isinstance(source, Failure):
+                self.store.save_failure(source)
+                report.failures.append(source)
+                continue
+            self.ingest_source(source, reader, report, progress)
+        report.stories = self.update_stories()
         return report
 
     def update_stories(self) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from storyline.cli import check, core, evaluate  # noqa: F401  (register commands)
+from storyline.cli import check, core, evaluate, sources  # noqa: F401  (register commands)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 

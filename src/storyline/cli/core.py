@@ -15,7 +15,6 @@ from storyline.cli._common import (
     DbOption,
     JsonOption,
     app,
-    config_from,
     console,
     demo_corpus_path,
     open_store,
@@ -26,6 +25,7 @@ from storyline.cli._common import (
     run_ingest,
     stories_table,
 )
+from storyline.cli.sources import AllowPrivateOption, InputsArgument, UrlsOption, ingest_inputs
 from storyline.config import StorylineConfig
 from storyline.store import Store
 from storyline.views import article_view, failure_view, story_detail, story_view
@@ -33,20 +33,15 @@ from storyline.views import article_view, failure_view, story_detail, story_view
 
 @app.command()
 def ingest(
-    paths: Annotated[list[Path], typer.Argument(help="Files or directories (.txt, .html, .htm, .jsonl).")],
+    inputs: InputsArgument = None,
+    urls: UrlsOption = None,
+    allow_private: AllowPrivateOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Ingest articles, then update stories and their summaries."""
-    cfg = config_from(config)
-    with open_store(db) as store:
-        report = run_ingest(store, paths, cfg, quiet=json_output)
-    if json_output:
-        print_json({"ingested": report.ingested, "duplicates": report.duplicates,
-                     "failures": [failure_view(f) for f in report.failures], "stories_updated": report.stories})
-    else:
-        console.print(report_line(report))
+    """Ingest articles (files, WARC files, pages, feeds), then update stories and their summaries."""
+    ingest_inputs(inputs, urls, allow_private, db, config, json_output)
 
 
 @app.command()

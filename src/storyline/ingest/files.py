@@ -17,7 +17,7 @@ from storyline.config import IngestConfig
 from storyline.errors import TooLargeError, UnsupportedFormatError
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "read_paths"]
+__all__ = ["CONTENT_TYPES", "input_files", "read_paths"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -64,6 +64,12 @@ def _read_line(handle: BinaryIO, limit: int) -> tuple[bytes, int]:
             if chunk.endswith(b"\n"):
                 break
     return line, size
+
+
+def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[Path]:
+    """Yield the files ``read_paths`` would read (directories walked in sorted order)."""
+    for path, _explicit in _files(paths, config or IngestConfig()):
+        yield path
 
 
 def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:

@@ -118,5 +118,26 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE OF title, text ON articles BEGIN
 END;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Sources: feed validators, items already seen, and watch-mode health (back-off) per source.
+_V2_SOURCES = """
+CREATE TABLE sources (
+    ref           TEXT PRIMARY KEY,       -- URL or path, as named by the user
+    kind          TEXT NOT NULL,          -- path, warc, url
+    etag          TEXT,                   -- validators for the next conditional GET (feeds)
+    last_modified TEXT,
+    last_attempt  TEXT,
+    last_success  TEXT,
+    failures      INTEGER NOT NULL DEFAULT 0,   -- consecutive failed attempts
+    next_attempt  TEXT,                   -- watch mode waits until then (back-off); NULL = next cycle
+    last_error    TEXT
+);
+CREATE TABLE source_items (
+    source   TEXT NOT NULL,               -- sources.ref
+    item     TEXT NOT NULL,               -- feed entry id, page URL, or file path|size|mtime
+    seen_at  TEXT NOT NULL,
+    PRIMARY KEY (source, item)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -138,7 +138,15 @@ class Store:
         """Run a block in one write transaction: all of it is stored, or none of it."""
         db = self.db
         if db.in_transaction:
-            yield db
+            # nested: a savepoint, so a failed inner block leaves nothing behind in the outer one
+            db.execute("SAVEPOINT nested")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK TO nested")
+                db.execute("RELEASE nested")
+                raise
+            db.execute("RELEASE nested")
             return
         db.execute("BEGIN IMMEDIATE")
         try:
