@@ -86,8 +86,24 @@ class Pipeline:
             self._runner = IsolatedRunner(timeout, "extract.timeout_seconds")
         return self._runner.run(extract_article, raw, self.config.extract, origin=raw.origin)
 
-    def process(self, raw: RawDocument, report: IngestReport) -> None:
-        """Extract one raw document and store it with its article or failure (one transaction)."""
+    def prepare(self, raw: RawDocument) -> Article | Failure | None:
+        """Extract a document the store does not hold yet: its article or its failure (None: already stored).
+
+        Runs no write, so callers can extract before taking the store's write lock.
+        """
+        if self.store.has_raw(raw.sha256):
+            return None
+        try:
+            return self.extract(raw)
+        except StorylineError as exc:
+            return Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
+            return Failure(raw.origin, "extract", type(exc).__name__,
+                           f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
+
+    def process(self, raw: RawDocument, report: IngestReport, prepared: Article | Failure | None = None) -> None:
+        """Extract one raw document (unless ``prepared`` holds the outcome of ``prepare``) and store it
+        with its article or failure (one transaction)."""
         if self.store.has_raw(raw.sha256):
             earlier = self.store.failure_for(raw.sha256)
             if earlier is not None and earlier.origin != raw.origin:
@@ -100,18 +116,14 @@ class Pipeline:
                 return
             report.duplicates += 1
             return
-        try:
-            article = self.extract(raw)
-        except StorylineError as exc:
-            failure = Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
-            self.store.save_document(raw, None, failure)
-            report.failures.append(failure)
+        outcome = prepared if prepared is not None else self.prepare(raw)
+        if isinstance(outcome, Failure):
+            self.store.save_document(raw, None, outcome)
+            report.failures.append(outcome)
             return
-        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
-            failure = Failure(raw.origin, "extract", type(exc).__name__,
-                              f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
-            self.store.save_document(raw, None, failure)
-            report.failures.append(failure)
+        article = outcome
+        if article is None:  # stored meanwhile
+            report.duplicates += 1
             return
         try:
             saved = self.store.save_document(raw, article)
@@ -152,12 +164,14 @@ class Pipeline:
         state = load_source_state(self.store, source.ref, source.kind)
         try:
             for item in reader.read(source, state):
+                # extract before taking the write lock: a slow page must not block other writers
+                prepared = None if isinstance(item.doc, Failure) else self.prepare(item.doc)
                 with self.store.transaction():
                     if isinstance(item.doc, Failure):
                         self.store.save_failure(item.doc)
                         report.failures.append(item.doc)
                     else:
-                        self.process(item.doc, report)
+                        self.process(item.doc, report, prepared)
                     if item.key:
                         remember_item(self.store, state, item.key)
                 if progress:
