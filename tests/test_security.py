@@ -39,6 +39,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "stages": "placeholders only ('?,?,?')",
     "query": "built from constant strings; the value is a bound parameter",
     "statement": "a statement of a migration script (constants in schema.py)",
+    "_HEALTH_QUERY": "module constant (store/sources.py)",
 }
 
 

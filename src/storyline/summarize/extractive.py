@@ -92,25 +92,28 @@ def summarize_articles(subject_id: str, articles: Sequence[Article], config: Sum
         score += 0.05 if c.lead else 0.0
         score *= 0.5 if _DEPENDENT_START.match(c.text) else 1.0
         scores.append(score)
-    similarity = (matrix @ matrix.T).toarray()
+    # each candidate's highest similarity to a chosen sentence, updated as sentences are chosen:
+    # memory and time linear in the number of candidates (a full similarity matrix is quadratic,
+    # gigabytes for a story of a thousand articles)
+    redundancy = np.zeros(len(candidates))
     chosen: list[int] = []
     words = 0
     remaining = set(range(len(candidates)))
     while remaining and len(chosen) < config.max_sentences:
         def mmr(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            return _MMR_LAMBDA * scores[i] - (1 - _MMR_LAMBDA) * redundancy
+            return _MMR_LAMBDA * scores[i] - (1 - _MMR_LAMBDA) * redundancy[i]
 
         # ties go to the earliest sentence in story order, so results are deterministic
         best = max(sorted(remaining, key=lambda i: candidates[i].order), key=mmr)
         remaining.discard(best)
-        if any(similarity[best, j] > config.redundancy for j in chosen):
+        if redundancy[best] > config.redundancy:
             continue
         length = word_count(candidates[best].text)
         if words + length > config.max_words and chosen:
             continue
         chosen.append(best)
         words += length
+        np.maximum(redundancy, (matrix @ matrix[best].T).toarray().ravel(), out=redundancy)
     ordered = sorted(chosen, key=lambda i: candidates[i].order)
     return Summary(subject_id, [SummarySentence(candidates[i].text, tuple(sorted(candidates[i].citations)))
                                 for i in ordered], METHOD)
