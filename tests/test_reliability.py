@@ -20,12 +20,11 @@ from pathlib import Path
 
 import pytest
 
-from storyline import Article, Pipeline, Store, StorylineConfig, summarize_articles
+from storyline import Pipeline, Store, StorylineConfig
 from storyline.errors import StorylineError, TimeLimitError, WorkerCrashError
 from storyline.ingest import CONTENT_TYPES, read_paths
 from storyline.isolation import IsolatedRunner
 from storyline.store import check_store, snapshot
-from storyline.text import paragraph_spans, split_sentences
 from tests.fuzz_corpus import HOSTILE_CASES, Sizes, generate_corpus, store_contents, verify
 
 CI_INPUTS = 500
@@ -247,21 +246,3 @@ def test_readers_never_see_locks_or_half_written_state_while_ingest_and_watch_wr
         problems, _ = verify(corpus, store, CONTENT_TYPES)
         assert problems == []
 
-
-def test_summarising_a_very_large_story_stays_in_bounded_memory():
-    """MMR compares candidates with the chosen sentences only: no sentence-by-sentence matrix."""
-    rng = random.Random(3)
-    words = ["harbour", "council", "strike", "river", "flood", "repairs", "bridge", "workers", "talks", "vote"]
-    articles = []
-    for i in range(400):
-        text = " ".join(f"The {rng.choice(words)} {rng.choice(words)} said officials in case {i} on day {k}."
-                        for k in range(6))
-        paragraphs = paragraph_spans(text)
-        articles.append(Article(id=f"a-{i:016}", raw_sha256=f"{i:064}", origin=f"doc{i}", text=text,
-                                paragraphs=paragraphs, sentences=split_sentences(text, paragraphs)))
-    tracemalloc.start()
-    summary = summarize_articles("s-big", articles)
-    peak = tracemalloc.get_traced_memory()[1]
-    tracemalloc.stop()
-    assert 1 <= len(summary.sentences) <= StorylineConfig().summarize.max_sentences
-    assert peak < 30 * 1024 * 1024, f"{peak / 2**20:.0f} MiB for 2,400 candidate sentences (a full matrix: ~90)"

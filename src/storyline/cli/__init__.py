@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from rich.markup import escape
 
-from storyline.cli import check, core, evaluate, sources  # noqa: F401  (register commands)
+from storyline.cli import (  # noqa: F401  (register commands)
+    check,
+    core,
+    evaluate,
+    extraction,
+    sources,
+    storylines,
+    summaries,
+)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 

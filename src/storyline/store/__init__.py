@@ -1,5 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
+from storyline.store import storylines
 from storyline.store.integrity import check_store, claim_clustering_generation, clustering_generation, snapshot
 from storyline.store.sources import (
     SourceHealth,
@@ -26,4 +27,5 @@ __all__ = [
     "snapshot",
     "source_health",
     "source_healths",
+    "storylines",
 ]
