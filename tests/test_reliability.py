@@ -107,19 +107,19 @@ def test_kill_9_at_a_random_point_then_rerun_gives_the_clean_result(corpus, clea
 
 def test_a_slow_document_times_out_and_the_batch_goes_on(tmp_path):
     slow = ("Menu | Home | News\n" + "A short line without much\n" * 1000 +
-            "The council met on Monday and said the bridge will close for repairs next week.\n\n") * 50
+            "The council met on Monday and said the bridge will close for repairs next week.\n\n") * 150
     (tmp_path / "a-slow.txt").write_text(slow)
     good = "The council voted on Tuesday to close the old river bridge for urgent repairs, officials said.\n\n" * 3
     (tmp_path / "b-good.txt").write_text(good)
-    config = StorylineConfig().replace("extract", timeout_seconds=1.0)
+    config = StorylineConfig().replace("extract", timeout_seconds=4.0)
     started = time.monotonic()
     with Store(tmp_path / "s.db") as store, Pipeline(store, config) as pipeline:
         report = pipeline.run([tmp_path])
-        assert time.monotonic() - started < 30
+        assert time.monotonic() - started < 60
         assert len(report.ingested) == 1
         (failure,) = store.failures()
         assert failure.error_type == "TimeLimitError" and failure.origin.endswith("a-slow.txt")
-        assert "timed out after 1s (extract.timeout_seconds)" in failure.message
+        assert "timed out after 4s (extract.timeout_seconds)" in failure.message
         assert check_store(store) == []
 
 
