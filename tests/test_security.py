@@ -40,6 +40,8 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "query": "built from constant strings; the value is a bound parameter",
     "statement": "a statement of a migration script (constants in schema.py)",
     "_HEALTH_QUERY": "module constant (store/sources.py)",
+    "','.join('?' * len(sub))": "placeholders only; the values are bound parameters (store/storylines.py)",
+    "marks": "placeholders only ('?,?'), store/storylines.py",
 }
 
 

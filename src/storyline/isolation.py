@@ -24,6 +24,8 @@ exits by itself when its parent dies (even by ``kill -9``): it watches its paren
 
 from __future__ import annotations
 
+import contextlib
+import importlib
 import multiprocessing
 import os
 import threading
@@ -81,11 +83,14 @@ class IsolatedRunner:
     Use as a context manager, or call ``close``; a runner that is garbage-collected stops its worker.
     """
 
-    def __init__(self, timeout: float, limit_name: str = "timeout") -> None:
+    def __init__(self, timeout: float, limit_name: str = "timeout", preload: tuple[str, ...] = ()) -> None:
         if timeout <= 0:
             raise ValueError(f"timeout must be positive, not {timeout!r}")
         self.timeout = timeout
         self.limit_name = limit_name
+        self.preload = preload
+        """Modules imported in the parent before forking, so a fresh worker does not spend its time limit
+        importing them (a replaced worker would otherwise re-import them on its first document)."""
         self.started = 0
         """Workers started so far (the first, plus one after each time-out or crash)."""
         self._process: multiprocessing.process.BaseProcess | None = None
@@ -102,6 +107,9 @@ class IsolatedRunner:
         if self._process is not None and self._conn is not None and self._process.is_alive():
             return self._process, self._conn
         self.close()
+        for name in self.preload:
+            with contextlib.suppress(ImportError):
+                importlib.import_module(name)
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                               else "spawn")
         parent_end, child_end = context.Pipe()

@@ -86,7 +86,8 @@ class Pipeline:
         if timeout <= 0:
             return extract_article(raw, self.config.extract)
         if self._runner is None:
-            self._runner = IsolatedRunner(timeout, "extract.timeout_seconds")
+            self._runner = IsolatedRunner(timeout, "extract.timeout_seconds",
+                                          preload=("trafilatura", "readability", "lxml.html", "charset_normalizer"))
         return self._runner.run(extract_article, raw, self.config.extract, origin=raw.origin)
 
     def prepare(self, raw: RawDocument) -> Article | Failure | None:
