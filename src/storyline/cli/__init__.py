@@ -15,6 +15,7 @@ from storyline.cli import (  # noqa: F401  (register commands)
     core,
     evaluate,
     extraction,
+    nlp,
     sources,
     storylines,
     summaries,

@@ -2,6 +2,17 @@
 
 from storyline.store import storylines
 from storyline.store.integrity import check_store, claim_clustering_generation, clustering_generation, snapshot
+from storyline.store.nlp import (
+    annotated_ids,
+    load_annotations,
+    load_claims,
+    load_entities,
+    load_entity_mentions,
+    load_speaker_quotes,
+    load_stances,
+    save_annotations,
+    save_story_analysis,
+)
 from storyline.store.sources import (
     SourceHealth,
     load_source_state,
@@ -17,13 +28,22 @@ __all__ = [
     "SourceHealth",
     "Store",
     "StoryRow",
+    "annotated_ids",
     "check_store",
     "claim_clustering_generation",
     "clustering_generation",
+    "load_annotations",
+    "load_claims",
+    "load_entities",
+    "load_entity_mentions",
     "load_source_state",
+    "load_speaker_quotes",
+    "load_stances",
     "record_attempt",
     "remember_item",
+    "save_annotations",
     "save_source_state",
+    "save_story_analysis",
     "snapshot",
     "source_health",
     "source_healths",
