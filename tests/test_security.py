@@ -42,6 +42,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_HEALTH_QUERY": "module constant (store/sources.py)",
     "','.join('?' * len(sub))": "placeholders only; the values are bound parameters (store/storylines.py)",
     "marks": "placeholders only ('?,?'), store/storylines.py",
+    "_where_in('id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
 }
 
 
