@@ -43,6 +43,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "','.join('?' * len(sub))": "placeholders only; the values are bound parameters (store/storylines.py)",
     "marks": "placeholders only ('?,?'), store/storylines.py",
     "_where_in('id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
+    "_where_in('article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
 }
 
 
