@@ -45,6 +45,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_where_in('id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
     "_where_in('article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
     "table": "a loop over a constant tuple of table names (store/nlp.py)",
+    "_where_in('q.article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
 }
 
 
