@@ -2,4 +2,5 @@
 
 from storyline.cli import main
 
-main()
+if __name__ == "__main__":  # worker processes import this module too; only the command line runs it
+    main()

@@ -124,6 +124,14 @@ class ExtractConfig:
     """An article with less main text than this is a failure (no article found)."""
     binary_control_ratio: float = 0.05
     """Share of control characters above which bytes count as binary."""
+    timeout_seconds: float = 30.0
+    """Most time one document's extraction may take; a slower one is a failure ("timed out after Ns").
+    Extraction then runs in a worker process that is replaced when it overruns or crashes. 0 runs
+    extraction in-process with no limit (slightly faster, but one pathological page can stall a batch)."""
+    min_year: int = 1800
+    """A publication date before this year is dropped (with a warning) as a placeholder or parse error."""
+    max_year: int = 2100
+    """A publication date after this year is dropped (with a warning), e.g. the 9999-12-31 placeholder."""
     use_readability: bool = True
     """Run readability-lxml beside trafilatura on HTML and keep the better of the two."""
     line_support: float = 0.5
@@ -139,6 +147,9 @@ class ExtractConfig:
         _check(self.min_text_chars >= 1, "extract.min_text_chars", self.min_text_chars, ">= 1")
         _check(0 < self.binary_control_ratio < 1, "extract.binary_control_ratio",
                self.binary_control_ratio, "between 0 and 1")
+        _check(self.timeout_seconds >= 0, "extract.timeout_seconds", self.timeout_seconds, ">= 0 (0: no limit)")
+        _check(1 <= self.min_year <= self.max_year <= 9999, "extract.min_year/max_year",
+               (self.min_year, self.max_year), "years with 1 <= min_year <= max_year <= 9999")
         for name in ("line_support", "agreement_cover_min", "agreement_prose_share"):
             value = getattr(self, name)
             _check(0 < value <= 1, f"extract.{name}", value, "in (0, 1]")

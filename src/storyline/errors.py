@@ -15,6 +15,8 @@
     ├── FetchError             a URL could not be fetched (or was refused)
     │   └── BlockedAddressError    the URL leads to a private, loopback or metadata address
     ├── StoreError             the database cannot be opened or written
+    ├── TimeLimitError         one input took longer than its time limit (recorded as a Failure)
+    ├── WorkerCrashError       the worker process died on one input (recorded as a Failure)
     └── NotFoundError          an id that is not in the store
 
 Every error carries the input (``origin``: path, ``path#L3`` or URL) when there is one, and its
@@ -36,8 +38,10 @@ __all__ = [
     "NotFoundError",
     "StoreError",
     "StorylineError",
+    "TimeLimitError",
     "TooLargeError",
     "UnsupportedFormatError",
+    "WorkerCrashError",
 ]
 
 
@@ -104,6 +108,14 @@ class BlockedAddressError(FetchError):
 
 class StoreError(StorylineError):
     """The store cannot be opened, migrated or written."""
+
+
+class TimeLimitError(StorylineError):
+    """One input took longer than its configured time limit (e.g. ``extract.timeout_seconds``)."""
+
+
+class WorkerCrashError(StorylineError):
+    """The worker process died (a parser crash, out of memory) while processing one input."""
 
 
 class NotFoundError(StorylineError):

@@ -18,11 +18,12 @@ from typing import Any
 from storyline.cluster import EventClusterer
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
-from storyline.errors import FetchError, StorylineError
+from storyline.errors import FetchError, StoreError, StorylineError
 from storyline.extract import extract_article
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
+from storyline.isolation import IsolatedRunner
 from storyline.model import Article, Failure, RawDocument
 from storyline.provenance import (
     Alignment,
@@ -32,13 +33,23 @@ from storyline.provenance import (
     rank_candidates,
     sentence_groups,
 )
-from storyline.store import PairRecord, ProvenanceIndex, Store, load_source_state, remember_item, save_source_state
+from storyline.store import (
+    PairRecord,
+    ProvenanceIndex,
+    Store,
+    claim_clustering_generation,
+    clustering_generation,
+    load_source_state,
+    remember_item,
+    save_source_state,
+)
 from storyline.store import storylines as storylines_store
 from storyline.summarize import summarize_articles
 
 __all__ = ["IngestReport", "Pipeline"]
 
 Progress = Callable[[str], None]
+_CLUSTER_ATTEMPTS = 20
 
 
 @dataclass(slots=True)
@@ -66,10 +77,49 @@ class Pipeline:
     def __init__(self, store: Store, config: StorylineConfig | None = None) -> None:
         self.store = store
         self.config = config or StorylineConfig()
+        self._runner: IsolatedRunner | None = None
         self._annotator: Any = None  # built on first use: loading spaCy is slow
 
-    def process(self, raw: RawDocument, report: IngestReport) -> None:
-        """Extract one raw document and store it with its article or failure (one transaction)."""
+    def __enter__(self) -> Pipeline:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the extraction worker process, if one runs; the pipeline stays usable."""
+        if self._runner is not None:
+            self._runner.close()
+            self._runner = None
+
+    def extract(self, raw: RawDocument) -> Article:
+        """Extract one document within ``extract.timeout_seconds`` (in a worker process; see ``isolation``)."""
+        timeout = self.config.extract.timeout_seconds
+        if timeout <= 0:
+            return extract_article(raw, self.config.extract)
+        if self._runner is None:
+            self._runner = IsolatedRunner(timeout, "extract.timeout_seconds",
+                                          preload=("trafilatura", "readability", "lxml.html", "charset_normalizer"))
+        return self._runner.run(extract_article, raw, self.config.extract, origin=raw.origin)
+
+    def prepare(self, raw: RawDocument) -> Article | Failure | None:
+        """Extract a document the store does not hold yet: its article or its failure (None: already stored).
+
+        Runs no write, so callers can extract before taking the store's write lock.
+        """
+        if self.store.has_raw(raw.sha256):
+            return None
+        try:
+            return self.extract(raw)
+        except StorylineError as exc:
+            return Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
+            return Failure(raw.origin, "extract", type(exc).__name__,
+                           f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
+
+    def process(self, raw: RawDocument, report: IngestReport, prepared: Article | Failure | None = None) -> None:
+        """Extract one raw document (unless ``prepared`` holds the outcome of ``prepare``) and store it
+        with its article or failure (one transaction)."""
         if self.store.has_raw(raw.sha256):
             earlier = self.store.failure_for(raw.sha256)
             if earlier is not None and earlier.origin != raw.origin:
@@ -82,20 +132,24 @@ class Pipeline:
                 return
             report.duplicates += 1
             return
+        outcome = prepared if prepared is not None else self.prepare(raw)
+        if isinstance(outcome, Failure):
+            self.store.save_document(raw, None, outcome)
+            report.failures.append(outcome)
+            return
+        article = outcome
+        if article is None:  # stored meanwhile
+            report.duplicates += 1
+            return
         try:
-            article = extract_article(raw, self.config.extract)
-        except StorylineError as exc:
-            failure = Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+            saved = self.store.save_document(raw, article)
+        except (UnicodeError, ValueError, OverflowError) as exc:  # a value SQLite refuses; the batch goes on
+            failure = Failure(raw.origin, "store", type(exc).__name__,
+                              f"{raw.origin}: the extracted article could not be stored: {exc!r}", raw.sha256)
             self.store.save_document(raw, None, failure)
             report.failures.append(failure)
             return
-        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
-            failure = Failure(raw.origin, "extract", type(exc).__name__,
-                              f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
-            self.store.save_document(raw, None, failure)
-            report.failures.append(failure)
-            return
-        if self.store.save_document(raw, article):
+        if saved:
             report.ingested.append(article.id)
             self.index_provenance(article, report)
         else:
@@ -167,12 +221,14 @@ class Pipeline:
         state = load_source_state(self.store, source.ref, source.kind)
         try:
             for item in reader.read(source, state):
+                # extract before taking the write lock: a slow page must not block other writers
+                prepared = None if isinstance(item.doc, Failure) else self.prepare(item.doc)
                 with self.store.transaction():
                     if isinstance(item.doc, Failure):
                         self.store.save_failure(item.doc)
                         report.failures.append(item.doc)
                     else:
-                        self.process(item.doc, report)
+                        self.process(item.doc, report, prepared)
                     if item.key:
                         remember_item(self.store, state, item.key)
                 if progress:
@@ -217,32 +273,50 @@ class Pipeline:
         the pass (stories, assignments, merges, active window) is stored in one transaction, then
         the changed stories are linked into storylines (another transaction).
 
+        The stories, their articles' assignments, the term statistics and the new summaries are
+        written in one transaction, so a crash leaves either the old state or all of the new one
+        (never a story whose summary is missing or stale). The write is conditional: if another
+        process stored a clustering pass meanwhile, this pass is recomputed from the fresh state.
+
         Returns:
             Ids of the stories that changed, sorted.
+
+        Raises:
+            StoreError: other writers kept winning for ``_CLUSTER_ATTEMPTS`` attempts.
         """
-        pending = self.store.articles(unassigned=True)
-        if not pending:
-            return []
-        cfg = self.config.cluster
-        snap = storylines_store.load_cluster_state(self.store)
-        clusterer = EventClusterer.from_states(cfg, snap.states, snap.df, snap.n_docs, snap.tick, snap.clock)
-        for article in pending:
-            clusterer.add(article)
-        absorbed = {m.absorbed for m in clusterer.merges}
-        states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
-        touched = sorted(s for s in clusterer.touched if s not in absorbed)
-        storylines_store.save_cluster_pass(
-            self.store, touched=[states[s] for s in touched], active=list(clusterer.active.values()),
-            closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
-            assignments=clusterer.partition(), merges=clusterer.merges, df_delta=dict(clusterer.stats.delta),
-            n_docs=clusterer.stats.n_docs, tick=clusterer.tick, clock=clusterer.clock,
-            centroid_terms=cfg.centroid_terms)
-        self.update_storylines(set(touched))
-        for story_id in touched:
-            self.summarize_story(story_id)
-        if self.config.nlp.enabled:
-            self.annotate_stories(touched)
-        return touched
+        for _ in range(_CLUSTER_ATTEMPTS):
+            generation = clustering_generation(self.store)
+            pending = self.store.articles(unassigned=True)
+            if not pending:
+                return []
+            cfg = self.config.cluster
+            snap = storylines_store.load_cluster_state(self.store)
+            clusterer = EventClusterer.from_states(cfg, snap.states, snap.df, snap.n_docs, snap.tick, snap.clock)
+            for article in pending:
+                clusterer.add(article)
+            absorbed = {m.absorbed for m in clusterer.merges}
+            states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+            touched = sorted(s for s in clusterer.touched if s not in absorbed)
+            # one transaction (the nested writes below become savepoints): a crash leaves the old state
+            # or all of the new one, never a story without its summary; conditional on no other writer
+            # having clustered since the state was read
+            with self.store.transaction() as db:
+                if not claim_clustering_generation(db, generation):
+                    continue
+                storylines_store.save_cluster_pass(
+                    self.store, touched=[states[s] for s in touched], active=list(clusterer.active.values()),
+                    closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
+                    assignments=clusterer.partition(), merges=clusterer.merges, df_delta=dict(clusterer.stats.delta),
+                    n_docs=clusterer.stats.n_docs, tick=clusterer.tick, clock=clusterer.clock,
+                    centroid_terms=cfg.centroid_terms)
+                self.update_storylines(set(touched))
+                for story_id in touched:
+                    self.summarize_story(story_id)
+            if self.config.nlp.enabled:
+                self.annotate_stories(touched)
+            return touched
+        raise StoreError(f"store {self.store.path}: clustering conflicted with other writers "
+                         f"{_CLUSTER_ATTEMPTS} times in a row; run `storyline ingest` again")
 
     def update_storylines(self, changed: set[str]) -> list[str]:
         """Link changed stories into storylines (stable ids; merges and splits recorded).

@@ -18,6 +18,7 @@ from storyline.model import Span
 
 __all__ = [
     "STOPWORDS",
+    "clean_control_chars",
     "content_terms",
     "fold_quotes",
     "named_terms",
@@ -53,6 +54,22 @@ def fold_quotes(text: str) -> str:
     '"Shi\\'ite" - yes'
     """
     return text.translate(_QUOTE_FOLD)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
+
+
+def clean_control_chars(text: str) -> str:
+    """Drop control characters (keeping tab, newline, carriage return and form feed) and lone surrogates.
+
+    Bytes-level checks cannot see them when they arrive escaped (JSON ``\\u0000``); a NUL or an
+    ESC sequence in stored text would reach terminals and parsers, and a lone surrogate cannot be
+    encoded at all. Format characters (zero-width, bidi marks) are text and are kept.
+
+    >>> clean_control_chars("a\\x00b\\x1b[2Jc\\ud800d\\u200be")
+    'ab[2Jcd\\u200be'
+    """
+    return _CONTROL.sub("", text)
 
 
 def normalize(text: str) -> str:

@@ -8,7 +8,10 @@ or read a view, and print it as a rich table or, with ``--json``, as JSON for sc
 
 from __future__ import annotations
 
+from rich.markup import escape
+
 from storyline.cli import (  # noqa: F401  (register commands)
+    check,
     core,
     evaluate,
     extraction,
@@ -30,5 +33,5 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err_console.print(f"[red]error:[/red] {exc.message}")
+        err_console.print(f"[red]error:[/red] {escape(exc.message)}")
         raise SystemExit(1) from None

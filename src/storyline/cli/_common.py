@@ -83,6 +83,11 @@ def run_ingest(store: Store, paths: list[Path], config: StorylineConfig, quiet: 
     return report
 
 
+def plain(*values: str) -> list[Text]:
+    """Table cells that show stored text literally: a title like "[/x]" is not rich markup."""
+    return [Text(value) for value in values]
+
+
 def report_line(report: IngestReport) -> str:
     """Return the closing line of an ingest: "N ingested, M failed (storyline failures)"."""
     line = f"{len(report.ingested)} ingested, {report.failed} failed"
@@ -100,8 +105,8 @@ def stories_table(store: Store) -> Table:
         table.add_column(column, overflow="fold")
     for row in store.stories():
         view = story_view(row)
-        table.add_row(view["id"], str(view["size"]), view["first_seen"] or "?", view["last_seen"] or "?",
-                      view["label"])
+        table.add_row(*plain(view["id"], str(view["size"]), view["first_seen"] or "?", view["last_seen"] or "?",
+                              view["label"]))
     return table
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from platformdirs import user_data_dir
 from rich.table import Table
+from rich.text import Text
 
 from storyline.cli._common import (
     ConfigOption,
@@ -17,6 +18,7 @@ from storyline.cli._common import (
     console,
     demo_corpus_path,
     open_store,
+    plain,
     print_json,
     print_story,
     report_line,
@@ -72,12 +74,12 @@ def search(query: str, db: DbOption = None, limit: int = 20, json_output: JsonOp
     if json_output:
         print_json([{**article_view(a), "snippet": snippet} for a, snippet in hits])
         return
-    table = Table(title=f"Search: {query}")
+    table = Table(title=Text(f"Search: {query}"))
     for column in ("id", "outlet", "date", "title", "snippet"):
         table.add_column(column, overflow="fold")
     for article, snippet in hits:
-        table.add_row(article.id, article.outlet or "", article.date.value[:10] if article.date else "",
-                      article.title or "", snippet)
+        table.add_row(*plain(article.id, article.outlet or "", article.date.value[:10] if article.date else "",
+                              article.title or "", snippet))
     console.print(table)
 
 
@@ -93,7 +95,7 @@ def failures(db: DbOption = None, json_output: JsonOption = False) -> None:
     for column in ("input", "stage", "error", "message"):
         table.add_column(column, overflow="fold")
     for f in rows:
-        table.add_row(f.origin, f.stage, f.error_type, f.message)
+        table.add_row(*plain(f.origin, f.stage, f.error_type, f.message))
     console.print(table)
 
 

@@ -26,8 +26,9 @@ from storyline.extract.html import HtmlExtraction, extract_html
 from storyline.extract.language import identify_language
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
 from storyline.extract.scrape import clean_scrape
+from storyline.extract.urls import safe_url
 from storyline.model import Article, ArticleDate, RawDocument
-from storyline.text import paragraph_spans, split_sentences
+from storyline.text import clean_control_chars, paragraph_spans, split_sentences
 
 __all__ = ["article_id_for", "extract_article"]
 
@@ -51,6 +52,15 @@ def _record_date(value: str) -> ArticleDate | None:
     return ArticleDate(dates[0][1], dates[0][2], inferred=False, source="record field 'date'")
 
 
+def _plausible(date: ArticleDate | None, config: ExtractConfig, warnings: list[str]) -> ArticleDate | None:
+    """Drop a date outside ``[min_year, max_year]``: 0001-01-01 and 9999-12-31 are placeholders, not news."""
+    if date is not None and not config.min_year <= date.day.year <= config.max_year:
+        warnings.append(f"date {date.value} dropped: outside the years {config.min_year}-{config.max_year} "
+                        "(extract.min_year, extract.max_year)")
+        return None
+    return date
+
+
 def _from_text(text: str) -> HtmlExtraction:
     cleaned = clean_scrape(text)
     meta = infer_text_metadata(cleaned, text)
@@ -71,7 +81,9 @@ def _parse_record(raw: RawDocument, config: ExtractConfig) -> tuple[HtmlExtracti
     if not isinstance(record, dict):
         raise MalformedRecordError(f"{raw.origin}: a JSONL line must be an object, not {type(record).__name__}",
                                    origin=raw.origin)
-    fields = {k: str(v) for k, v in record.items() if isinstance(v, str | int | float) and str(v).strip()}
+    # JSON escapes can smuggle NULs, ESC sequences and lone surrogates past the bytes-level checks
+    fields = {k: clean_control_chars(str(v)) for k, v in record.items()
+              if isinstance(v, str | int | float) and clean_control_chars(str(v)).strip()}
     if "html" in fields:
         return extract_html(fields["html"], url=fields.get("url"), config=config), fields
     if "text" in fields:
@@ -110,7 +122,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         extraction = extract_html(text, url=fields.get("url"), config=config) if raw.content_type in HTML_TYPES \
             else _from_text(text)
 
-    body = "\n\n".join(p.strip() for p in extraction.paragraphs if p.strip())
+    body = clean_control_chars("\n\n".join(p.strip() for p in extraction.paragraphs if p.strip()))
     if len(body) < config.min_text_chars:
         raise ExtractionError(
             f"{raw.origin}: no article text found ({len(body)} characters after removing page chrome; "
@@ -124,16 +136,20 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         warnings.append(f"non-English article ({language}, {guess.method if guess else 'page markup'}); "
                         "kept as extracted")
     paragraphs = paragraph_spans(body)
+    url, url_warning = safe_url(fields.get("url") or extraction.url)
+    if url_warning:
+        warnings.append(url_warning)
+    title = fields.get("title") or extraction.title
     return Article(
         id=article_id_for(raw),
         raw_sha256=raw.sha256,
         origin=raw.origin,
         text=body,
-        title=fields.get("title") or extraction.title,
-        url=fields.get("url") or extraction.url,
+        title=clean_control_chars(title) if title else None,
+        url=url,
         outlet=fields.get("outlet") or extraction.outlet,
         authors=[fields["author"]] if fields.get("author") else extraction.authors,
-        date=date or extraction.date,
+        date=_plausible(date or extraction.date, config, warnings),
         language=language,
         paragraphs=paragraphs,
         sentences=split_sentences(body, paragraphs),

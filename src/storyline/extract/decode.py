@@ -3,6 +3,7 @@
 Steps, first that succeeds wins:
 
 1. a byte-order mark (UTF-8, UTF-16, UTF-32);
+1b. BOM-less UTF-16, recognised by a NUL in every other byte of mostly-Latin text;
 2. the charset the source declared (HTTP header, ``<meta charset>``), if Python knows it and the
    bytes decode with it;
 3. strict UTF-8;
@@ -50,6 +51,27 @@ def _looks_binary(content: bytes, max_control_ratio: float) -> bool:
     return controls / max(len(sample), 1) > max_control_ratio
 
 
+def _utf16_without_bom(content: bytes, max_control_ratio: float) -> tuple[str, str] | None:
+    """Decode BOM-less UTF-16 (Windows exports): mostly-Latin text has a NUL in every other byte.
+
+    Without this step the NULs would make the text look binary.
+    """
+    sample = content[: 65536 - 65536 % 2]
+    half = len(sample) // 2
+    if half < 8 or len(content) % 2:
+        return None
+    even, odd = sample[0::2].count(0) / half, sample[1::2].count(0) / half
+    encoding = "utf-16-le" if odd > 0.7 and even < 0.05 else "utf-16-be" if even > 0.7 and odd < 0.05 else None
+    if encoding is None:
+        return None
+    try:
+        text = content.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+    controls = sum(1 for c in text[:32768] if ord(c) < 32 and ord(c) not in _ALLOWED_CONTROL)
+    return (text, encoding) if controls / max(len(text[:32768]), 1) <= max_control_ratio else None
+
+
 def decode_bytes(
     content: bytes,
     *,
@@ -82,6 +104,9 @@ def decode_bytes(
             except UnicodeDecodeError as exc:
                 raise DecodeError(f"{origin}: byte-order mark says {encoding} but decoding failed: {exc}",
                                   origin=origin) from exc
+    utf16 = _utf16_without_bom(content, max_control_ratio)
+    if utf16 is not None:
+        return utf16
     if _looks_binary(content, max_control_ratio):
         raise BinaryInputError(
             f"{origin}: binary data, not text or HTML (NUL or control bytes); convert it to text first",

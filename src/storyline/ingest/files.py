@@ -1,6 +1,6 @@
 """Read files and directories: ``.txt``, ``.html``/``.htm`` and ``.jsonl``.
 
-Directories are walked recursively in sorted order (hidden files skipped); files whose type is
+Directories are walked recursively in sorted order (hidden files and symlinks skipped); files whose type is
 not read are skipped there but reported as failures when named explicitly. A file over the size
 limit is refused before it is read. A JSONL file is read line by line, each non-blank line its own
 RawDocument with origin ``path#L<n>``, so one malformed line fails alone.
@@ -8,8 +8,10 @@ RawDocument with origin ``path#L<n>``, so one malformed line fails alone.
 
 from __future__ import annotations
 
+import stat
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from storyline.config import IngestConfig
 from storyline.errors import TooLargeError, UnsupportedFormatError
@@ -29,16 +31,39 @@ def _failure(origin: str, error: Exception) -> Failure:
     return Failure(origin=origin, stage="ingest", error_type=type(error).__name__, message=str(error))
 
 
+def _origin(path: Path) -> str:
+    """Name a file for the store: undecodable bytes in its name (surrogate escapes) become ``\\xNN``."""
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _files(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[tuple[Path, bool]]:
     """Yield ``(file, named_explicitly)`` for every input file, sorted within directories."""
     for path in map(Path, paths):
         if path.is_dir():
-            for child in sorted(p for p in path.rglob("*") if p.is_file()):
+            # symlinks are not followed inside a walked folder: a link dropped into a watched inbox
+            # must not pull files from elsewhere on the machine into the store (name them explicitly)
+            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
                 hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
                 if not hidden and child.suffix.lower() in config.extensions:
                     yield child, False
         else:
             yield path, True
+
+
+def _read_line(handle: BinaryIO, limit: int) -> tuple[bytes, int]:
+    """Read one line, keeping at most ``limit + 1`` bytes of it; return ``(kept bytes, full length)``.
+
+    An over-long line is skipped in chunks rather than held in memory, so one 5 GB line costs
+    no more memory than the limit.
+    """
+    line = handle.readline(limit + 1)
+    size = len(line)
+    if size > limit and not line.endswith(b"\n"):
+        while chunk := handle.readline(1 << 20):
+            size += len(chunk)
+            if chunk.endswith(b"\n"):
+                break
+    return line, size
 
 
 def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[Path]:
@@ -48,18 +73,28 @@ def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None)
 
 
 def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            origin = f"{path}#L{number}"
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield _failure(_origin(path), exc)
+        return
+    with handle:
+        number = 0
+        while True:
+            line, size = _read_line(handle, config.max_bytes)
+            if not line:
+                break
+            number += 1
+            origin = f"{_origin(path)}#L{number}"
             if not line.strip():
                 continue
-            if len(line) > config.max_bytes:
+            if size > config.max_bytes:
                 yield _failure(origin, TooLargeError(
-                    f"{origin}: record is {len(line):,} bytes, over the limit of {config.max_bytes:,} "
+                    f"{origin}: record is {size:,} bytes, over the limit of {config.max_bytes:,} "
                     "(ingest.max_bytes)", origin=origin))
                 continue
             yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
-                                         metadata={"path": str(path), "line": str(number)})
+                                         metadata={"path": _origin(path), "line": str(number)})
 
 
 def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
@@ -71,7 +106,7 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
     """
     config = config or IngestConfig()
     for path, explicit in _files(paths, config):
-        origin = str(path)
+        origin = _origin(path)
         suffix = path.suffix.lower()
         if suffix not in config.extensions or suffix not in CONTENT_TYPES:
             if explicit:
@@ -81,10 +116,17 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
                     origin=origin))
             continue
         try:
-            size = path.stat().st_size
+            info = path.stat()
         except OSError as exc:
             yield _failure(origin, exc)
             continue
+        if not stat.S_ISREG(info.st_mode):
+            # a FIFO or device named explicitly would block or never end (/dev/zero)
+            yield _failure(origin, UnsupportedFormatError(
+                f"{origin}: not a regular file (a pipe, socket or device); save the content to a file first",
+                origin=origin))
+            continue
+        size = info.st_size
         if suffix == ".jsonl":
             yield from _read_jsonl(path, config)
             continue
@@ -94,8 +136,14 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
                 origin=origin))
             continue
         try:
-            content = path.read_bytes()
+            with path.open("rb") as handle:
+                content = handle.read(config.max_bytes + 1)  # the file may have grown since stat
         except OSError as exc:
             yield _failure(origin, exc)
+            continue
+        if len(content) > config.max_bytes:
+            yield _failure(origin, TooLargeError(
+                f"{origin}: file grew past the limit of {config.max_bytes:,} bytes while being read "
+                "(ingest.max_bytes)", origin=origin))
             continue
         yield RawDocument.from_bytes(origin, content, CONTENT_TYPES[suffix], metadata={"path": origin})

@@ -1,6 +1,7 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
 from storyline.store import queries, storylines
+from storyline.store.integrity import check_store, claim_clustering_generation, clustering_generation, snapshot
 from storyline.store.nlp import (
     annotated_ids,
     load_annotations,
@@ -31,6 +32,9 @@ __all__ = [
     "Store",
     "StoryRow",
     "annotated_ids",
+    "check_store",
+    "claim_clustering_generation",
+    "clustering_generation",
     "load_annotations",
     "load_claims",
     "load_entities",
@@ -44,6 +48,7 @@ __all__ = [
     "save_annotations",
     "save_source_state",
     "save_story_analysis",
+    "snapshot",
     "source_health",
     "source_healths",
     "storylines",

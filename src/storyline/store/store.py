@@ -139,7 +139,15 @@ class Store:
         """Run a block in one write transaction: all of it is stored, or none of it."""
         db = self.db
         if db.in_transaction:
-            yield db
+            # nested: a savepoint, so a failed inner block leaves nothing behind in the outer one
+            db.execute("SAVEPOINT nested")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK TO nested")
+                db.execute("RELEASE nested")
+                raise
+            db.execute("RELEASE nested")
             return
         db.execute("BEGIN IMMEDIATE")
         try:
@@ -229,7 +237,8 @@ class Store:
         Raises:
             NotFoundError: no article has this id.
         """
-        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)).fetchone()
+        row = self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles WHERE id = ?",
+                              (_encodable(article_id),)).fetchone()
         if row is None:
             raise NotFoundError(f"no article {article_id!r}; list articles with `storyline search`")
         return _article(row)
@@ -257,6 +266,9 @@ class Store:
         Returns:
             ``(article, snippet)`` pairs, best first. The query is matched as plain words.
         """
+        # a lone surrogate (undecodable bytes in a command-line argument) cannot be encoded for SQLite,
+        # and FTS5's query parser stops at a NUL ("unterminated string"): both become plain separators
+        query = "".join(" " if ord(c) < 32 else c for c in query.encode("utf-8", "replace").decode("utf-8"))
         terms = " ".join(f'"{word}"' for word in query.replace('"', " ").split())
         if not terms:
             return []
@@ -343,6 +355,7 @@ class Store:
 
     def summary(self, subject_id: str) -> Summary | None:
         """Return the stored summary of a story or storyline, or None if none was built yet."""
+        subject_id = _encodable(subject_id)
         head = self.db.execute("SELECT method FROM summaries WHERE subject_id = ?", (subject_id,)).fetchone()
         if head is None:
             return None
@@ -371,6 +384,11 @@ def _statements(script: str) -> list[str]:
             statements.append(candidate)
             current = []
     return statements
+
+
+def _encodable(value: str) -> str:
+    """An id from a command line may hold lone surrogates (undecodable bytes); SQLite cannot take them."""
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
