@@ -105,6 +105,26 @@ def test_word_budget_is_respected(corpus):
         assert sum(len(s.text.split()) for s in summary.sentences) <= 60 or len(summary.sentences) == 1
 
 
+def test_large_stories_select_from_a_bounded_pool(corpus, monkeypatch):
+    """Selection is pairwise (quadratic), so only ``max_candidates`` candidates reach it."""
+    from storyline.summarize import extractive
+
+    sizes = []
+    real = extractive.featurize
+
+    def recording(texts, *args, **kwargs):
+        sizes.append(len(texts))
+        return real(texts, *args, **kwargs)
+
+    monkeypatch.setattr(extractive, "featurize", recording)
+    articles = [a for group in corpus.values() for a in group]
+    assert len(build_candidates(articles, SummarizeConfig().min_words)) > 40
+    summary = summarize_articles("all", articles, SummarizeConfig(max_candidates=40))
+    assert sizes and max(sizes) <= 40
+    assert summary.sentences
+    _check_citations([s for s in summary.sentences if all(c.kind == "exact" for c in s.citations)], articles)
+
+
 @pytest.mark.parametrize("since", ["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06", "2025-03-08"])
 def test_update_summary_cites_only_articles_after_t(corpus, since):
     moment = parse_time(since)

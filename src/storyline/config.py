@@ -241,12 +241,16 @@ class SummarizeConfig:
     """Gains are divided by (sentence words) ** this: 1 favours short dense sentences, 0 ignores length."""
     novelty: float = 0.35
     """Update summaries skip candidates more similar than this (cosine) to anything reported before T."""
+    max_candidates: int = 1500
+    """Selection compares candidates pairwise (memory and time grow with the square of their number),
+    so larger stories keep only this many, ranked by their prior score."""
 
     def __post_init__(self) -> None:
         _check(self.max_sentences >= 1, "summarize.max_sentences", self.max_sentences, ">= 1")
         _check(self.max_words >= 10, "summarize.max_words", self.max_words, ">= 10")
         _check(0 < self.redundancy <= 1, "summarize.redundancy", self.redundancy, "in (0, 1]")
         _check(self.min_words >= 1, "summarize.min_words", self.min_words, ">= 1")
+        _check(self.max_candidates >= 10, "summarize.max_candidates", self.max_candidates, ">= 10")
         for name in ("concept_weight", "coverage_weight", "centroid_weight", "position_weight", "cue_weight",
                      "time_coverage_weight", "length_exponent"):
             _check(getattr(self, name) >= 0, f"summarize.{name}", getattr(self, name), ">= 0")

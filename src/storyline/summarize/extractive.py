@@ -28,11 +28,12 @@ from collections.abc import Sequence
 
 import numpy as np
 from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import SummarizeConfig
 from storyline.model import Article, Summary, SummarySentence
 from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical
-from storyline.summarize.select import SelectionWeights, featurize, greedy_select
+from storyline.summarize.select import SelectionWeights, featurize, greedy_select, stem_terms
 from storyline.text import named_terms
 
 __all__ = ["METHOD", "candidate_priors", "select_candidates", "summarize_articles", "unattributed_quote"]
@@ -85,6 +86,22 @@ def _day_concepts(candidates: Sequence[Candidate], concept_mass: float, share: f
     return matrix, np.full(len(days), share * concept_mass / len(days))
 
 
+def _prefilter(candidates: Sequence[Candidate], config: SummarizeConfig,
+               extra_prior: np.ndarray | None) -> np.ndarray:
+    """Indices (in story order) of the ``config.max_candidates`` candidates with the best prior.
+
+    The prior is linear in the number of candidates, unlike the pairwise selection that follows.
+    """
+    n_articles = len(frozenset().union(*(c.article_ids for c in candidates)))
+    tfidf = TfidfVectorizer(analyzer=stem_terms, sublinear_tf=True).fit_transform([c.text for c in candidates])
+    prior = candidate_priors(candidates, tfidf.tocsr(), n_articles, config)
+    if extra_prior is not None:
+        prior = prior + extra_prior
+    # stable sort: equal priors keep story order, so the pool is deterministic
+    best = np.argsort(-prior, kind="stable")[: config.max_candidates]
+    return np.sort(best)
+
+
 def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, budget: int | None = None,
                       blocked: np.ndarray | None = None, extra_prior: np.ndarray | None = None) -> list[int]:
     """Choose candidates for a summary; returns their indices in story order.
@@ -98,6 +115,12 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
     """
     if not candidates:
         return []
+    if len(candidates) > config.max_candidates:
+        keep = _prefilter(candidates, config, extra_prior)
+        chosen = select_candidates([candidates[i] for i in keep], config, budget,
+                                   None if blocked is None else blocked[keep],
+                                   None if extra_prior is None else extra_prior[keep])
+        return [int(keep[i]) for i in chosen]
     n_articles = len(frozenset().union(*(c.article_ids for c in candidates)))
     # a statement copied verbatim (wire copy) is one source: its carriers must not multiply the
     # weight of its words, or republished wire text would crowd out every other article
