@@ -16,7 +16,7 @@ from pathlib import Path
 from storyline.cluster import OnlineClusterer
 from storyline.config import StorylineConfig
 from storyline.errors import FetchError, StorylineError
-from storyline.extract import extract_article
+from storyline.extract import extract_or_failure
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
@@ -69,18 +69,10 @@ class Pipeline:
                 return
             report.duplicates += 1
             return
-        try:
-            article = extract_article(raw, self.config.extract)
-        except StorylineError as exc:
-            failure = Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
-            self.store.save_document(raw, None, failure)
-            report.failures.append(failure)
-            return
-        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
-            failure = Failure(raw.origin, "extract", type(exc).__name__,
-                              f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
-            self.store.save_document(raw, None, failure)
-            report.failures.append(failure)
+        article = extract_or_failure(raw, self.config.extract)
+        if isinstance(article, Failure):
+            self.store.save_document(raw, None, article)
+            report.failures.append(article)
             return
         if self.store.save_document(raw, article):
             report.ingested.append(article.id)

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from storyline.config import IngestConfig
 from storyline.errors import TooLargeError, UnsupportedFormatError
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "input_files", "read_paths"]
+__all__ = ["CONTENT_TYPES", "document_from_bytes", "input_files", "read_jsonl_stream", "read_paths"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -47,19 +48,34 @@ def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None)
         yield path
 
 
-def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:
-    with path.open("rb") as handle:
-        for number, line in enumerate(handle, start=1):
-            origin = f"{path}#L{number}"
-            if not line.strip():
-                continue
-            if len(line) > config.max_bytes:
-                yield _failure(origin, TooLargeError(
-                    f"{origin}: record is {len(line):,} bytes, over the limit of {config.max_bytes:,} "
-                    "(ingest.max_bytes)", origin=origin))
-                continue
-            yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
-                                         metadata={"path": str(path), "line": str(number)})
+def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None = None
+                      ) -> Iterator[RawDocument | Failure]:
+    """Yield one RawDocument per non-blank line of an open JSONL file (origin ``name#L<n>``).
+
+    Shared by the local reader and the Spark reader (``scale/``), so both build the same documents.
+    """
+    config = config or IngestConfig()
+    for number, line in enumerate(handle, start=1):
+        origin = f"{name}#L{number}"
+        if not line.strip():
+            continue
+        if len(line) > config.max_bytes:
+            yield _failure(origin, TooLargeError(
+                f"{origin}: record is {len(line):,} bytes, over the limit of {config.max_bytes:,} "
+                "(ingest.max_bytes)", origin=origin))
+            continue
+        yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
+                                     metadata={"path": name, "line": str(number)})
+
+
+def document_from_bytes(name: str, content: bytes, config: IngestConfig | None = None) -> RawDocument | Failure:
+    """Turn the bytes of one ``.txt``/``.html``/``.htm`` file into its RawDocument (or a too-large Failure)."""
+    config = config or IngestConfig()
+    if len(content) > config.max_bytes:
+        return _failure(name, TooLargeError(
+            f"{name}: file is {len(content):,} bytes, over the limit of {config.max_bytes:,} (ingest.max_bytes)",
+            origin=name))
+    return RawDocument.from_bytes(name, content, CONTENT_TYPES[Path(name).suffix.lower()], metadata={"path": name})
 
 
 def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
@@ -86,7 +102,11 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
             yield _failure(origin, exc)
             continue
         if suffix == ".jsonl":
-            yield from _read_jsonl(path, config)
+            try:
+                with path.open("rb") as handle:
+                    yield from read_jsonl_stream(handle, origin, config)
+            except OSError as exc:
+                yield _failure(origin, exc)
             continue
         if size > config.max_bytes:
             yield _failure(origin, TooLargeError(
@@ -98,4 +118,4 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
         except OSError as exc:
             yield _failure(origin, exc)
             continue
-        yield RawDocument.from_bytes(origin, content, CONTENT_TYPES[suffix], metadata={"path": origin})
+        yield document_from_bytes(origin, content, config)
