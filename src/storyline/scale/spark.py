@@ -206,7 +206,7 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
     for item in map(str, inputs):
         status = _file_status(spark, item)
         if status == "missing":
-            reader_failures.append(((item, 0), Failure(item, "ingest", "FileNotFoundError",
+            reader_failures.append(((item, 0), Failure(item, "ingest", "InputError",
                                                        f"{item}: no such file or directory")))
         elif _is_parquet(item):
             record_inputs.append(item)
