@@ -35,8 +35,9 @@ def spark_run(
         metavar="INPUT... OUTPUT", show_default=False,
         help="Inputs (JSONL, WARC, .txt/.html files or folders, *.parquet record tables; local or hdfs://, "
              "s3a://, ... URIs), then the output folder (overwritten).")],
-    master: Annotated[str, typer.Option("--master", help="Spark master URL: local[*], local[2], "
-                                                         "spark://host:7077, yarn, k8s://...")] = "local[*]",
+    master: Annotated[str | None, typer.Option("--master", help="Spark master URL: local[*], local[2], "
+                                                                "spark://host:7077, yarn, k8s://... [default: "
+                                                                "spark-submit's --master, else local[*]]")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1,
                                                    help="Extraction tasks [default: Spark's parallelism].")] = None,
     db: DbOption = None,

@@ -51,8 +51,10 @@ class SparkRunReport:
     seconds: float
 
 
-def spark_session(master: str = "local[*]", app_name: str = "storyline", conf: dict[str, str] | None = None) -> Any:
+def spark_session(master: str | None = None, app_name: str = "storyline", conf: dict[str, str] | None = None) -> Any:
     """Start (or join) a SparkSession whose Python workers run this storyline.
+
+    ``master`` None leaves the master to ``spark-submit --master`` (or pyspark's default, local[*]).
 
     In local mode the workers are started from this process's environment, so the folder this
     ``storyline`` package was imported from is put first on their ``PYTHONPATH`` and they use this
@@ -70,7 +72,9 @@ def spark_session(master: str = "local[*]", app_name: str = "storyline", conf: d
     if package_root not in paths:
         os.environ["PYTHONPATH"] = os.pathsep.join([package_root, *paths])
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    builder = SparkSession.builder.master(master).appName(app_name)
+    builder = SparkSession.builder.appName(app_name)
+    if master:
+        builder = builder.master(master)
     for key, value in {"spark.ui.showConsoleProgress": "false", **(conf or {})}.items():
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -182,7 +186,7 @@ def _qualified(spark: Any, path: str) -> str:
     return str(fs.makeQualified(hpath).toString())
 
 
-def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = None, master: str = "local[*]",
+def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = None, master: str | None = None,
               config: StorylineConfig | None = None, partitions: int | None = None) -> SparkRunReport:
     """Read, de-duplicate and extract ``inputs`` on Spark and write the ``articles`` and ``failures`` tables.
 
@@ -190,7 +194,8 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
         inputs: files or folders (JSONL, WARC, ``.txt``/``.html``; ``*.parquet`` record tables), local
             or any Hadoop URI (``hdfs://``, ``s3a://``).
         output: the folder receiving ``articles/`` and ``failures/`` (overwritten).
-        spark: a running SparkSession; one is started on ``master`` when None.
+        spark: a running SparkSession; when None one is started (or joined) on ``master``.
+        master: a Spark master URL; None: spark-submit's, else local[*].
         config: the same settings the local pipeline takes.
         partitions: extraction tasks (default: Spark's default parallelism).
     """
