@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from storyline import Pipeline, Store, StorylineConfig
+from storyline.store import storylines as storylines_store
 
 ARTICLE = ("The city council voted on Tuesday to close the old river bridge for urgent repairs after "
            "engineers found deep cracks in two of its supporting piers, officials said.\n\n"
@@ -76,10 +77,16 @@ def test_raw_bytes_are_kept(tmp_path, tmp_store, ingest):
     assert tmp_store.raw_content(article.raw_sha256) == ARTICLE.encode()
 
 
-def test_seeds_form_one_story(tmp_store, ingest, seed_files):
+def test_seeds_form_one_storyline(tmp_store, ingest, seed_files):
+    # Stories are events: the June 2014 articles (000-003) are one story, 004 (Amerli, 1 September)
+    # is a later event of the same storyline, so it is its own story inside that storyline.
     ingest(*seed_files)
-    stories = tmp_store.stories()
-    assert len(stories) == 1 and len(stories[0].story.article_ids) == 5
+    stories = {frozenset(tmp_store.article(a).origin.rsplit("/", 1)[-1][:3] for a in row.story.article_ids)
+               for row in tmp_store.stories()}
+    assert frozenset({"000", "001", "002", "003"}) in stories
+    assert set().union(*stories) == {"000", "001", "002", "003", "004"}
+    lines = storylines_store.load_storylines(tmp_store)
+    assert len(lines) == 1 and sum(len(s.story.article_ids) for s in lines[0].stories) == 5
 
 
 def test_demo_corpus_stories(tmp_store, ingest, demo_dir):

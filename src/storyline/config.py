@@ -26,6 +26,7 @@ __all__ = [
     "IngestConfig",
     "StorylineConfig",
     "SummarizeConfig",
+    "TimelineConfig",
     "WatchConfig",
     "load_config",
 ]
@@ -120,54 +121,152 @@ class ExtractConfig:
     """An article with less main text than this is a failure (no article found)."""
     binary_control_ratio: float = 0.05
     """Share of control characters above which bytes count as binary."""
+    use_readability: bool = True
+    """Run readability-lxml beside trafilatura on HTML and keep the better of the two."""
+    line_support: float = 0.5
+    """A line of one extractor's output is confirmed by the other when this share of its 4-word shingles occur there."""
+    agreement_cover_min: float = 0.9
+    """The shorter extraction counts as a truncated copy of the longer when this share of it occurs in the longer."""
+    agreement_prose_share: float = 0.9
+    """The longer extraction beats a truncated shorter one only when this share of its unconfirmed words is prose."""
+    language_min_chars: int = 40
+    """Texts shorter than this get no language (too little evidence)."""
 
     def __post_init__(self) -> None:
         _check(self.min_text_chars >= 1, "extract.min_text_chars", self.min_text_chars, ">= 1")
         _check(0 < self.binary_control_ratio < 1, "extract.binary_control_ratio",
                self.binary_control_ratio, "between 0 and 1")
+        for name in ("line_support", "agreement_cover_min", "agreement_prose_share"):
+            value = getattr(self, name)
+            _check(0 < value <= 1, f"extract.{name}", value, "in (0, 1]")
+        _check(self.language_min_chars >= 1, "extract.language_min_chars", self.language_min_chars, ">= 1")
 
 
 @dataclass(frozen=True, slots=True)
 class ClusterConfig:
-    """How articles are grouped into stories."""
+    """How articles are grouped into stories (events) and stories into storylines.
 
-    threshold: float = 0.22
+    One set of defaults serves every data set (they were chosen once, on GoogleNews and ECB+
+    together; see docs/results.md).
+    """
+
+    threshold: float = 0.15
     """Minimum similarity between an article and a story for the article to join it."""
-    entity_weight: float = 0.35
-    """Share of the similarity that comes from named-term overlap (the rest is TF-IDF cosine)."""
-    time_scale_days: float = 240.0
-    """Similarity is multiplied by exp(-days apart / time_scale_days)."""
-    window_days: int = 180
-    """Stories whose last article is older than this (relative to the article) are not candidates."""
+    merge_threshold: float = 0.3
+    """Two stories an article bridges are merged when their centroids are at least this similar."""
+    entity_boost: float = 2.0
+    """Weight multiplier of entity features against content terms in the TF-IDF vector."""
+    title_weight: int = 1
+    """Extra times each title term is counted (titles name the event)."""
+    time_scale_days: float = 7.0
+    """Similarity is multiplied by exp(-days outside the story's date range / time_scale_days)."""
+    window_days: int = 30
+    """Stories whose last article is this many days older than the newest article stop being candidates."""
+    max_active: int = 1500
+    """Most stories kept active at once; the least recently updated is closed first."""
+    query_terms: int = 12
+    """An article looks up candidate stories by this many of its highest-weighted terms."""
+    rerank: int = 8
+    """Candidates scored exactly per article."""
     centroid_terms: int = 200
-    """Number of top-weighted terms kept in a story's stored centroid."""
+    """A story keeps at least this many features (pruned to this when it reaches twice as many)."""
+    link_threshold: float = 0.1
+    """Minimum story-to-story similarity for two stories to be linked into one storyline."""
+    link_time_scale_days: float = 90.0
+    """Story links decay by exp(-days between the stories / link_time_scale_days)."""
+    link_window_days: int = 180
+    """Stories further apart than this in time are never linked directly."""
+    link_max_stories: int = 5000
+    """Most recent stories a changed story is compared with when linking."""
 
     def __post_init__(self) -> None:
         _check(0 < self.threshold < 1, "cluster.threshold", self.threshold, "between 0 and 1")
-        _check(0 <= self.entity_weight <= 1, "cluster.entity_weight", self.entity_weight, "in [0, 1]")
+        _check(0 < self.merge_threshold <= 1, "cluster.merge_threshold", self.merge_threshold, "in (0, 1]")
+        _check(self.entity_boost >= 0, "cluster.entity_boost", self.entity_boost, ">= 0")
+        _check(self.title_weight >= 0, "cluster.title_weight", self.title_weight, ">= 0")
         _check(self.time_scale_days > 0, "cluster.time_scale_days", self.time_scale_days, "> 0")
         _check(self.window_days > 0, "cluster.window_days", self.window_days, "> 0")
+        _check(self.max_active >= 1, "cluster.max_active", self.max_active, ">= 1")
+        _check(self.query_terms >= 1, "cluster.query_terms", self.query_terms, ">= 1")
+        _check(self.rerank >= 1, "cluster.rerank", self.rerank, ">= 1")
         _check(self.centroid_terms >= 10, "cluster.centroid_terms", self.centroid_terms, ">= 10")
+        _check(0 < self.link_threshold < 1, "cluster.link_threshold", self.link_threshold, "between 0 and 1")
+        _check(self.link_time_scale_days > 0, "cluster.link_time_scale_days", self.link_time_scale_days, "> 0")
+        _check(self.link_window_days > 0, "cluster.link_window_days", self.link_window_days, "> 0")
+        _check(self.link_max_stories >= 1, "cluster.link_max_stories", self.link_max_stories, ">= 1")
 
 
 @dataclass(frozen=True, slots=True)
 class SummarizeConfig:
     """How story summaries are built."""
 
-    max_sentences: int = 8
-    """Most sentences in a summary."""
+    max_sentences: int = 12
+    """Most sentences in a summary (the word budget usually binds first)."""
     max_words: int = 250
     """Word budget of a summary."""
     redundancy: float = 0.5
     """A candidate this similar (cosine) to a chosen sentence is skipped."""
     min_words: int = 6
     """Sentences shorter than this are not summary candidates."""
+    concept_weight: float = 1.0
+    """Weight of concept coverage (content bigrams/unigrams weighted by how many articles use them)."""
+    coverage_weight: float = 1.0
+    """Weight of saturated similarity coverage (how well the summary represents every sentence)."""
+    saturation: float = 0.2
+    """Share of a sentence's total similarity beyond which covering it further earns nothing."""
+    centroid_weight: float = 0.1
+    """Weight of a sentence's TF-IDF cosine to the story centroid in its prior."""
+    position_weight: float = 0.05
+    """Prior bonus of an article's lead sentence (divided by 1 + sentence index)."""
+    cue_weight: float = 0.02
+    """Prior bonus for naming actors, giving numbers and attributing statements."""
+    time_coverage_weight: float = 0.3
+    """Covering the story's days, as a share of the content concepts' weight (split evenly over the days),
+    so a summary reaches past the lead articles to later developments."""
+    length_exponent: float = 0.5
+    """Gains are divided by (sentence words) ** this: 1 favours short dense sentences, 0 ignores length."""
+    novelty: float = 0.35
+    """Update summaries skip candidates more similar than this (cosine) to anything reported before T."""
 
     def __post_init__(self) -> None:
         _check(self.max_sentences >= 1, "summarize.max_sentences", self.max_sentences, ">= 1")
         _check(self.max_words >= 10, "summarize.max_words", self.max_words, ">= 10")
         _check(0 < self.redundancy <= 1, "summarize.redundancy", self.redundancy, "in (0, 1]")
         _check(self.min_words >= 1, "summarize.min_words", self.min_words, ">= 1")
+        for name in ("concept_weight", "coverage_weight", "centroid_weight", "position_weight", "cue_weight",
+                     "time_coverage_weight", "length_exponent"):
+            _check(getattr(self, name) >= 0, f"summarize.{name}", getattr(self, name), ">= 0")
+        _check(0 < self.saturation <= 1, "summarize.saturation", self.saturation, "in (0, 1]")
+        _check(0 < self.novelty <= 1, "summarize.novelty", self.novelty, "in (0, 1]")
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineConfig:
+    """How dated timelines are built."""
+
+    max_dates: int = 12
+    """Most dated entries in a timeline (the evaluation uses the gold timeline's length)."""
+    sentences_per_date: int = 2
+    """Most cited sentences per date."""
+    mention_weight: float = 1.0
+    """Date score per article that mentions the date."""
+    later_mention_weight: float = 1.0
+    """Extra score per article published after the date that still mentions it (lasting importance)."""
+    outlet_weight: float = 0.5
+    """Date score per distinct outlet referring to the date (mention or publication)."""
+    publication_weight: float = 0.25
+    """Date score per article published on the date."""
+    lead_sentences: int = 5
+    """Undated sentences among an article's first this many describe its publication day."""
+    approximate_entries: bool = True
+    """Show articles whose date cannot be grounded as approximate entries instead of leaving them out."""
+
+    def __post_init__(self) -> None:
+        _check(self.max_dates >= 1, "timeline.max_dates", self.max_dates, ">= 1")
+        _check(self.sentences_per_date >= 1, "timeline.sentences_per_date", self.sentences_per_date, ">= 1")
+        for name in ("mention_weight", "later_mention_weight", "outlet_weight", "publication_weight"):
+            _check(getattr(self, name) >= 0, f"timeline.{name}", getattr(self, name), ">= 0")
+        _check(self.lead_sentences >= 0, "timeline.lead_sentences", self.lead_sentences, ">= 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,6 +277,7 @@ class StorylineConfig:
     extract: ExtractConfig = field(default_factory=ExtractConfig)
     cluster: ClusterConfig = field(default_factory=ClusterConfig)
     summarize: SummarizeConfig = field(default_factory=SummarizeConfig)
+    timeline: TimelineConfig = field(default_factory=TimelineConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
 

@@ -151,6 +151,8 @@ class Article:
     extraction_method: str = ""
     warnings: list[str] = field(default_factory=list)
     source_id: str | None = None
+    extraction_reason: str = ""
+    """Why ``extraction_method`` won (e.g. which extractors agreed or what the loser added)."""
 
     @property
     def day(self) -> date | None:

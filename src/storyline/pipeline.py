@@ -3,7 +3,8 @@
 ``ingest`` reads inputs, skips what the store already holds (by content hash), extracts each new
 document and stores it with its article or its failure in one transaction, so a crash mid-batch
 loses nothing and a re-run finishes the rest. ``update_stories`` clusters the articles that have
-no story yet (oldest first) and re-summarises the stories they joined. Stages never touch the
+no story yet (oldest first) through the event clusterer restored from the store, links the
+changed stories into storylines and re-summarises the stories they joined. Stages never touch the
 database; this module moves records between them and the store.
 """
 
@@ -13,7 +14,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from storyline.cluster import OnlineClusterer
+from storyline.cluster import EventClusterer
+from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
 from storyline.errors import FetchError, StorylineError
 from storyline.extract import extract_or_failure
@@ -22,6 +24,7 @@ from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.model import Failure, RawDocument
 from storyline.store import Store, load_source_state, remember_item, save_source_state
+from storyline.store import storylines as storylines_store
 from storyline.summarize import summarize_articles
 
 __all__ = ["IngestReport", "Pipeline"]
@@ -149,7 +152,11 @@ class Pipeline:
         return report
 
     def update_stories(self) -> list[str]:
-        """Cluster articles that have no story yet and re-summarise the stories they joined.
+        """Cluster articles that have no story yet, link stories into storylines, re-summarise.
+
+        Articles are streamed oldest first through the event clusterer restored from the store;
+        the pass (stories, assignments, merges, active window) is stored in one transaction, then
+        the changed stories are linked into storylines (another transaction).
 
         Returns:
             Ids of the stories that changed, sorted.
@@ -157,16 +164,38 @@ class Pipeline:
         pending = self.store.articles(unassigned=True)
         if not pending:
             return []
-        df, n_docs = self.store.term_stats()
-        clusterer = OnlineClusterer(self.config.cluster, self.store.stories(), df, n_docs)
+        cfg = self.config.cluster
+        snap = storylines_store.load_cluster_state(self.store)
+        clusterer = EventClusterer.from_states(cfg, snap.states, snap.df, snap.n_docs, snap.tick, snap.clock)
         for article in pending:
             clusterer.add(article)
-        touched = sorted(clusterer.touched)
-        self.store.save_clustering([s for s in clusterer.stories if s.id in clusterer.touched],
-                                   clusterer.assignments, dict(clusterer.df_delta), clusterer.n_docs)
+        absorbed = {m.absorbed for m in clusterer.merges}
+        states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+        touched = sorted(s for s in clusterer.touched if s not in absorbed)
+        storylines_store.save_cluster_pass(
+            self.store, touched=[states[s] for s in touched], active=list(clusterer.active.values()),
+            closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
+            assignments=clusterer.partition(), merges=clusterer.merges, df_delta=dict(clusterer.stats.delta),
+            n_docs=clusterer.stats.n_docs, tick=clusterer.tick, clock=clusterer.clock,
+            centroid_terms=cfg.centroid_terms)
+        self.update_storylines(set(touched))
         for story_id in touched:
             self.summarize_story(story_id)
         return touched
+
+    def update_storylines(self, changed: set[str]) -> list[str]:
+        """Link changed stories into storylines (stable ids; merges and splits recorded).
+
+        Returns:
+            Ids of the storylines that changed, sorted.
+        """
+        cfg = self.config.cluster
+        nodes, previous, edges, ages = storylines_store.link_inputs(self.store, changed, cfg.link_window_days,
+                                                                    cfg.link_max_stories)
+        if not nodes:
+            return []
+        linking = link_storylines(nodes, cfg, changed=changed, edges=edges, previous=previous, storyline_age=ages)
+        return storylines_store.save_linking(self.store, linking, changed, previous)
 
     def summarize_story(self, story_id: str) -> None:
         """Build and store the cited summary of one story."""

@@ -106,7 +106,7 @@ def stories_table(store: Store) -> Table:
 
 
 def print_story(view: dict[str, Any]) -> None:
-    """Print a story view: the cited summary with numbered citations, then its articles."""
+    """Print a story view: the cited summary and the timeline with numbered citations, then its articles."""
     console.rule(Text(f"{view['label']}  ({view['id']}, {view['size']} articles, "
                       f"{view['first_seen']} – {view['last_seen']})", style="bold"))
     numbers = {a["id"]: i for i, a in enumerate(view["articles"], start=1)}
@@ -114,6 +114,7 @@ def print_story(view: dict[str, Any]) -> None:
     for sentence in view["summary"]:
         marks = "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"] if c["article_id"] in numbers)
         console.print(Text.assemble("• ", sentence["text"], (f" {marks}", "cyan")))
+    print_timeline(view.get("timeline", []), numbers)
     console.print("\n[bold]Articles[/bold]")
     for article in view["articles"]:
         date = article["date"][:10] if article["date"] else "undated"
@@ -121,6 +122,20 @@ def print_story(view: dict[str, Any]) -> None:
             date += f" (inferred, ±{article['date_precision']})"
         console.print(Text.assemble(f"[{numbers[article['id']]}] {article['outlet'] or 'unknown outlet'} · {date} · ",
                                     article["title"] or "(untitled)", (f"  {article['id']}", "dim")))
+
+def print_timeline(entries: list[dict[str, Any]], numbers: dict[str, int]) -> None:
+    """Print timeline entries with numbered citations; approximate dates are marked as such."""
+    console.print("\n[bold]Timeline[/bold]")
+    if not entries:
+        console.print("  (no dated events found)")
+    for entry in entries:
+        when = entry["date"] if not entry["approximate"] else f"≈{entry['date']} (±{entry['precision']})"
+        console.print(Text(when, style="bold yellow" if not entry["approximate"] else "yellow"))
+        for sentence in entry["sentences"]:
+            marks = "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"]
+                            if c["article_id"] in numbers)
+            console.print(Text.assemble("  • ", sentence["text"], (f" {marks}", "cyan")))
+
 
 def demo_corpus_path() -> Path:
     """Return the folder of the bundled demo corpus."""

@@ -1,5 +1,7 @@
-"""Grouping articles into stories (events)."""
+"""Grouping articles into stories (events), and stories into storylines."""
 
-from storyline.cluster.online import OnlineClusterer, story_id_for
+from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms
+from storyline.cluster.online import EventClusterer, StoryMerge, StoryState, story_id_for
 
-__all__ = ["OnlineClusterer", "story_id_for"]
+__all__ = ["EntityTerms", "EventClusterer", "StoryMerge", "StoryState", "TermStats", "default_entity_terms",
+           "story_id_for"]

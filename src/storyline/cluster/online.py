@@ -1,142 +1,311 @@
-"""Single-pass event clustering: each new article joins the most similar story or opens one.
+"""Online event clustering over a bounded active window.
 
-An article is a TF-IDF vector of its content terms (title counted twice; document frequencies
-updated as articles arrive) plus the set of its named terms. Its similarity to a story is::
+Each arriving article (a unit TF-IDF vector, see ``cluster.features``) is compared only with the
+*active* stories: at most ``cluster.max_active`` of them, and none whose last article is more than
+``cluster.window_days`` older than the stream's clock. Its similarity to a story is::
 
-    ((1 - w) * cosine(article, story centroid) + w * named-term overlap) * exp(-days apart / scale)
+    cosine(article, story centroid) * exp(-days outside the story's date range / time_scale_days)
 
-where ``w`` is ``cluster.entity_weight`` and "days apart" is 0 when the article's day falls inside
-the story's date range. Only stories seen within ``cluster.window_days`` are candidates. The
-article joins the best story at or above ``cluster.threshold``, otherwise it opens a new story
-whose id derives from the article's id, so the same input in the same order gives the same ids.
+(no decay when either side is undated). Candidates come from an inverted index over the active
+stories, queried with the article's ``query_terms`` highest-weighted terms; the best ``rerank`` of
+them are scored exactly. The article joins the best story at or above ``threshold`` or founds a
+new one. When it also scores above ``threshold`` with another story, the two stories are compared
+directly and merged when their centroids are at least ``merge_threshold`` similar: the older story
+(founded first) survives and keeps its id, and the merge is recorded.
+
+Cost per article is bounded by the index (query terms times active stories, at worst) and the
+rerank width, so it is constant in the length of the stream; the active window is the only state
+that grows with a story's life, and eviction keeps it bounded. Everything iterates in a fixed
+order, so the same input in the same order gives the same stories and ids; the state can be saved
+and loaded exactly (see ``store.storylines``), so a stream cut in two runs gives the same result
+as one run.
 """
 
 from __future__ import annotations
 
 import math
-from collections import Counter
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
+from storyline.cluster.features import ENTITY_PREFIX, EntityTerms, TermStats, default_entity_terms, raw_terms
 from storyline.config import ClusterConfig
-from storyline.model import Article, Story
-from storyline.store import StoryRow
-from storyline.text import content_terms, named_terms
+from storyline.model import Article
 
-__all__ = ["OnlineClusterer", "story_id_for"]
-
-_TOP_NAMED = 20
+__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for"]
 
 
 def story_id_for(article: Article) -> str:
-    """Return the id of a story founded by ``article``.
+    """Return the id of a story founded by ``article`` (unique, as one article founds one story).
 
     >>> story_id_for(Article(id="a-0123456789abcdef", raw_sha256="", origin="", text=""))
-    's-0123456789ab'
+    's-0123456789abcdef'
     """
-    return "s-" + article.id.removeprefix("a-")[:12]
-
-
-def _norm(vector: dict[str, float]) -> float:
-    return math.sqrt(sum(v * v for v in vector.values()))
-
-
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b.get(t, 0.0) for t, w in a.items())
-    na, nb = _norm(a), _norm(b)
-    return dot / (na * nb) if na and nb else 0.0
-
-
-def _days_apart(day: date | None, first: str | None, last: str | None) -> float:
-    if day is None or first is None or last is None:
-        return 0.0
-    start, end = date.fromisoformat(first), date.fromisoformat(last)
-    if start <= day <= end:
-        return 0.0
-    return float(min(abs((day - start).days), abs((day - end).days)))
+    return "s-" + article.id.removeprefix("a-")
 
 
 @dataclass(slots=True)
-class OnlineClusterer:
-    """Assigns articles to stories one at a time, keeping its state in plain dicts.
+class StoryState:
+    """The clustering state of one active story.
+
+    ``vector`` is the sum of its members' unit vectors (``norm`` its length), ``founded`` and
+    ``last_tick`` the stream positions of its first and latest article, ``first_day`` and
+    ``last_day`` date ordinals of its dated members (None while it has none).
+    """
+
+    id: str
+    vector: dict[str, float]
+    norm: float
+    size: int
+    founded: int
+    last_tick: int
+    first_day: int | None = None
+    last_day: int | None = None
+    label: str = ""
+
+    def keywords(self, n: int = 8) -> list[str]:
+        """Return the ``n`` highest-weighted content terms (entity features excluded)."""
+        ranked = sorted(((w, t) for t, w in self.vector.items() if t[0] != ENTITY_PREFIX), key=lambda x: (-x[0], x[1]))
+        return [t for _, t in ranked[:n]]
+
+    def top_terms(self, n: int) -> dict[str, float]:
+        """Return the ``n`` highest-weighted features with their weights, sorted by term."""
+        ranked = sorted(self.vector.items(), key=lambda x: (-x[1], x[0]))[:n]
+        return dict(sorted(ranked))
+
+    def days(self) -> tuple[str | None, str | None]:
+        """Return the first and last day as ISO dates."""
+        return (date.fromordinal(self.first_day).isoformat() if self.first_day else None,
+                date.fromordinal(self.last_day).isoformat() if self.last_day else None)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMerge:
+    """Two stories found to be one: ``absorbed`` joined ``survivor`` at stream position ``tick``."""
+
+    survivor: str
+    absorbed: str
+    similarity: float
+    tick: int
+
+
+@dataclass(slots=True)
+class EventClusterer:
+    """Assigns articles to stories one at a time over a bounded active window.
 
     Args:
         config: clustering settings.
-        stories: the stored stories that may still receive articles.
-        df: document frequency of each term so far.
-        n_docs: number of documents counted in ``df``.
+        stats: document frequencies so far (updated as articles arrive).
+        active: the active stories, least recently updated first.
+        tick: number of articles clustered before (the stream position).
+        clock: the latest article day seen (date ordinal), if any.
+        entity_terms: entity extractor; None disables entity features.
     """
 
     config: ClusterConfig
-    stories: list[StoryRow]
-    df: dict[str, int]
-    n_docs: int
-    df_delta: Counter[str] = field(default_factory=Counter)
+    stats: TermStats = field(default_factory=TermStats)
+    active: OrderedDict[str, StoryState] = field(default_factory=OrderedDict)
+    tick: int = 0
+    clock: int | None = None
+    entity_terms: EntityTerms | None = default_entity_terms
     assignments: dict[str, str] = field(default_factory=dict)
+    merges: list[StoryMerge] = field(default_factory=list)
+    evicted: list[StoryState] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
+    comparisons: int = 0
+    _postings: dict[str, dict[str, float]] = field(default_factory=dict)
+    _merged_into: dict[str, str] = field(default_factory=dict)
 
-    def _vector(self, article: Article) -> dict[str, float]:
-        counts = Counter(content_terms(article.text))
-        for term in content_terms(article.title or ""):
-            counts[term] += 2
-        for term in counts:
-            self.df_delta[term] += 1
-        self.n_docs += 1
-        vector = {}
-        for term, tf in counts.items():
-            df = self.df.get(term, 0) + self.df_delta[term]
-            vector[term] = (1 + math.log(tf)) * (math.log((1 + self.n_docs) / (1 + df)) + 1)
-        norm = _norm(vector)
-        return {t: w / norm for t, w in vector.items()} if norm else vector
+    def __post_init__(self) -> None:
+        self.stats.entity_boost = self.config.entity_boost
+        for story in self.active.values():
+            self._index(story)
 
-    def similarity(self, vector: dict[str, float], named: Counter[str], day: date | None, story: StoryRow) -> float:
-        """Return the article-story similarity defined in the module docstring."""
-        w = self.config.entity_weight
-        top = dict(Counter(named).most_common(_TOP_NAMED))
-        overlap = sum(1 for t in top if t in story.named) / len(top) if top else 0.0
-        days = _days_apart(day, story.story.first_seen, story.story.last_seen)
-        return ((1 - w) * _cosine(vector, story.centroid) + w * overlap) * math.exp(
-            -days / self.config.time_scale_days)
+    @classmethod
+    def from_states(cls, config: ClusterConfig, states: list[StoryState], df: dict[str, int], n_docs: int,
+                    tick: int, clock: int | None, entity_terms: EntityTerms | None = default_entity_terms,
+                    ) -> EventClusterer:
+        """Rebuild a clusterer from saved state (stories in any order)."""
+        ordered = OrderedDict((s.id, s) for s in sorted(states, key=lambda s: (s.last_tick, s.id)))
+        return cls(config, TermStats(df, n_docs), ordered, tick, clock, entity_terms)
 
-    def _candidates(self, day: date | None) -> list[StoryRow]:
-        if day is None:
-            return self.stories
-        window = self.config.window_days
-        return [s for s in self.stories
-                if s.story.last_seen is None or abs((date.fromisoformat(s.story.last_seen) - day).days) <= window
-                or _days_apart(day, s.story.first_seen, s.story.last_seen) <= window]
+    # -- index ----------------------------------------------------------------------------
+    def _index(self, story: StoryState) -> None:
+        postings = self._postings
+        for term, weight in story.vector.items():
+            postings.setdefault(term, {})[story.id] = weight
+
+    def _unindex(self, story: StoryState) -> None:
+        postings = self._postings
+        for term in story.vector:
+            bucket = postings.get(term)
+            if bucket is not None:
+                bucket.pop(story.id, None)
+                if not bucket:
+                    del postings[term]
+
+    # -- clustering -----------------------------------------------------------------------
+    def vectorize(self, article: Article) -> dict[str, float]:
+        """Count the article in the DF and return its unit vector."""
+        return self.stats.add(raw_terms(article, self.entity_terms, self.config.title_weight))
 
     def add(self, article: Article) -> str:
         """Assign one article to a story (existing or new) and return the story id."""
-        vector = self._vector(article)
-        named = Counter(named_terms(article.title or "") + named_terms(article.text))
-        day = article.day
-        scored = [(self.similarity(vector, named, day, s), s.id, s) for s in self._candidates(day)]
-        best = max(scored, key=lambda item: (item[0], item[1]), default=None)
-        if best is not None and best[0] >= self.config.threshold:
-            story = best[2]
+        cfg = self.config
+        vector = self.vectorize(article)
+        day = article.day.toordinal() if article.day else None
+        self.tick += 1
+        scored = self._score(vector, day)
+        if scored and scored[0][0] >= cfg.threshold:
+            _, story, dot = scored[0]
+            self._absorb(story, vector, dot, day)
+            for other_score, other, _ in scored[1:]:
+                if other_score < cfg.threshold:
+                    break
+                if other.id in self.active and story.id in self.active:
+                    story = self._maybe_merge(story, other)
         else:
-            story = StoryRow(Story(story_id_for(article), [], label=article.title or ""))
-            self.stories.append(story)
-        self._absorb(story, article, vector, named)
+            story = StoryState(story_id_for(article), {}, 0.0, 0, self.tick, self.tick, label=article.title or "")
+            self.active[story.id] = story
+            self._absorb(story, vector, 0.0, day)
         self.assignments[article.id] = story.id
         self.touched.add(story.id)
+        if day is not None and (self.clock is None or day > self.clock):
+            self.clock = day
+        self._evict()
         return story.id
 
-    def _absorb(self, story: StoryRow, article: Article, vector: dict[str, float], named: Counter[str]) -> None:
-        merged = Counter(story.centroid)
+    def _score(self, vector: dict[str, float], day: int | None) -> list[tuple[float, StoryState, float]]:
+        """Return (similarity, story, dot) of every story at or above ``threshold``, plus the best one.
+
+        Dot products are accumulated exactly over the inverted index of the active stories; the
+        work is the total length of the article's posting lists, at most ``len(vector)`` times
+        ``max_active``.
+        """
+        dots: dict[str, float] = {}
+        postings = self._postings
+        touched = 0
+        get = dots.get
         for term, weight in vector.items():
-            merged[term] += weight
-        story.centroid = dict(sorted(merged.most_common(self.config.centroid_terms)))
-        names = Counter(story.named)
-        names.update(dict(named.most_common(_TOP_NAMED)))
-        story.named = dict(sorted(names.most_common(4 * _TOP_NAMED)))
+            bucket = postings.get(term)
+            if bucket is None:
+                continue
+            touched += len(bucket)
+            for sid, w in bucket.items():
+                dots[sid] = get(sid, 0.0) + weight * w
+        self.comparisons += touched
+        active = self.active
+        threshold = self.config.threshold
+        scored = []
+        best: tuple[float, StoryState, float] | None = None
+        for sid, dot in dots.items():
+            story = active[sid]
+            sim = dot / story.norm
+            if day is not None and story.first_day is not None:
+                sim *= self._decay(story, day)
+            item = (sim, story, dot)
+            if sim >= threshold:
+                scored.append(item)
+            elif best is None or (sim, story.id) > (best[0], best[1].id):
+                best = item
+        if not scored and best is not None:
+            scored.append(best)
+        scored.sort(key=lambda x: (-x[0], x[1].id))
+        return scored
+
+    def _decay(self, story: StoryState, day: int | None) -> float:
+        if day is None or story.first_day is None or story.last_day is None:
+            return 1.0
+        if story.first_day <= day <= story.last_day:
+            return 1.0
+        apart = story.first_day - day if day < story.first_day else day - story.last_day
+        return math.exp(-apart / self.config.time_scale_days)
+
+    def _absorb(self, story: StoryState, vector: dict[str, float], dot: float, day: int | None) -> None:
+        sv = story.vector
+        postings = self._postings
+        for term, weight in vector.items():
+            value = sv.get(term, 0.0) + weight
+            sv[term] = value
+            postings.setdefault(term, {})[story.id] = value
+        # |s + v|^2 = |s|^2 + 2 s.v + |v|^2, and |v| is 1 (or 0 for an empty vector)
+        norm2 = story.norm * story.norm + 2.0 * dot + (1.0 if vector else 0.0)
+        story.norm = math.sqrt(max(norm2, 0.0))
         story.size += 1
-        story.story.article_ids.append(article.id)
-        if article.day is not None:
-            day = article.day.isoformat()
-            story.story.first_seen = min(filter(None, [story.story.first_seen, day]))
-            story.story.last_seen = max(filter(None, [story.story.last_seen, day]))
-        story.story.keywords = [t for t, _ in Counter(story.centroid).most_common(8)]
+        story.last_tick = self.tick
+        if day is not None:
+            story.first_day = day if story.first_day is None else min(story.first_day, day)
+            story.last_day = day if story.last_day is None else max(story.last_day, day)
+        self.active.move_to_end(story.id)
+        if len(sv) > 2 * self.config.centroid_terms:
+            self._prune(story)
+
+    def _prune(self, story: StoryState) -> None:
+        """Keep a story's ``centroid_terms`` strongest features (memory stays bounded per story)."""
+        kept = story.top_terms(self.config.centroid_terms)
+        self._unindex(story)
+        story.vector = kept
+        story.norm = math.sqrt(sum(w * w for w in kept.values()))
+        self._index(story)
+
+    def _maybe_merge(self, story: StoryState, other: StoryState) -> StoryState:
+        """Merge ``other`` and ``story`` if their centroids converged; return the survivor."""
+        small, large = (story.vector, other.vector) if len(story.vector) <= len(other.vector) else (
+            other.vector, story.vector)
+        dot = sum(w * large.get(t, 0.0) for t, w in small.items())
+        self.comparisons += len(small)
+        similarity = dot / (story.norm * other.norm) if story.norm and other.norm else 0.0
+        if similarity < self.config.merge_threshold:
+            return story
+        survivor, absorbed = (story, other) if (story.founded, story.id) <= (other.founded, other.id) else (
+            other, story)
+        self._unindex(absorbed)
+        sv = survivor.vector
+        for term, weight in absorbed.vector.items():
+            sv[term] = sv.get(term, 0.0) + weight
+        self._unindex(survivor)
+        survivor.norm = math.sqrt(sum(w * w for w in sv.values()))
+        survivor.size += absorbed.size
+        survivor.last_tick = max(survivor.last_tick, absorbed.last_tick)
+        days = [d for d in (survivor.first_day, survivor.last_day, absorbed.first_day, absorbed.last_day) if d]
+        if days:
+            survivor.first_day, survivor.last_day = min(days), max(days)
+        del self.active[absorbed.id]
+        self.active.move_to_end(survivor.id)
+        self._index(survivor)
+        if len(sv) > 2 * self.config.centroid_terms:
+            self._prune(survivor)
+        self.merges.append(StoryMerge(survivor.id, absorbed.id, round(similarity, 6), self.tick))
+        self._merged_into[absorbed.id] = survivor.id
+        self.touched.discard(absorbed.id)
+        self.touched.add(survivor.id)
+        return survivor
+
+    def _evict(self) -> None:
+        """Close the least recently updated stories beyond the cap or older than the window."""
+        cfg = self.config
+        while self.active:
+            sid, story = next(iter(self.active.items()))
+            too_many = len(self.active) > cfg.max_active
+            too_old = (self.clock is not None and story.last_day is not None
+                       and self.clock - story.last_day > cfg.window_days)
+            if not (too_many or too_old):
+                break
+            del self.active[sid]
+            self._unindex(story)
+            self.evicted.append(story)
+
+    # -- results --------------------------------------------------------------------------
+    def resolve(self, story_id: str) -> str:
+        """Return the story a story id ended up in (following merges)."""
+        while story_id in self._merged_into:
+            story_id = self._merged_into[story_id]
+        return story_id
+
+    def partition(self) -> dict[str, str]:
+        """Return the final story of every article clustered by this instance."""
+        return {article: self.resolve(story) for article, story in self.assignments.items()}
+
+    def index_size(self) -> int:
+        """Return the number of postings in the inverted index (memory of the active window)."""
+        return sum(len(bucket) for bucket in self._postings.values())

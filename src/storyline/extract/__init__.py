@@ -3,12 +3,15 @@
 Steps:
 
 1. decode the bytes (``extract.decode``): empty, binary and undecodable inputs are refused;
-2. by content type: HTML goes to trafilatura (``extract.html``); plain text goes to the scrape
+2. by content type: HTML goes to the extractor cascade (``extract.html``: trafilatura and
+   readability-lxml, the winner and the reason recorded on the Article); plain text goes to the scrape
    cleaner (``extract.scrape``) and text metadata inference (``extract.metadata``); a JSONL record
    is parsed and its ``html`` or ``text`` field takes the matching path;
 3. metadata the source supplied (a JSONL record's title, url, outlet, date) wins over what the
    content suggests; the content fills the gaps;
-4. paragraphs are joined with blank lines, and paragraph and sentence offsets are computed on the
+4. the language is identified (``extract.language``); a non-English article is kept and marked
+   with a warning, never dropped;
+5. paragraphs are joined with blank lines, and paragraph and sentence offsets are computed on the
    final text, so every later citation indexes that exact string.
 """
 
@@ -20,10 +23,11 @@ from storyline.config import ExtractConfig
 from storyline.errors import ExtractionError, MalformedRecordError, StorylineError
 from storyline.extract.decode import declared_charset, decode_bytes
 from storyline.extract.html import HtmlExtraction, extract_html
+from storyline.extract.language import identify_language
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
 from storyline.extract.scrape import clean_scrape
 from storyline.model import Article, ArticleDate, Failure, RawDocument
-from storyline.text import STOPWORDS, paragraph_spans, split_sentences, tokenize
+from storyline.text import paragraph_spans, split_sentences
 
 __all__ = ["article_id_for", "extract_article", "extract_or_failure"]
 
@@ -40,14 +44,6 @@ def article_id_for(raw: RawDocument) -> str:
     return f"a-{raw.sha256[:16]}"
 
 
-def _language(text: str) -> str | None:
-    tokens = tokenize(text[:5000])
-    if len(tokens) < 20:
-        return None
-    share = sum(t in STOPWORDS for t in tokens) / len(tokens)
-    return "en" if share >= 0.25 else None
-
-
 def _record_date(value: str) -> ArticleDate | None:
     dates = find_dates(value)
     if not dates:
@@ -61,6 +57,7 @@ def _from_text(text: str) -> HtmlExtraction:
     return HtmlExtraction(
         paragraphs=cleaned.paragraphs, method="scrape-cleaner", title=meta.title, authors=meta.authors,
         date=meta.date, outlet=meta.outlet, credits=meta.credits,
+        reason="plain text: feature-based line classification (extract.scrape)",
     )
 
 
@@ -76,7 +73,7 @@ def _parse_record(raw: RawDocument, config: ExtractConfig) -> tuple[HtmlExtracti
                                    origin=raw.origin)
     fields = {k: str(v) for k, v in record.items() if isinstance(v, str | int | float) and str(v).strip()}
     if "html" in fields:
-        return extract_html(fields["html"], url=fields.get("url")), fields
+        return extract_html(fields["html"], url=fields.get("url"), config=config), fields
     if "text" in fields:
         return _from_text(fields["text"]), fields
     raise MalformedRecordError(f"{raw.origin}: record has neither a 'text' nor an 'html' field",
@@ -110,7 +107,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
                                       max_control_ratio=config.binary_control_ratio)
         if encoding not in ("utf-8", "utf-8-sig", "ascii", declared):
             warnings.append(f"decoded as {encoding} (not UTF-8, no charset declared)")
-        extraction = extract_html(text, url=fields.get("url")) if raw.content_type in HTML_TYPES \
+        extraction = extract_html(text, url=fields.get("url"), config=config) if raw.content_type in HTML_TYPES \
             else _from_text(text)
 
     body = "\n\n".join(p.strip() for p in extraction.paragraphs if p.strip())
@@ -119,9 +116,13 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
             f"{raw.origin}: no article text found ({len(body)} characters after removing page chrome; "
             f"minimum {config.min_text_chars})", origin=raw.origin)
     date = _record_date(fields["date"]) if fields.get("date") else None
-    language = extraction.language or _language(body)
+    guess = identify_language(body, config.language_min_chars)
+    language = guess.code if guess else extraction.language
     if language is None:
-        warnings.append("language not identified as English; text kept as extracted")
+        warnings.append("language not identified (too little text); text kept as extracted")
+    elif language != "en":
+        warnings.append(f"non-English article ({language}, {guess.method if guess else 'page markup'}); "
+                        "kept as extracted")
     paragraphs = paragraph_spans(body)
     return Article(
         id=article_id_for(raw),
@@ -138,6 +139,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         sentences=split_sentences(body, paragraphs),
         credits=extraction.credits or find_credits(body),
         extraction_method=extraction.method,
+        extraction_reason=extraction.reason,
         warnings=warnings,
         source_id=fields.get("id"),
     )

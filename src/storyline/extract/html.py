@@ -1,30 +1,43 @@
-"""HTML pages to article text and metadata with trafilatura.
+"""HTML pages to article text and metadata: a cascade of extractors with a documented choice.
 
-Steps:
+Steps (each later step runs only when it can still change the result):
 
-1. trafilatura's ``bare_extraction`` (main text with its own fallbacks, plus title, author,
-   date, site name, canonical URL);
-2. if trafilatura finds no text, the page's visible text goes through the scrape cleaner
-   (``extract.scrape``), so a page with unusual markup still yields its paragraphs.
+1. **trafilatura** main extractor (``fast``: its internal fallbacks are skipped, because step 2
+   is an independent second opinion) without comments, plus metadata: title, author, site name,
+   canonical URL, and the publication date the page's markup states;
+2. **readability-lxml** (Arc90 content scoring) on the same page, if installed
+   (``extract.use_readability``);
+3. **choice** between the two by agreement and the look of their difference
+   (``extract.agreement``); the winner and the reason are recorded on the Article;
+4. **rescue**: when neither finds text, the page's visible text (block elements on their own lines)
+   goes through the plain-text scrape cleaner (``extract.scrape``).
 
-The publication date comes from the page's metadata (trafilatura's htmldate pass, which prefers
-the original publication date); it is kept as stated, with day precision.
+Dates: a date in the page's metadata (htmldate without extensive search) is the stated
+publication date. Only when there is none, htmldate's extensive search guesses one from the URL
+and the text; that date is kept with ``inferred=True``.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 
+from storyline.config import ExtractConfig
+from storyline.extract.agreement import choose_candidate
+from storyline.extract.candidates import Candidate, readability_candidate, trafilatura_candidate
+from storyline.extract.htmltext import html_to_lines
 from storyline.extract.metadata import find_credits
 from storyline.extract.scrape import clean_scrape
 from storyline.model import ArticleDate
 
 __all__ = ["HtmlExtraction", "extract_html"]
 
+log = logging.getLogger(__name__)
+
 
 @dataclass(slots=True)
 class HtmlExtraction:
-    """What an HTML page gave: paragraphs plus metadata, and the method that produced them."""
+    """What a page gave: paragraphs plus metadata, the method that produced them and why it won."""
 
     paragraphs: list[str]
     method: str
@@ -35,6 +48,7 @@ class HtmlExtraction:
     url: str | None = None
     language: str | None = None
     credits: list[str] = field(default_factory=list)
+    reason: str = ""
 
 
 def _authors(raw: str | None) -> list[str]:
@@ -43,54 +57,70 @@ def _authors(raw: str | None) -> list[str]:
     return [a.strip() for a in raw.replace(" and ", ";").split(";") if a.strip()]
 
 
-def _visible_text(html: str) -> str:
-    import lxml.html
-
-    tree = lxml.html.fromstring(html)
-    for bad in tree.xpath("//script|//style|//noscript|//template"):
-        bad.drop_tree()
-    lines = []
-    for element in tree.iter("p", "h1", "h2", "h3", "li", "div", "td", "blockquote", "figcaption"):
-        text = " ".join(element.xpath("text()")).strip()
-        if text:
-            lines.append(text)
-    return "\n\n".join(lines)
+def _stated_date(value: str | None) -> ArticleDate | None:
+    if not value:
+        return None
+    return ArticleDate(value[:10], "day", inferred=False, source="page metadata")
 
 
-def extract_html(html: str, url: str | None = None) -> HtmlExtraction:
-    """Extract the article from an HTML page (see the module docstring for the steps).
+def _guessed_date(html: str, url: str | None) -> ArticleDate | None:
+    """htmldate's extensive search (URL, text, copyright lines): a guess, marked inferred."""
+    try:
+        from htmldate import find_date
+
+        value = find_date(html, url=url, extensive_search=True, original_date=True)
+    except Exception as exc:  # htmldate raises on unparseable markup; a missing date is not an error
+        log.debug("htmldate failed: %r", exc)
+        return None
+    if not value:
+        return None
+    return ArticleDate(value[:10], "day", inferred=True, source="htmldate extensive search (URL or text)")
+
+
+def _rescue(html: str) -> tuple[list[str], str]:
+    cleaned = clean_scrape("\n".join(html_to_lines(html)))
+    return cleaned.paragraphs, "neither extractor found text; visible text through the scrape cleaner"
+
+
+def extract_html(html: str, url: str | None = None, config: ExtractConfig | None = None) -> HtmlExtraction:
+    """Extract the article from an HTML page (steps in the module docstring).
 
     Args:
         html: the decoded page.
         url: where the page came from, if known (helps trafilatura and fills ``url``).
+        config: extraction settings; defaults when None.
 
     Returns:
         The extraction; its ``paragraphs`` may be empty when the page holds no article.
     """
-    import trafilatura
-
-    document = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False,
-                                           include_tables=False)
-    if document is not None and document.text and document.text.strip():
-        lines = [line.strip() for line in document.text.split("\n") if line.strip()]
-        if lines and document.title and lines[0].strip() == document.title.strip():
-            lines = lines[1:]
-        date = ArticleDate(document.date[:10], "day", inferred=False, source="page metadata") \
-            if document.date else None
-        return HtmlExtraction(
-            paragraphs=lines,
-            method="trafilatura",
-            title=document.title or None,
-            authors=_authors(document.author),
-            date=date,
-            outlet=document.sitename or None,
-            url=document.url or url,
-            language=document.language or None,
-            credits=find_credits(document.text),
-        )
-    try:
-        cleaned = clean_scrape(_visible_text(html))
-    except ValueError:  # lxml refuses documents it cannot parse at all
-        return HtmlExtraction(paragraphs=[], method="none")
-    return HtmlExtraction(paragraphs=cleaned.paragraphs, method="visible-text+scrape-cleaner", url=url,
-                          credits=find_credits("\n".join(cleaned.paragraphs)))
+    config = config or ExtractConfig()
+    primary, document = trafilatura_candidate(html, url)
+    title = document.title if document is not None and document.title else None
+    second = readability_candidate(html, title) if config.use_readability else None
+    if second is None:
+        winner: Candidate | None = primary if primary.paragraphs else None
+        reason = "trafilatura (readability not run)"
+    else:
+        choice = choose_candidate(primary, second, config)
+        winner, reason = (choice.candidate if choice.candidate.paragraphs else None), choice.reason
+    if winner is not None:
+        paragraphs, method = winner.paragraphs, winner.name
+    else:
+        paragraphs, reason = _rescue(html)
+        method = "visible-text+scrape-cleaner"
+    log.debug("%s: %s won: %s", url or "page", method, reason)
+    date = _stated_date(document.date if document is not None else None)
+    if date is None and paragraphs:
+        date = _guessed_date(html, url)
+    meta = document
+    return HtmlExtraction(
+        paragraphs=paragraphs,
+        method=method,
+        reason=reason,
+        title=title,
+        authors=_authors(meta.author) if meta is not None else [],
+        date=date,
+        outlet=(meta.sitename or None) if meta is not None else None,
+        url=(meta.url or url) if meta is not None else url,
+        credits=find_credits("\n".join(paragraphs)),
+    )

@@ -9,15 +9,19 @@ from features, not from a list of whole phrases:
 3. **meta**: bylines and date lines (``By ... - Jun 16, 2014``, a bare date, ``Written : ...``),
    kept aside for metadata;
 4. **chrome**: navigation and widgets: pipe-separated menus, vote counters, "emailed to you",
-   share/subscribe/copyright lines, and short lines without sentence structure;
+   share/subscribe/copyright lines, and short lines without sentence structure; with an
+   ``OutletProfile``, lines recurring on the outlet's other pages;
 5. **body**: sentence-like blocks (ending in sentence punctuation, enough function words) and
    short quoted paragraphs;
 6. **repeat**: a later copy of a block already seen.
 
-Blocks before the first body block form the header (title, byline, navigation); blocks after the
-last body block are page furniture. A tail marker ("Popular posts from this blog", "Related
-articles", "Comments") ends the article even if sentences follow it. Between body blocks, only
-short heading-like blocks survive (sub-headings).
+The article is the contiguous run of blocks with the largest total score (Kadane's maximum
+subarray, as in Finn et al.'s body text extraction): body blocks score their word count, furniture
+scores against in proportion to its length, captions and bylines cost little (they sit inside
+articles too), and an end-of-article marker ("Related articles", "Comments") costs as much as a
+long menu. Blocks before the region form the header (title, byline, navigation); blocks after it
+are page furniture. Inside the region, body blocks, sub-headings and unique list items or table
+rows (no link-like tokens, ``extract.features``) survive; chrome, captions and repeats do not.
 """
 
 from __future__ import annotations
@@ -25,9 +29,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from storyline.text import STOPWORDS, normalize, tokenize, word_count
+from storyline.extract.features import line_features
+from storyline.text import STOPWORDS, normalize, tokenize
+from storyline.text import word_count as _spaced_words
 
-__all__ = ["Block", "CleanedText", "clean_scrape", "split_blocks"]
+__all__ = ["Block", "CleanedText", "OutletProfile", "clean_scrape", "split_blocks"]
+
+
+_KEPT = ("body", "heading", "item")
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,11 +59,11 @@ class CleanedText:
 
     def removed(self) -> list[Block]:
         """Blocks that are not part of the body."""
-        kept = {id(b) for b in self.blocks if b.label in ("body", "heading")}
+        kept = {id(b) for b in self.blocks if b.label in _KEPT}
         return [b for b in self.blocks if id(b) not in kept]
 
 
-_TERMINAL = re.compile(r"""[.!?…](?:["'”’»)\]]+)?\s*$|["”»]\s*$""")
+_TERMINAL = re.compile(r"""[.!?…。！？](?:["'”’»)\]」]+)?\s*$|["”»」]\s*$""")
 _QUOTE_CHARS = re.compile(r"[\"“”«»]")
 _CODE = re.compile(
     r"(?:^\s*/\*|\*/\s*$|^\s*[{}]|[{}]\s*$|\bmso-[\w-]+\s*:|^\s*[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$"
@@ -91,6 +100,19 @@ _TAIL_MARKER = re.compile(
     re.IGNORECASE,
 )
 _BASE_STOPWORDS = STOPWORDS
+
+
+_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af\u0e00-\u0e7f]")
+
+
+def word_count(text: str) -> int:
+    """Words in ``text``, counting scripts written without spaces (CJK, Thai) at two characters a word.
+
+    >>> word_count("The plan went ahead."), word_count("商標権侵害と判断される場合があります")
+    (4, 9)
+    """
+    unspaced = len(_UNSPACED.findall(text))
+    return _spaced_words(text) + unspaced // 2 if unspaced else _spaced_words(text)
 
 
 def split_blocks(text: str) -> list[str]:
@@ -132,8 +154,9 @@ def _is_body(text: str) -> bool:
         return False
     ratio = _stop_ratio(text)
     if not _TERMINAL.search(text):
-        # scrapers drop final full stops; a long run of prose is body all the same
-        return words >= 15 and ratio >= 0.2
+        # scrapers drop final full stops; a long run of prose is body all the same (in any
+        # language, where English function words say nothing, once it is long enough)
+        return (words >= 15 and ratio >= 0.2) or words >= 30
     if _QUOTE_CHARS.search(text) and words >= 2:
         return True
     # long sentences are prose in any language, where English function words say nothing
@@ -165,14 +188,70 @@ def _label(text: str) -> tuple[str, str]:
     return "other", "no sentence structure"
 
 
-def clean_scrape(text: str) -> CleanedText:
+@dataclass(slots=True)
+class OutletProfile:
+    """Lines seen across earlier articles of one outlet: text recurring there is the outlet's furniture.
+
+    Build it from the scraped pages of an outlet (``add`` each page); a line found on at least
+    ``min_pages`` pages counts as chrome when cleaning another page of that outlet.
+    """
+
+    pages: int = 0
+    line_pages: dict[str, int] = field(default_factory=dict)
+    min_pages: int = 2
+
+    def add(self, text: str) -> None:
+        """Count the distinct lines of one more page of the outlet."""
+        self.pages += 1
+        for key in {normalize(b) for b in split_blocks(text)}:
+            self.line_pages[key] = self.line_pages.get(key, 0) + 1
+
+    def recurring(self, key: str) -> bool:
+        """True when a (normalised) line occurs on ``min_pages`` or more of the outlet's pages."""
+        return self.line_pages.get(key, 0) >= self.min_pages
+
+
+_MARKER_SCORE = -40.0
+
+
+def _score(label: str, text: str) -> float:
+    """The block's weight in the search for the article region: body words count for, the rest against."""
+    words = word_count(text)
+    if label == "body":
+        return float(words)
+    if label in ("caption", "meta", "code"):
+        return -2.0  # photo captions, bylines and embeds sit inside articles too
+    if label == "other":
+        return -(min(words, 10) + 2.0)  # text without sentence structure: tables, lists, subheads
+    # furniture costs more the longer it is (a long menu separates two articles more than a "Share")
+    return -(2.0 * min(words, 10) + 5.0)
+
+
+def _article_region(scores: list[float]) -> tuple[int, int]:
+    """The contiguous run of blocks with the largest total score (Kadane): the article body.
+
+    Returns ``(first, last)`` block indexes, or ``(len, -1)`` when no block scores above zero.
+    """
+    best, best_span = 0.0, (len(scores), -1)
+    running, start = 0.0, 0
+    for i, score in enumerate(scores):
+        if running <= 0:
+            running, start = 0.0, i
+        running += score
+        if running > best:
+            best, best_span = running, (start, i)
+    return best_span
+
+
+def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText:
     """Label every block of a scraped page and return the body paragraphs.
 
     Args:
         text: decoded page text as a scraper saved it.
+        profile: lines recurring across other pages of the same outlet (optional); they are chrome here.
 
     Returns:
-        The body paragraphs in order, the header blocks (before the first body block, for title,
+        The body paragraphs in order, the header blocks (before the article region, for title,
         byline and date inference) and every block with its label.
     """
     raw_blocks = split_blocks(text)
@@ -185,28 +264,38 @@ def clean_scrape(text: str) -> CleanedText:
     seen: set[str] = set()
     for i, key in enumerate(keys):
         label, _ = labelled[i]
-        if label == "body" and key in seen:
+        if profile is not None and profile.recurring(key):
+            labelled[i] = ("chrome", "recurs on other pages of the outlet")
+        elif label == "body" and key in seen:
             labelled[i] = ("repeat", "copy of an earlier block")
         seen.add(key)
 
-    tail = next((i for i, b in enumerate(raw_blocks) if _TAIL_MARKER.match(b)), len(raw_blocks))
-    body_positions = [i for i, (label, _) in enumerate(labelled) if label == "body" and i < tail]
-    first = body_positions[0] if body_positions else tail
-    last = body_positions[-1] if body_positions else -1
+    markers = [bool(_TAIL_MARKER.match(b)) for b in raw_blocks]
+    # an end-of-article marker ("Related articles") weighs as much as a long menu: the article
+    # region rarely spans one, but a marker in the navigation above the article cuts nothing
+    first, last = _article_region([_MARKER_SCORE if markers[i] else _score(label, raw_blocks[i])
+                                   for i, (label, _) in enumerate(labelled)])
+    tail = next((i for i in range(max(first, 0), len(raw_blocks)) if markers[i]), len(raw_blocks))
 
     blocks: list[Block] = []
     for i, text_block in enumerate(raw_blocks):
         label, reason = labelled[i]
         if i >= tail:
             label, reason = "tail", "after an end-of-article marker"
-        elif i > last and label != "body":
-            label, reason = ("tail", "page furniture after the article") if i > first else (label, reason)
+        elif i > last and i > first:
+            label, reason = "tail", "page furniture after the article"
+        elif first < i < last and label == "body":
+            pass
+        elif i < first and label == "body":
+            label, reason = "outside", "sentence-like, but outside the article region"
         elif first < i < last and label in ("other", "chrome") and _is_heading(text_block) \
                 and counts[keys[i]] == 1 and not CHROME_WORDS.search(text_block):
             label, reason = "heading", "sub-heading between body paragraphs"
+        elif first < i < last and label == "other" and counts[keys[i]] == 1 \
+                and not line_features(text_block).link_like:
+            label, reason = "item", "list item or table row inside the article"
         blocks.append(Block(i, text_block, label, reason))
 
-    paragraphs = [b.text for b in blocks if b.label in ("body", "heading")]
+    paragraphs = [b.text for b in blocks if b.label in _KEPT]
     header = [b for b in blocks if b.index < first]
     return CleanedText(paragraphs=paragraphs, header=header, blocks=blocks)
-

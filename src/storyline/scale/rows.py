@@ -52,6 +52,7 @@ ARTICLE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("credits", "array<string>", False),
     ("extraction_method", "string", False),
     ("warnings", "array<string>", False),
+    ("extraction_reason", "string", False),
     *_RAW_COLUMNS,
 )
 
@@ -92,7 +93,7 @@ def article_row(article: Article, raw: RawDocument) -> tuple[Any, ...]:
         date.inferred if date else None, date.source if date else None,
         date.day.isoformat() if date else None, article.language, article.text,
         [[s.start, s.end] for s in article.paragraphs], [[s.start, s.end] for s in article.sentences],
-        list(article.credits), article.extraction_method, list(article.warnings),
+        list(article.credits), article.extraction_method, list(article.warnings), article.extraction_reason,
         *_raw_values(raw),
     )
 
@@ -122,7 +123,7 @@ def row_article(row: dict[str, Any]) -> tuple[Article, RawDocument | None]:
         language=row["language"], paragraphs=[Span(a, b) for a, b in row["paragraphs"]],
         sentences=[Span(a, b) for a, b in row["sentences"]], credits=list(row["credits"] or []),
         extraction_method=row["extraction_method"], warnings=list(row["warnings"] or []),
-        source_id=row["source_id"],
+        source_id=row["source_id"], extraction_reason=row["extraction_reason"],
     )
     return article, _raw(row, row["origin"], row["raw_sha256"])
 

@@ -1,5 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
+from storyline.store import storylines
 from storyline.store.sources import (
     SourceHealth,
     load_source_state,
@@ -21,4 +22,5 @@ __all__ = [
     "save_source_state",
     "source_health",
     "source_healths",
+    "storylines",
 ]

@@ -139,5 +139,64 @@ CREATE TABLE source_items (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES)
+# Event clustering state and storylines (issue #6). ``cluster_state`` holds the exact state of the
+# active window (closed stories have no row); merged stories are deleted from ``stories`` and
+# recorded in ``story_merges``; a storyline merged into another keeps its row (``merged_into``).
+_V_STORYLINES = """
+CREATE TABLE cluster_state (
+    story_id   TEXT PRIMARY KEY,
+    vector     TEXT NOT NULL,        -- JSON {feature: weight}: the story's summed article vectors
+    norm       REAL NOT NULL,
+    size       INTEGER NOT NULL,
+    founded    INTEGER NOT NULL,     -- stream position of its first article
+    last_tick  INTEGER NOT NULL,     -- stream position of its latest article
+    first_day  INTEGER,              -- date ordinals
+    last_day   INTEGER,
+    label      TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE story_merges (
+    id          INTEGER PRIMARY KEY,
+    survivor    TEXT NOT NULL,
+    absorbed    TEXT NOT NULL,
+    similarity  REAL NOT NULL,
+    tick        INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE storylines (
+    id           TEXT PRIMARY KEY,
+    seq          INTEGER NOT NULL,   -- creation order: the older storyline survives a merge
+    label        TEXT NOT NULL DEFAULT '',
+    merged_into  TEXT,
+    created_at   TEXT NOT NULL,
+    updated_at   TEXT NOT NULL
+);
+CREATE TABLE storyline_stories (
+    story_id      TEXT PRIMARY KEY,
+    storyline_id  TEXT NOT NULL REFERENCES storylines(id),
+    added_at      TEXT NOT NULL
+);
+CREATE INDEX storyline_stories_line ON storyline_stories(storyline_id);
+CREATE TABLE storyline_events (
+    id            INTEGER PRIMARY KEY,
+    storyline_id  TEXT NOT NULL REFERENCES storylines(id),
+    kind          TEXT NOT NULL,
+    detail        TEXT NOT NULL,
+    created_at    TEXT NOT NULL
+);
+CREATE INDEX storyline_events_line ON storyline_events(storyline_id);
+CREATE TABLE story_links (
+    a      TEXT NOT NULL,
+    b      TEXT NOT NULL,
+    score  REAL NOT NULL,
+    PRIMARY KEY (a, b)
+);
+CREATE INDEX story_links_b ON story_links(b);
+"""
+
+# Why the extraction method won (extraction cascade, issue 4).
+_V4_EXTRACTION_REASON = """
+ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -35,7 +35,8 @@ __all__ = ["Store", "StoryRow"]
 
 _ARTICLE_COLUMNS = (
     "id, raw_sha256, origin, source_id, url, outlet, title, authors, date_value, date_precision, "
-    "date_inferred, date_source, language, text, paragraphs, sentences, credits, extraction_method, warnings"
+    "date_inferred, date_source, language, text, paragraphs, sentences, credits, extraction_method, warnings, "
+    "extraction_reason"
 )
 
 
@@ -68,7 +69,7 @@ def _article(row: sqlite3.Row) -> Article:
         date=date, language=row["language"], paragraphs=_spans(row["paragraphs"]),
         sentences=_spans(row["sentences"]), credits=json.loads(row["credits"]),
         extraction_method=row["extraction_method"], warnings=json.loads(row["warnings"]),
-        source_id=row["source_id"],
+        source_id=row["source_id"], extraction_reason=row["extraction_reason"],
     )
 
 
@@ -182,13 +183,14 @@ class Store:
         date = a.date
         db.execute(
             f"INSERT INTO articles ({_ARTICLE_COLUMNS}, day, ingested_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (a.id, a.raw_sha256, a.origin, a.source_id, a.url, a.outlet, a.title, json.dumps(a.authors),
              date.value if date else None, date.precision if date else None,
              int(date.inferred) if date else None, date.source if date else None, a.language, a.text,
              json.dumps([[s.start, s.end] for s in a.paragraphs]),
              json.dumps([[s.start, s.end] for s in a.sentences]), json.dumps(a.credits),
-             a.extraction_method, json.dumps(a.warnings), date.day.isoformat() if date else None, utc_now()),
+             a.extraction_method, json.dumps(a.warnings), a.extraction_reason,
+             date.day.isoformat() if date else None, utc_now()),
         )
 
     def raw_content(self, sha256: str) -> bytes:

@@ -1,5 +1,24 @@
-"""Cited summaries of stories and storylines."""
+"""Cited summaries, update summaries and dated timelines of stories and storylines.
 
+Every function takes a list of Article records, so the same code serves a story, a storyline
+(all its stories' articles) and the evaluation sets.
+"""
+
+from storyline.summarize.candidates import Candidate, SentenceRef, build_candidates, group_identical
+from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
 from storyline.summarize.extractive import summarize_articles
+from storyline.summarize.timeline import build_timeline
+from storyline.summarize.update import update_summary
 
-__all__ = ["summarize_articles"]
+__all__ = [
+    "Candidate",
+    "DateMention",
+    "SentenceRef",
+    "article_anchor",
+    "build_candidates",
+    "build_timeline",
+    "group_identical",
+    "resolve_dates",
+    "summarize_articles",
+    "update_summary",
+]

@@ -1,13 +1,23 @@
 """Extractive, cited multi-document summaries.
 
-1. Candidates are the articles' sentences (``summarize.min_words`` to 60 words). A sentence carried
-   word for word by several articles (wire copy) is one candidate citing every carrier.
-2. Each candidate is scored by its TF-IDF cosine to the story centroid, plus a bonus for being
-   carried by several articles and for sitting in an article's lead; sentences that open with a
-   pronoun or connective ("He", "But") are penalised, since they depend on a missing antecedent.
-3. Maximal marginal relevance picks sentences until ``summarize.max_sentences`` or the word
-   budget; a candidate too similar to a chosen one (``summarize.redundancy``) is skipped.
-4. Chosen sentences are shown in story order (article date, then position in the article).
+1. Candidates are the articles' sentences, grouped so a sentence carried by several outlets is
+   one candidate citing every carrier (:mod:`storyline.summarize.candidates`; the grouping is a
+   seam other stages can replace).
+2. Each candidate gets a prior: TF-IDF cosine to the story centroid, a lead-position bonus, a
+   bonus for being carried by several articles, and small bonuses for naming actors, giving
+   numbers and attributing ("said", "according to").
+3. Sentences that cannot stand alone are never chosen: those opening with a pronoun or
+   connective ("He", "But", "Those") lean on a sentence the reader is not shown, and a bare
+   quotation without its speaker cannot be understood or checked.
+4. A monotone submodular objective (:mod:`storyline.summarize.select`: concept coverage +
+   saturated similarity coverage + prior) is maximised greedily under the word budget. A
+   statement copied verbatim (wire copy) weighs as one source, and each day of the story is a
+   concept covered by the leads of that day's articles, so a summary reaches past the lead
+   articles to the latest developments.
+5. Chosen sentences are shown in story order (article date, then position). Quotes stay verbatim:
+   sentences are never rewritten.
+
+The same function serves stories, storylines and the DUC evaluation.
 """
 
 from __future__ import annotations
@@ -15,102 +25,125 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
-from sklearn.feature_extraction.text import TfidfVectorizer
+from scipy import sparse
 
 from storyline.config import SummarizeConfig
-from storyline.model import Article, Citation, Summary, SummarySentence
-from storyline.text import content_terms, word_count
+from storyline.model import Article, Summary, SummarySentence
+from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical
+from storyline.summarize.select import SelectionWeights, featurize, greedy_select
+from storyline.text import named_terms
 
-__all__ = ["summarize_articles"]
+__all__ = ["METHOD", "candidate_priors", "select_candidates", "summarize_articles", "unattributed_quote"]
 
-METHOD = "centroid-mmr"
-_DEPENDENT_START = re.compile(
-    r"^(?:he|she|it|they|this|these|those|his|her|its|their|but|however|meanwhile|also|and|so|"
-    r"that|there|then|such)\b", re.IGNORECASE)
-_LEAD_SENTENCES = 3
-_MMR_LAMBDA = 0.7
-
-
-@dataclass(slots=True)
-class _Candidate:
-    text: str
-    citations: list[Citation]
-    order: tuple[str, str, int]
-    lead: bool
+METHOD = "submodular-concepts"
+_ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|announced|stated|added|confirmed|reported)\b")
+_NUMBER = re.compile(r"\d")
+_QUOTED = re.compile(r"^[\"“'‘`]+.*[\"”'’]+\W*$")
+_DAY_LEAD = 3
 
 
-def _candidates(articles: Sequence[Article], config: SummarizeConfig) -> list[_Candidate]:
-    by_text: dict[str, _Candidate] = {}
-    for article in articles:
-        day = article.day.isoformat() if article.day else "9999-12-31"
-        for position, span in enumerate(article.sentences):
-            text = span.slice(article.text)
-            if not config.min_words <= word_count(text) <= 60 or (not text[:1].isupper() and text[:1] not in "\"“'‘"):
-                continue
-            citation = article.cite(span)
-            if text in by_text:
-                by_text[text].citations.append(citation)
-                by_text[text].lead |= position < _LEAD_SENTENCES
-            else:
-                by_text[text] = _Candidate(text, [citation], (day, article.id, span.start),
-                                           position < _LEAD_SENTENCES)
-    return list(by_text.values())
+def unattributed_quote(text: str) -> bool:
+    """Return True for a sentence that is only a quotation, with no speaker named in it.
+
+    >>> unattributed_quote("“We are contacting every customer.”"), unattributed_quote('"Yes," she said.')
+    (True, False)
+    """
+    return bool(_QUOTED.match(text)) and not _ATTRIBUTION.search(text)
 
 
-def summarize_articles(subject_id: str, articles: Sequence[Article], config: SummarizeConfig | None = None) -> Summary:
+def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, n_articles: int,
+                     config: SummarizeConfig) -> np.ndarray:
+    """Return the modular score of each candidate (centroid, position, carriers, content cues)."""
+    centroid = np.asarray(tfidf.sum(axis=0)).ravel()
+    norm = np.linalg.norm(centroid)
+    relevance = tfidf @ (centroid / norm) if norm else np.zeros(len(candidates))
+    priors = np.zeros(len(candidates))
+    for i, c in enumerate(candidates):
+        score = config.centroid_weight * float(relevance[i])
+        score += config.position_weight / (1.0 + c.position)
+        if n_articles > 1:
+            score += 0.05 * math.log(len(c.article_ids)) / math.log(n_articles)
+        cues = (bool(named_terms(c.text)), bool(_NUMBER.search(c.text)), bool(_ATTRIBUTION.search(c.text)))
+        score += config.cue_weight * sum(cues) / 3
+        priors[i] = score * (0.5 if c.dependent else 1.0)
+    return priors
+
+
+def _day_concepts(candidates: Sequence[Candidate], concept_mass: float, share: float,
+                  ) -> tuple[sparse.csr_matrix, np.ndarray]:
+    """One concept per day of the story, together worth ``share`` of the content concepts' mass."""
+    days = sorted({c.day for c in candidates if c.day is not None})
+    if len(days) < 2 or share <= 0:
+        return sparse.csr_matrix((len(candidates), 0)), np.zeros(0)
+    index = {d: j for j, d in enumerate(days)}
+    # a day is covered by the lead of an article published that day: that is where its news is
+    rows = [i for i, c in enumerate(candidates) if c.day is not None and c.position < _DAY_LEAD]
+    cols = [index[candidates[i].day] for i in rows]  # type: ignore[index]
+    matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(candidates), len(days)))
+    return matrix, np.full(len(days), share * concept_mass / len(days))
+
+
+def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, budget: int | None = None,
+                      blocked: np.ndarray | None = None, extra_prior: np.ndarray | None = None) -> list[int]:
+    """Choose candidates for a summary; returns their indices in story order.
+
+    Args:
+        candidates: from :func:`build_candidates`, in story order.
+        config: weights and limits.
+        budget: word budget (default ``config.max_words``).
+        blocked: True for candidates that must not be chosen.
+        extra_prior: added to each candidate's prior (the update summary uses it for novelty).
+    """
+    if not candidates:
+        return []
+    n_articles = len(frozenset().union(*(c.article_ids for c in candidates)))
+    # a statement copied verbatim (wire copy) is one source: its carriers must not multiply the
+    # weight of its words, or republished wire text would crowd out every other article
+    sources = [frozenset({c.citations[0].article_id}) for c in candidates]
+    try:
+        features = featurize([c.text for c in candidates], [c.words for c in candidates], sources)
+    except ValueError:  # no content terms at all
+        return []
+    prior = candidate_priors(candidates, features.tfidf, n_articles, config)
+    if extra_prior is not None:
+        prior = np.maximum(prior + extra_prior, 0.0)
+    day_matrix, day_weights = _day_concepts(candidates, float(features.concept_weights.sum()),
+                                            config.time_coverage_weight)
+    features.concepts = sparse.hstack([features.concepts, day_matrix]).tocsr()
+    features.concept_weights = np.concatenate([features.concept_weights, day_weights])
+    weights = SelectionWeights(concepts=config.concept_weight, coverage=config.coverage_weight,
+                               saturation=config.saturation, redundancy=config.redundancy,
+                               length_exponent=config.length_exponent)
+    # a bare quotation cannot be understood (or checked) without its speaker
+    # and a sentence opening with "He" or "Those" leans on one the reader was not shown
+    orphans = np.array([unattributed_quote(c.text) or c.dependent for c in candidates])
+    blocked = orphans if blocked is None else blocked | orphans
+    chosen = greedy_select(features, prior, budget or config.max_words, weights, config.max_sentences, blocked)
+    ordered = sorted(chosen, key=lambda i: candidates[i].order)
+    # never open with a dangling "He said ..."; the sentence it leans on was not chosen
+    while ordered and candidates[ordered[0]].dependent:
+        ordered.pop(0)
+    return ordered
+
+
+def summarize_articles(subject_id: str, articles: Sequence[Article], config: SummarizeConfig | None = None,
+                       grouper: Grouper = group_identical, budget: int | None = None) -> Summary:
     """Summarise a group of articles (see the module docstring for the method).
 
     Args:
         subject_id: the story or storyline the summary is for.
-        articles: the group's articles.
-        config: length and redundancy settings; defaults when None.
+        articles: the group's articles (a story's, or all of a storyline's).
+        config: length and weighting settings; defaults when None.
+        grouper: how carriers of one statement are grouped into one candidate.
+        budget: word budget, overriding ``config.max_words``.
 
     Returns:
         A summary whose every sentence cites the article spans it was taken from.
     """
     config = config or SummarizeConfig()
-    candidates = _candidates(articles, config)
-    if not candidates:
-        return Summary(subject_id, [], METHOD)
-    vectorizer = TfidfVectorizer(tokenizer=content_terms, lowercase=False, token_pattern=None)
-    try:
-        matrix = vectorizer.fit_transform([c.text for c in candidates])
-    except ValueError:  # no content terms at all
-        return Summary(subject_id, [], METHOD)
-    centroid = np.asarray(matrix.sum(axis=0)).ravel()
-    norm = np.linalg.norm(centroid)
-    centroid = centroid / norm if norm else centroid
-    relevance = matrix @ centroid
-    n_articles = max(len(articles), 1)
-    scores = []
-    for i, c in enumerate(candidates):
-        score = float(relevance[i])
-        score += 0.15 * math.log(len({x.article_id for x in c.citations})) / math.log(n_articles + 1)
-        score += 0.05 if c.lead else 0.0
-        score *= 0.5 if _DEPENDENT_START.match(c.text) else 1.0
-        scores.append(score)
-    similarity = (matrix @ matrix.T).toarray()
-    chosen: list[int] = []
-    words = 0
-    remaining = set(range(len(candidates)))
-    while remaining and len(chosen) < config.max_sentences:
-        def mmr(i: int) -> float:
-            redundancy = max((similarity[i, j] for j in chosen), default=0.0)
-            return _MMR_LAMBDA * scores[i] - (1 - _MMR_LAMBDA) * redundancy
-
-        # ties go to the earliest sentence in story order, so results are deterministic
-        best = max(sorted(remaining, key=lambda i: candidates[i].order), key=mmr)
-        remaining.discard(best)
-        if any(similarity[best, j] > config.redundancy for j in chosen):
-            continue
-        length = word_count(candidates[best].text)
-        if words + length > config.max_words and chosen:
-            continue
-        chosen.append(best)
-        words += length
-    ordered = sorted(chosen, key=lambda i: candidates[i].order)
-    return Summary(subject_id, [SummarySentence(candidates[i].text, tuple(sorted(candidates[i].citations)))
-                                for i in ordered], METHOD)
+    candidates = build_candidates(articles, config.min_words, grouper)
+    chosen = select_candidates(candidates, config, budget)
+    return Summary(subject_id, [SummarySentence(candidates[i].text, tuple(candidates[i].citations))
+                                for i in chosen], METHOD)

@@ -1,0 +1,116 @@
+"""Streaming cost of the event clusterer: docs/s, peak memory and active window from 10k to 1M.
+
+Real text from ../shared/data/clustering (GoogleNews TS and S snippets, ECB+ articles), cycled
+and re-dated so the stream spreads evenly over months (``--per-day`` articles a day). Each size
+runs in a fresh process so peak RSS is its own. The "unbounded" baseline is the same clusterer
+with no window (every story stays a candidate): its per-document work grows with the stream.
+
+    python bench/clustering.py --sizes 10000 100000 1000000
+    python bench/clustering.py --sizes 40000 --fresh-cycles [--unbounded]
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import gzip
+import json
+import re
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from storyline.cluster import EventClusterer, TermStats  # noqa: E402
+from storyline.config import ClusterConfig  # noqa: E402
+from storyline.eval.common import find_shared_data  # noqa: E402
+from storyline.model import Article, ArticleDate  # noqa: E402
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _texts() -> list[str]:
+    texts = []
+    news = find_shared_data("clustering", "googlenews")
+    for variant in ("TS", "S"):
+        with gzip.open(news / f"{variant}.jsonl.gz", "rt", encoding="utf-8") as handle:
+            texts += [json.loads(line)["text"] for line in handle]
+    with gzip.open(find_shared_data("clustering", "ecbplus") / "documents.jsonl.gz", "rt", encoding="utf-8") as h:
+        texts += [json.loads(line)["text"] for line in h]
+    return texts
+
+
+def stream(n: int, per_day: int, fresh_cycles: bool = False) -> Iterator[Article]:
+    """Yield ``n`` re-dated articles cycling through the shared texts.
+
+    With ``fresh_cycles`` every pass over the texts marks its words (``word`` -> ``wordx2``), so
+    later passes are new events rather than repeats of stories already open.
+    """
+    texts = _texts()
+    start = date(2020, 1, 1)
+    for i in range(n):
+        day = (start + timedelta(days=i // per_day)).isoformat()
+        text = texts[i % len(texts)]
+        cycle = i // len(texts)
+        if fresh_cycles and cycle:
+            text = _WORD.sub(lambda m, c=cycle: f"{m.group()}x{c}", text)
+        yield Article(id=f"a-{i:016x}", raw_sha256="", origin=f"bench#{i}", text=text,
+                      date=ArticleDate(day, "day", False, "bench"))
+
+
+def run_one(n: int, per_day: int, unbounded: bool, fresh_cycles: bool = False) -> dict[str, float]:
+    """Cluster a stream of ``n`` articles; return speed, memory and window figures."""
+    config = ClusterConfig()
+    if unbounded:
+        config = dataclasses.replace(config, max_active=10**9, window_days=10**6)
+    clusterer = EventClusterer(config, TermStats())
+    checkpoints = []
+    start = last = time.perf_counter()
+    cpu = time.process_time()
+    last_cmp = 0
+    step = max(n // 10, 1)
+    for i, article in enumerate(stream(n, per_day, fresh_cycles), start=1):
+        clusterer.add(article)
+        if i % step == 0:
+            now = time.perf_counter()
+            checkpoints.append({"docs": i, "docs_per_s": round(step / (now - last)),
+                                "comparisons_per_doc": round((clusterer.comparisons - last_cmp) / step, 1),
+                                "active": len(clusterer.active)})
+            last, last_cmp = now, clusterer.comparisons
+    elapsed = time.perf_counter() - start
+    return {"docs": n, "unbounded": unbounded, "fresh_cycles": fresh_cycles, "docs_per_s": round(n / elapsed),
+            "seconds": round(elapsed, 1),
+            "cpu_docs_per_s": round(n / (time.process_time() - cpu)),
+            "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+            "active_stories": len(clusterer.active), "index_postings": clusterer.index_size(),
+            "vocabulary": len(clusterer.stats.df), "stories_closed": len(clusterer.evicted),
+            "comparisons_per_doc": round(clusterer.comparisons / n, 1), "curve": checkpoints}
+
+
+def main() -> None:
+    """Run each size in its own process and print one JSON line per run."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
+    parser.add_argument("--per-day", type=int, default=2_000, help="articles per day of the re-dated stream")
+    parser.add_argument("--unbounded", action="store_true", help="baseline: no active window")
+    parser.add_argument("--fresh-cycles", action="store_true", help="each pass over the texts is new events")
+    parser.add_argument("--one", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.one:
+        print(json.dumps(run_one(args.one, args.per_day, args.unbounded, args.fresh_cycles)))
+        return
+    for n in args.sizes:
+        command = [sys.executable, __file__, "--one", str(n), "--per-day", str(args.per_day)]
+        command += [flag for flag, on in (("--unbounded", args.unbounded), ("--fresh-cycles", args.fresh_cycles)) if on]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        print(out.strip(), flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Storyline commands: ``storylines``, ``whatsnew`` and ``eval clustering``."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
+from storyline.cli.evaluate import eval_app, report
+from storyline.errors import ConfigError, NotFoundError
+from storyline.eval.common import find_shared_data
+from storyline.model import utc_now
+from storyline.store import storylines as storylines_store
+from storyline.views import storyline_view, whatsnew_view
+
+LAST_LOOKED_KEY = "whatsnew_last_looked"
+
+
+@app.command()
+def storylines(db: DbOption = None, json_output: JsonOption = False,
+               history: Annotated[bool, typer.Option("--history", help="Also print merges and splits.")] = False,
+               ) -> None:
+    """List storylines, most recently active first, with their stories and date ranges."""
+    with open_store(db) as store:
+        views = [storyline_view(row) for row in storylines_store.load_storylines(store)]
+    if json_output:
+        print_json(views)
+        return
+    for view in views:
+        console.print(f"[bold]{view['id']}[/bold]  {view['first_seen'] or '?'} – {view['last_seen'] or '?'}  "
+                      f"{len(view['stories'])} stories, {view['size']} articles  [bold]{view['label']}[/bold]",
+                      highlight=False)
+        for story in view["stories"]:
+            console.print(f"    {story['id']}  {story['first_seen'] or '?'} – {story['last_seen'] or '?'}  "
+                          f"({story['size']})  {story['label']}", highlight=False)
+        if history:
+            for event in view["history"]:
+                if event["kind"] in {"merged", "merged_into", "split", "split_from", "story_merged"}:
+                    console.print(f"    [dim]{event['at']} {event['kind']}: {event['detail']}[/dim]", highlight=False)
+
+
+@app.command()
+def whatsnew(
+    since: Annotated[str | None, typer.Option("--since", help="A day (YYYY-MM-DD): articles published since.")] = None,
+    since_last: Annotated[bool, typer.Option("--since-last",
+                                             help="Articles stored since the last --since-last.")] = False,
+    db: DbOption = None,
+    json_output: JsonOption = False,
+) -> None:
+    """Per storyline, the new stories and articles since a day or since you last looked."""
+    if (since is None) == (not since_last):
+        raise ConfigError("give exactly one of --since DATE or --since-last")
+    if since is not None:
+        try:
+            date.fromisoformat(since)
+        except ValueError:
+            raise ConfigError(f"--since {since!r} is not a date (YYYY-MM-DD)") from None
+    with open_store(db) as store:
+        if since_last:
+            now = utc_now()  # taken before reading, so nothing stored meanwhile is skipped next time
+            last = storylines_store.meta_value(store, LAST_LOOKED_KEY)
+            views = whatsnew_view(store, ingested_since=last or "")
+            storylines_store.set_meta_value(store, LAST_LOOKED_KEY, now)
+            period = f"since you last looked ({last})" if last else "(first look: everything)"
+        else:
+            views = whatsnew_view(store, since=since)
+            period = f"published since {since}"
+    if json_output:
+        print_json(views)
+        return
+    if not views:
+        console.print(f"Nothing new {period}.")
+        return
+    console.print(f"[bold]What's new {period}[/bold]")
+    for view in views:
+        console.rule(f"{view['label']}  ({view['storyline_id']}, {view['first_seen']} – {view['last_seen']})")
+        for story in view["new_stories"]:
+            console.print(f"  [green]new story[/green] {story['id']} ({story['first_seen'] or 'undated'}): "
+                          f"{story['label']}", highlight=False)
+        for article in view["articles"]:
+            console.print(f"  • {article['date'] or 'undated'} {article['outlet'] or 'unknown outlet'}: "
+                          f"{article['title'] or '(untitled)'}  [dim]{article['id']} in {article['story_id']}[/dim]",
+                          highlight=False)
+
+
+@eval_app.command("clustering")
+def eval_clustering(
+    data: Annotated[Path | None, typer.Option("--data", help="A googlenews or ecbplus folder [default: both].")] = None,
+    json_output: JsonOption = False,
+    config: ConfigOption = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N GoogleNews items / N ECB+ topics.")] = None,
+    shuffles: Annotated[int, typer.Option(help="Shuffled input orders for the robustness check.")] = 5,
+) -> None:
+    """Story clustering quality (NMI, ARI, B-cubed F1, docs/s) beside k-means and single-pass baselines."""
+    from storyline.eval.clustering import evaluate_ecbplus, evaluate_googlenews
+
+    cfg = config_from(config).cluster
+    folders = [data] if data else [find_shared_data("clustering", name) for name in ("googlenews", "ecbplus")]
+    results = []
+    for folder in folders:
+        if (folder / "documents.jsonl.gz").exists():
+            results.append(evaluate_ecbplus(folder, cfg, limit=limit, shuffles=shuffles))
+        elif (folder / "TS.jsonl.gz").exists():
+            results += [evaluate_googlenews(folder, variant, cfg, limit=limit, shuffles=shuffles)
+                        for variant in ("TS", "S") if (folder / f"{variant}.jsonl.gz").exists()]
+        else:
+            raise NotFoundError(f"{folder} holds neither GoogleNews (TS.jsonl.gz) nor ECB+ (documents.jsonl.gz)")
+    report(results, json_output)

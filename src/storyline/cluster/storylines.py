@@ -1,0 +1,208 @@
+"""Linking stories into storylines with stable ids, recording merges and splits.
+
+Two stories are *linked* when the cosine of their centroids (the same TF-IDF + entity features
+the event clusterer uses, so shared actors and places weigh more than shared vocabulary),
+damped by ``exp(-days between them / link_time_scale_days)``, reaches ``link_threshold``; stories
+more than ``link_window_days`` apart are never linked directly. A storyline is a connected
+component of linked stories.
+
+Ids are stable across runs: a component that contains stories of one earlier storyline keeps its
+id; when it holds stories of several, the oldest storyline (founded first) keeps its id and the
+others are recorded as *merged* into it; when an earlier storyline's stories fall into several
+components (links weaken as stories grow and drift), the part holding most of them keeps the id
+and the others are recorded as *split* off it. A brand-new component takes an id derived from
+its oldest story, so the same input in the same order gives the same ids.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storyline.cluster.online import StoryState
+from storyline.config import ClusterConfig
+
+__all__ = ["Linking", "StoryNode", "StorylineChange", "link_storylines", "storyline_id_for"]
+
+_UNDATED = 10**7
+
+
+def storyline_id_for(story_id: str) -> str:
+    """Return the id of a storyline founded by a story.
+
+    >>> storyline_id_for("s-0123456789abcdef")
+    'l-0123456789abcdef'
+    """
+    return "l-" + story_id.removeprefix("s-")
+
+
+@dataclass(frozen=True, slots=True)
+class StoryNode:
+    """What linking needs of a story: its strongest features and its date range (ordinals)."""
+
+    id: str
+    vector: dict[str, float]
+    first_day: int | None = None
+    last_day: int | None = None
+
+    @classmethod
+    def from_state(cls, state: StoryState, terms: int) -> StoryNode:
+        """Build a node from an event clusterer's story state."""
+        return cls(state.id, state.top_terms(terms), state.first_day, state.last_day)
+
+    @property
+    def age_key(self) -> tuple[int, str]:
+        """Sort key putting the oldest story first (undated stories last, then by id)."""
+        return (self.first_day if self.first_day is not None else _UNDATED, self.id)
+
+
+@dataclass(frozen=True, slots=True)
+class StorylineChange:
+    """One entry of a storyline's history.
+
+    ``kind`` is ``created``, ``merged`` (absorbed ``other``), ``merged_into`` (was absorbed by
+    ``other``), ``split`` (``other`` split off it) or ``split_from`` (split off ``other``).
+    """
+
+    storyline_id: str
+    kind: str
+    detail: str
+    other: str | None = None
+
+
+@dataclass(slots=True)
+class Linking:
+    """The result of linking: every story's storyline, the links found, and the changes."""
+
+    storyline_of: dict[str, str] = field(default_factory=dict)
+    edges: dict[tuple[str, str], float] = field(default_factory=dict)
+    changes: list[StorylineChange] = field(default_factory=list)
+
+
+def _gap(a: StoryNode, b: StoryNode) -> float:
+    if a.first_day is None or b.first_day is None or a.last_day is None or b.last_day is None:
+        return 0.0
+    if a.last_day < b.first_day:
+        return float(b.first_day - a.last_day)
+    if b.last_day < a.first_day:
+        return float(a.first_day - b.last_day)
+    return 0.0
+
+
+def find_edges(nodes: Sequence[StoryNode], changed: set[str], config: ClusterConfig) -> dict[tuple[str, str], float]:
+    """Return the links between each changed node and every other node, keyed by sorted id pair."""
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    if not nodes or not changed:
+        return {}
+    vocab: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, node in enumerate(nodes):
+        norm = math.sqrt(sum(w * w for w in node.vector.values())) or 1.0
+        for term, weight in node.vector.items():
+            rows.append(i)
+            cols.append(vocab.setdefault(term, len(vocab)))
+            vals.append(weight / norm)
+    matrix = csr_matrix((np.array(vals, dtype=np.float64), (rows, cols)), shape=(len(nodes), max(len(vocab), 1)))
+    changed_rows = [i for i, node in enumerate(nodes) if node.id in changed]
+    sims = (matrix[changed_rows] @ matrix.T).tocoo()
+    edges: dict[tuple[str, str], float] = {}
+    for r, c, sim in zip(sims.row, sims.col, sims.data, strict=True):
+        a, b = nodes[changed_rows[r]], nodes[c]
+        if a.id == b.id or sim < config.link_threshold:
+            continue
+        gap = _gap(a, b)
+        if gap > config.link_window_days:
+            continue
+        score = float(sim) * math.exp(-gap / config.link_time_scale_days)
+        if score >= config.link_threshold:
+            edges[(a.id, b.id) if a.id < b.id else (b.id, a.id)] = round(score, 6)
+    return edges
+
+
+def _components(ids: Sequence[str], edges: dict[tuple[str, str], float]) -> list[list[str]]:
+    parent = {i: i for i in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in sorted(edges):
+        if a in parent and b in parent:
+            ra, rb = root(a), root(b)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = defaultdict(list)
+    for i in ids:
+        groups[root(i)].append(i)
+    return list(groups.values())
+
+
+def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, changed: set[str] | None = None,
+                    edges: dict[tuple[str, str], float] | None = None, previous: dict[str, str] | None = None,
+                    storyline_age: dict[str, tuple[int, str]] | None = None) -> Linking:
+    """Group stories into storylines, keeping earlier storyline ids where the stories allow.
+
+    Args:
+        nodes: every story that may be affected: the changed ones, those they may link to, and
+            all stories of any storyline they belong to.
+        config: clustering settings (``link_*`` fields).
+        changed: stories whose links are (re)computed; default all. Links of the others come from
+            ``edges``.
+        edges: links found earlier (between stories that did not change).
+        previous: each story's storyline before this run.
+        storyline_age: a sort key per earlier storyline, oldest first (default: by id).
+
+    Returns:
+        The storyline of every node, all links among the nodes, and the recorded changes.
+    """
+    nodes = sorted(nodes, key=lambda n: n.id)
+    by_id = {n.id: n for n in nodes}
+    changed = set(by_id) if changed is None else changed & set(by_id)
+    previous = previous or {}
+    age = storyline_age or {}
+    kept = {k: v for k, v in (edges or {}).items() if k[0] in by_id and k[1] in by_id
+            and k[0] not in changed and k[1] not in changed}
+    kept.update(find_edges(nodes, changed, config))
+    result = Linking(edges=kept)
+    components = sorted((sorted(c, key=lambda s: by_id[s].age_key) for c in _components(list(by_id), kept)),
+                        key=lambda c: by_id[c[0]].age_key)
+    # each earlier storyline goes to the component holding most of its stories (ties: the oldest part)
+    home: dict[str, int] = {}
+    counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
+    for index, component in enumerate(components):
+        for story in component:
+            if story in previous:
+                counts[previous[story]][index] += 1
+    for line, per_component in counts.items():
+        home[line] = max(per_component.items(), key=lambda item: (item[1], -item[0]))[0]
+    used: set[str] = set(home)
+    for index, component in enumerate(components):
+        owned = sorted({line for line, where in home.items() if where == index},
+                       key=lambda line: (age.get(line, (_UNDATED, line)), line))
+        if owned:
+            line_id = owned[0]
+            for other in owned[1:]:
+                result.changes.append(StorylineChange(line_id, "merged", f"absorbed storyline {other}", other))
+                result.changes.append(StorylineChange(other, "merged_into", f"merged into storyline {line_id}",
+                                                      line_id))
+        else:
+            candidates = [storyline_id_for(s) for s in component]
+            line_id = next((c for c in candidates if c not in used), f"{candidates[0]}-{len(used)}")
+            origins = sorted({previous[s] for s in component if s in previous})
+            if origins:
+                for origin in origins:
+                    result.changes.append(StorylineChange(origin, "split", f"storyline {line_id} split off", line_id))
+                    result.changes.append(StorylineChange(line_id, "split_from", f"split off storyline {origin}",
+                                                          origin))
+            else:
+                result.changes.append(StorylineChange(line_id, "created", f"founded by story {component[0]}"))
+        used.add(line_id)
+        for story in component:
+            result.storyline_of[story] = line_id
+    return result

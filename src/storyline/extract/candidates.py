@@ -1,0 +1,102 @@
+"""Independent extractors that each propose an article body for an HTML page.
+
+Each returns a :class:`Candidate` (paragraphs plus the extractor's name) so the cascade in
+``extract.html`` can compare them. Optional extractors return None when their library is not
+installed, and the cascade goes on without them.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from storyline.extract.htmltext import html_to_lines
+from storyline.text import shingles, tokenize
+
+__all__ = ["Candidate", "readability_candidate", "trafilatura_candidate"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Candidate:
+    """One extractor's proposal: body paragraphs in order, with their word tokens (computed once)."""
+
+    name: str
+    paragraphs: list[str]
+    tokens: list[str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.tokens = tokenize("\n".join(self.paragraphs))
+
+    def shingle_set(self, k: int) -> set[str]:
+        """The proposal's k-word shingles, for agreement with other candidates."""
+        return shingles(self.tokens, k)
+
+
+def _drop_title(lines: list[str], title: str | None) -> list[str]:
+    """Drop a leading copy of the headline: the title is metadata, not body text."""
+    if lines and title and tokenize(lines[0]) == tokenize(title):
+        return lines[1:]
+    return lines
+
+
+def trafilatura_candidate(html: str, url: str | None) -> tuple[Candidate, Any]:
+    """Run trafilatura's main extractor (no comments, no internal fallbacks) with metadata.
+
+    trafilatura's own fallback comparison is skipped (``fast=True``): the cascade compares
+    against readability itself, so running it twice would only double the cost.
+
+    Returns:
+        The candidate and trafilatura's document (metadata), which may be None.
+    """
+    import trafilatura
+
+    document = trafilatura.bare_extraction(
+        html, url=url, fast=True, with_metadata=True, include_comments=False, include_tables=True,
+        date_extraction_params={"extensive_search": False, "original_date": True},
+    )
+    if document is None or not (document.text or "").strip():
+        return Candidate("trafilatura", []), document
+    lines = [line.strip() for line in document.text.split("\n") if line.strip()]
+    return Candidate("trafilatura", _drop_title(lines, document.title)), document
+
+
+def _without_invisible(html: str) -> str:
+    """The page without scripts, styles, embeds, comments and navigation.
+
+    readability cleans these itself, but its cleaner (link rewriting included) costs time in
+    proportion to the tree; removing them first halves readability's run time. The page is
+    serialised again (not handed over as a tree) because readability re-parses its input when
+    it retries, and must not see a tree it already changed.
+    """
+    import lxml.etree
+    import lxml.html
+
+    try:
+        tree = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return html
+    lxml.etree.strip_elements(tree, "script", "style", "noscript", "svg", "iframe", "head", "nav",
+                              lxml.etree.Comment, with_tail=False)
+    return lxml.html.tostring(tree, encoding="unicode")
+
+
+def readability_candidate(html: str, title: str | None) -> Candidate | None:
+    """Run readability-lxml (Arc90's content scoring) and split its output into block lines.
+
+    Returns:
+        The candidate, or None when readability-lxml is not installed or cannot parse the page.
+    """
+    try:
+        from readability import Document
+    except ImportError:
+        log.debug("readability-lxml not installed; extraction runs without its second opinion")
+        return None
+    try:
+        summary = Document(_without_invisible(html)).summary(html_partial=True)
+    except Exception as exc:  # readability raises bare Exceptions (Unparseable) on odd markup
+        log.debug("readability failed: %r", exc)
+        return None
+    return Candidate("readability", _drop_title(html_to_lines(summary), title))

@@ -1,0 +1,139 @@
+"""Summary candidates: article sentences, grouped so that one statement is one candidate.
+
+A sentence several outlets carry (wire copy) must appear once in a summary and cite every
+carrier. How sentences are grouped is a seam: :func:`build_candidates` takes a ``grouper`` that
+turns sentence references into groups. The default, :func:`group_identical`, joins sentences
+with exactly the same text, so every citation's span holds the candidate's text character for
+character; a provenance stage can pass a grouper that also joins lightly edited wire sentences
+(then each citation still points at its own carrier's exact span). A candidate's text is always
+the text of one carrier (the earliest), so it is verbatim in a cited article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from storyline.model import Article, Citation, Span
+from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
+from storyline.text import word_count
+
+__all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent"]
+
+_DEPENDENT_START = re.compile(
+    r"^[\"“'‘`]*(?:he|she|it|they|this|these|those|his|her|its|their|him|them|but|however|meanwhile|also|and|"
+    r"so|that|there|then|such|yet|or|nor|still|instead|moreover|furthermore|besides|otherwise|thus|"
+    r"therefore|likewise|similarly|the latter|the former|both)\b", re.IGNORECASE)
+_MAX_WORDS = 60
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceRef:
+    """One sentence of one article: the unit a grouper works on."""
+
+    article: Article
+    index: int
+    span: Span
+
+    @property
+    def text(self) -> str:
+        return self.span.slice(self.article.text)
+
+
+Grouper = Callable[[Sequence[SentenceRef]], list[list[SentenceRef]]]
+"""Turns sentence references into groups; each group becomes one candidate citing all members."""
+
+
+@dataclass(slots=True)
+class Candidate:
+    """A statement that may go into a summary, with every article span carrying it.
+
+    ``order`` sorts candidates in story order (day, article id, offset); ``position`` is the
+    smallest sentence index among carriers (0 = lead); ``dates`` are the dates the text mentions,
+    resolved against the first carrier's publication day.
+    """
+
+    text: str
+    citations: list[Citation]
+    order: tuple[str, str, int]
+    position: int
+    day: date | None
+    dates: list[DateMention] = field(default_factory=list)
+
+    @property
+    def article_ids(self) -> set[str]:
+        return {c.article_id for c in self.citations}
+
+    @property
+    def words(self) -> int:
+        return word_count(self.text)
+
+    @property
+    def dependent(self) -> bool:
+        """True when the sentence leans on a missing antecedent ("He said", "But ...")."""
+        return is_dependent(self.text)
+
+
+def is_dependent(text: str) -> bool:
+    """Return True when ``text`` opens with a pronoun or connective that needs a previous sentence.
+
+    >>> is_dependent("He said the talks failed."), is_dependent("Kerry said the talks failed.")
+    (True, False)
+    """
+    return bool(_DEPENDENT_START.match(text))
+
+
+def group_identical(refs: Sequence[SentenceRef]) -> list[list[SentenceRef]]:
+    """Group sentences with exactly the same text (the default grouper)."""
+    groups: dict[str, list[SentenceRef]] = {}
+    for ref in refs:
+        groups.setdefault(ref.text, []).append(ref)
+    return list(groups.values())
+
+
+def _eligible(text: str, min_words: int) -> bool:
+    words = word_count(text)
+    if not min_words <= words <= _MAX_WORDS:
+        return False
+    # a sentence starting lower case is usually a fragment left by a bad split or a caption tail
+    first = text[:1]
+    return first.isupper() or first.isdigit() or first in "\"“'‘`"
+
+
+def _order_key(article: Article) -> tuple[str, str]:
+    return (article.day.isoformat() if article.day else "9999-12-31", article.id)
+
+
+def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: Grouper = group_identical,
+                     ) -> list[Candidate]:
+    """Turn the articles' sentences into candidates, one per group of carriers.
+
+    Args:
+        articles: the story's (or storyline's) articles.
+        min_words: shorter sentences are not candidates (datelines, captions, fragments).
+        grouper: how carriers of one statement are found (see the module docstring).
+
+    Returns:
+        Candidates in story order; each cites the exact span of every carrier.
+    """
+    refs = [SentenceRef(article, index, span)
+            for article in sorted(articles, key=_order_key)
+            for index, span in enumerate(article.sentences)
+            if _eligible(span.slice(article.text), min_words)]
+    candidates = []
+    for group in grouper(refs):
+        if not group:
+            continue
+        group = sorted(group, key=lambda r: (*_order_key(r.article), r.span.start))
+        first = group[0]
+        candidates.append(Candidate(
+            text=first.text,
+            citations=sorted({r.article.cite(r.span) for r in group}),
+            order=(*_order_key(first.article), first.span.start),
+            position=min(r.index for r in group),
+            day=first.article.day,
+            dates=resolve_dates(first.text, article_anchor(first.article)),
+        ))
+    return sorted(candidates, key=lambda c: c.order)
