@@ -60,3 +60,21 @@ def news_site() -> Iterator:
         yield running.site
     finally:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def annotator():
+    """One annotator (and spaCy model) for the whole test session: loading spaCy is slow."""
+    from storyline.config import NlpConfig
+    from storyline.nlp.annotate import Annotator
+
+    return Annotator(NlpConfig())
+
+
+@pytest.fixture(scope="session")
+def rules_annotator():
+    """The model-free fallback annotator."""
+    from storyline.config import NlpConfig
+    from storyline.nlp.annotate import Annotator
+
+    return Annotator(NlpConfig(use_spacy=False))

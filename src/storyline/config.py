@@ -24,6 +24,7 @@ __all__ = [
     "ExtractConfig",
     "FetchConfig",
     "IngestConfig",
+    "NlpConfig",
     "StorylineConfig",
     "SummarizeConfig",
     "TimelineConfig",
@@ -270,6 +271,33 @@ class TimelineConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class NlpConfig:
+    """How actors, quotes, claims and stances are found (``storyline.nlp``)."""
+
+    enabled: bool = True
+    """Annotate new articles in the pipeline (entities, quotes, claims, stances)."""
+    use_spacy: bool = True
+    """Use the spaCy model of the ``nlp`` extra when installed; False forces the rule-based fallback."""
+    batch_size: int = 16
+    """Articles per spaCy ``pipe`` batch."""
+    name_similarity: float = 0.85
+    """Given names at least this similar (rapidfuzz ratio, 0..1) are spelling variants (Nuri/Nouri)."""
+    quote_min_words: int = 3
+    """A quotation with no cue and fewer words than this is a scare quote, not a quote."""
+    quote_match: float = 0.8
+    """Two quotes are the same when this share of the shorter one's words occur in order in the longer."""
+    stance_ratio: float = 1.5
+    """A relation is cooperate (oppose) when its evidence weighs this many times the other side's."""
+
+    def __post_init__(self) -> None:
+        _check(self.batch_size >= 1, "nlp.batch_size", self.batch_size, ">= 1")
+        _check(0 < self.name_similarity <= 1, "nlp.name_similarity", self.name_similarity, "in (0, 1]")
+        _check(self.quote_min_words >= 1, "nlp.quote_min_words", self.quote_min_words, ">= 1")
+        _check(0 < self.quote_match <= 1, "nlp.quote_match", self.quote_match, "in (0, 1]")
+        _check(self.stance_ratio >= 1, "nlp.stance_ratio", self.stance_ratio, ">= 1")
+
+
+@dataclass(frozen=True, slots=True)
 class StorylineConfig:
     """The whole configuration: one section per stage."""
 
@@ -280,6 +308,7 @@ class StorylineConfig:
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
+    nlp: NlpConfig = field(default_factory=NlpConfig)
 
     def replace(self, section: str, **changes: Any) -> StorylineConfig:
         """Return a copy with fields of one section changed (validated again).

@@ -298,6 +298,8 @@ class ClaimValue:
     status: str
     outlet: str | None
     citations: tuple[Citation, ...]
+    source: str | None = None
+    """Who the outlet attributes the value to ("ISIL", "a former local official"), if anyone."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from storyline.cluster import EventClusterer
 from storyline.cluster.storylines import link_storylines
@@ -57,6 +58,7 @@ class Pipeline:
     def __init__(self, store: Store, config: StorylineConfig | None = None) -> None:
         self.store = store
         self.config = config or StorylineConfig()
+        self._annotator: Any = None  # built on first use: loading spaCy is slow
 
     def process(self, raw: RawDocument, report: IngestReport) -> None:
         """Extract one raw document and store it with its article or failure (one transaction)."""
@@ -181,6 +183,8 @@ class Pipeline:
         self.update_storylines(set(touched))
         for story_id in touched:
             self.summarize_story(story_id)
+        if self.config.nlp.enabled:
+            self.annotate_stories(touched)
         return touched
 
     def update_storylines(self, changed: set[str]) -> list[str]:
@@ -202,6 +206,49 @@ class Pipeline:
         story = self.store.story(story_id)
         articles = self.store.articles(story.story.article_ids)
         self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize))
+
+    def annotate_stories(self, story_ids: Iterable[str]) -> None:
+        """Annotate the stories' new articles (actors, quotes, claims), then re-resolve each story.
+
+        An article that fails is recorded as a Failure (stage ``annotate``) and the rest go on.
+        """
+        from storyline.nlp.annotate import Annotator, analyze_story
+        from storyline.store.nlp import annotated_ids, load_annotations, save_annotations, save_story_analysis
+
+        if self._annotator is None:
+            self._annotator = Annotator(self.config.nlp)
+        annotator = self._annotator
+        stories = {sid: self.store.story(sid).story.article_ids for sid in story_ids}
+        wanted = sorted({a for ids in stories.values() for a in ids})
+        done = annotated_ids(self.store, wanted)
+        pending = self.store.articles([a for a in wanted if a not in done])
+        for start in range(0, len(pending), 64):  # bounded memory; one transaction per batch
+            batch = pending[start:start + 64]
+            try:
+                annotations = annotator.annotate(batch)
+            except Exception:  # a crash in a batch: retry one by one so only the bad article fails
+                annotations = []
+                for article in batch:
+                    try:
+                        annotations.extend(annotator.annotate([article]))
+                    except Exception as exc:
+                        self.store.save_failure(Failure(article.origin, "annotate", type(exc).__name__,
+                                                        f"{article.id}: annotation failed: {exc!r}",
+                                                        article.raw_sha256))
+            save_annotations(self.store, annotations)
+        for story_id, article_ids in sorted(stories.items()):
+            articles = self.store.articles(article_ids)
+            annotations = load_annotations(self.store, article_ids)
+            try:
+                analysis = analyze_story(articles, annotations, {a: story_id for a in article_ids},
+                                         annotator.aliases, self.config.nlp)
+            except Exception as exc:  # a resolution bug must not stop the ingest; the story keeps its old actors
+                self.store.save_failure(Failure(story_id, "annotate", type(exc).__name__,
+                                                f"story {story_id}: actor resolution failed: {exc!r}"))
+                continue
+            resolution = analysis.resolution
+            save_story_analysis(self.store, article_ids, resolution.entities, resolution.roles, resolution.mentions,
+                                analysis.speakers, analysis.stances)
 
     def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Ingest files and directories, then update stories and summaries."""

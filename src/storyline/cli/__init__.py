@@ -8,7 +8,16 @@ or read a view, and print it as a rich table or, with ``--json``, as JSON for sc
 
 from __future__ import annotations
 
-from storyline.cli import core, evaluate, extraction, sources, spark, storylines, summaries  # noqa: F401  (register commands)
+from storyline.cli import (  # noqa: F401  (register commands)
+    core,
+    evaluate,
+    extraction,
+    nlp,
+    sources,
+    spark,
+    storylines,
+    summaries,
+)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 

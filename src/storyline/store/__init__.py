@@ -1,6 +1,17 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
 from storyline.store import storylines
+from storyline.store.nlp import (
+    annotated_ids,
+    load_annotations,
+    load_claims,
+    load_entities,
+    load_entity_mentions,
+    load_speaker_quotes,
+    load_stances,
+    save_annotations,
+    save_story_analysis,
+)
 from storyline.store.sources import (
     SourceHealth,
     load_source_state,
@@ -16,10 +27,19 @@ __all__ = [
     "SourceHealth",
     "Store",
     "StoryRow",
+    "annotated_ids",
+    "load_annotations",
+    "load_claims",
+    "load_entities",
+    "load_entity_mentions",
     "load_source_state",
+    "load_speaker_quotes",
+    "load_stances",
     "record_attempt",
     "remember_item",
+    "save_annotations",
     "save_source_state",
+    "save_story_analysis",
     "source_health",
     "source_healths",
     "storylines",

@@ -198,5 +198,94 @@ _V4_EXTRACTION_REASON = """
 ALTER TABLE articles ADD COLUMN extraction_reason TEXT NOT NULL DEFAULT '';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON)
+# actors, quotes, claims and stances (storyline.nlp): per-article annotations, then per-story
+# resolution into entities with their mentions, speakers and stance evidence
+_V5_NLP = """
+CREATE TABLE nlp_articles (
+    article_id  TEXT PRIMARY KEY REFERENCES articles(id),
+    method      TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE name_mentions (
+    article_id  TEXT NOT NULL REFERENCES articles(id),
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    text        TEXT NOT NULL,
+    label       TEXT NOT NULL,
+    role        TEXT,
+    titles      TEXT NOT NULL DEFAULT '[]',
+    source      TEXT NOT NULL,
+    canonical   TEXT,
+    PRIMARY KEY (article_id, start, end)
+);
+CREATE TABLE quotes (
+    id              INTEGER PRIMARY KEY,
+    article_id      TEXT NOT NULL REFERENCES articles(id),
+    start           INTEGER NOT NULL,
+    end             INTEGER NOT NULL,
+    parts           TEXT NOT NULL,      -- JSON [[start, end], ...]
+    text            TEXT NOT NULL,
+    direct          INTEGER NOT NULL,
+    cue             TEXT,
+    cue_start       INTEGER,
+    cue_end         INTEGER,
+    speaker         TEXT,
+    speaker_start   INTEGER,
+    speaker_end     INTEGER,
+    ref_start       INTEGER,
+    ref_end         INTEGER,
+    channel         TEXT,
+    speaker_entity  TEXT
+);
+CREATE INDEX quotes_article ON quotes(article_id);
+CREATE INDEX quotes_speaker ON quotes(speaker_entity);
+CREATE TABLE claims (
+    id            INTEGER PRIMARY KEY,
+    article_id    TEXT NOT NULL REFERENCES articles(id),
+    start         INTEGER NOT NULL,
+    end           INTEGER NOT NULL,
+    value         TEXT NOT NULL,
+    low           REAL NOT NULL,
+    high          REAL NOT NULL,
+    measure       TEXT NOT NULL,
+    unit          TEXT NOT NULL,
+    places        TEXT NOT NULL DEFAULT '[]',
+    status        TEXT NOT NULL,
+    source        TEXT,
+    status_start  INTEGER,
+    status_end    INTEGER
+);
+CREATE INDEX claims_article ON claims(article_id);
+CREATE TABLE entities (
+    id          TEXT PRIMARY KEY,
+    type        TEXT NOT NULL,
+    name        TEXT NOT NULL,
+    aliases     TEXT NOT NULL DEFAULT '[]',
+    roles       TEXT NOT NULL DEFAULT '[]',
+    updated_at  TEXT NOT NULL
+);
+CREATE TABLE entity_mentions (
+    article_id  TEXT NOT NULL REFERENCES articles(id),
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    entity_id   TEXT NOT NULL REFERENCES entities(id),
+    text        TEXT NOT NULL,
+    PRIMARY KEY (article_id, start, end)
+);
+CREATE INDEX entity_mentions_entity ON entity_mentions(entity_id);
+CREATE TABLE stances (
+    article_id  TEXT NOT NULL REFERENCES articles(id),
+    start       INTEGER NOT NULL,
+    end         INTEGER NOT NULL,
+    actor_a     TEXT NOT NULL,
+    actor_b     TEXT NOT NULL,
+    relation    TEXT NOT NULL,
+    facet       TEXT NOT NULL,
+    weight      REAL NOT NULL,
+    PRIMARY KEY (article_id, start, actor_a, actor_b, facet)
+);
+CREATE INDEX stances_pair ON stances(actor_a, actor_b);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -1,0 +1,146 @@
+"""Actor, quote, stance and comparison commands: actors, quotes, stances, compare, annotate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+from rich.text import Text
+
+from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
+from storyline.cli.evaluate import eval_app, report
+from storyline.eval.common import find_shared_data
+from storyline.pipeline import Pipeline
+
+SubjectArg = Annotated[str, typer.Argument(help="A story id (or a storyline id when the store has storylines).")]
+
+
+def _marks(citations: list[dict[str, Any]]) -> str:
+    return " ".join(f"[{c['outlet']}]" for c in citations)
+
+
+@app.command()
+def actors(subject_id: SubjectArg, db: DbOption = None, limit: int = 30, json_output: JsonOption = False) -> None:
+    """List the actors of a story: canonical name, aliases, roles, mentions (with spans in --json)."""
+    from storyline.nlp.views import actors_view
+
+    with open_store(db) as store:
+        rows = actors_view(store, subject_id, limit=limit)
+    if json_output:
+        print_json(rows)
+        return
+    table = Table(title=f"Actors of {subject_id}")
+    for column in ("name", "type", "mentions", "articles", "also called", "roles"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        aliases = ", ".join(a for a in row["aliases"] if a != row["name"])
+        table.add_row(row["name"], row["type"], str(row["mention_count"]), str(row["articles"]), aliases,
+                      "; ".join(row["roles"]))
+    console.print(table)
+
+
+@app.command()
+def quotes(subject_id: Annotated[str | None, typer.Argument(help="A story id; all quotes when left out.")] = None,
+           speaker: Annotated[str | None, typer.Option("--speaker", help="Only quotes by this name.")] = None,
+           db: DbOption = None, config: ConfigOption = None, json_output: JsonOption = False) -> None:
+    """List who said what: one quote per wording, cited in every article that carries it."""
+    from storyline.nlp.views import quotes_view
+
+    with open_store(db) as store:
+        rows = quotes_view(store, subject_id, speaker, config_from(config).nlp)
+    if json_output:
+        print_json(rows)
+        return
+    for row in rows:
+        who = row["speaker"] or "[unattributed]"
+        kind = "“”" if row["direct"] else "reported"
+        console.print(Text.assemble((who, "bold"), f" ({row['cue'] or '-'}, {kind}): ", row["text"],
+                                    (f"  {_marks(row['citations'])}", "cyan")))
+
+
+@app.command()
+def stances(subject_id: SubjectArg, db: DbOption = None, config: ConfigOption = None,
+            json_output: JsonOption = False, pairs: int = 5) -> None:
+    """Show how pairs of actors relate over time (cooperate / oppose / mixed), with evidence."""
+    from storyline.nlp.views import stances_view
+
+    with open_store(db) as store:
+        rows = stances_view(store, subject_id, config_from(config).nlp)
+    if json_output:
+        print_json(rows)
+        return
+    for pair in rows[:pairs]:
+        console.rule(" – ".join(pair["actors"]))
+        for period in pair["periods"]:
+            facets = ", ".join(f"{k} {v:g}" for k, v in period["facets"].items())
+            console.print(f"{period['period']}: [bold]{period['relation']}[/bold] ({facets})")
+        for article in pair["articles"]:
+            console.print(f"  {article['date'] or 'undated'} {article['outlet']}: {article['relation']}")
+
+
+@app.command()
+def compare(story_id: SubjectArg, db: DbOption = None, json_output: JsonOption = False) -> None:
+    """Compare a story's outlets: coverage, what only one reports, naming, discrepancies."""
+    from storyline.nlp.views import compare_view
+
+    with open_store(db) as store:
+        view = compare_view(store, story_id)
+    if json_output:
+        print_json(view)
+        return
+    outlets = view["outlets"]
+    table = Table(title=f"Actor coverage of {story_id}")
+    table.add_column("actor")
+    for outlet in outlets:
+        table.add_column(outlet[:18], justify="right")
+    for row in view["coverage"]["actors"][:25]:
+        table.add_row(row["name"], *[str(row["outlets"].get(o, "")) for o in outlets])
+    console.print(table)
+    console.print("[bold]Naming differences[/bold]")
+    for row in view["naming"]:
+        console.print(f"  {row['name']}: " + "; ".join(f"{o}: {', '.join(f[:3])}" for o, f in row["forms"].items()))
+    console.print("[bold]Only one outlet reports[/bold]")
+    for outlet, only in view["exclusive"].items():
+        items = [*(f"actor {a}" for a in only["actors"]), *(f"claim {c}" for c in only["claims"])]
+        if items:
+            console.print(f"  {outlet}: " + "; ".join(items[:8]))
+    console.print("[bold]Discrepancies[/bold]")
+    for d in view["discrepancies"]:
+        console.print(f"  {d['claim']}")
+        for v in d["values"]:
+            console.print(f"    {v['value']} ({v['status']}{', per ' + v['source'] if v['source'] else ''}) "
+                          f"— {v['outlet']}")
+
+
+@app.command()
+def annotate(db: DbOption = None, config: ConfigOption = None) -> None:
+    """Find actors, quotes, claims and stances in stories not annotated yet (ingest does this too)."""
+    with open_store(db) as store:
+        story_ids = [row.id for row in store.stories()]
+        Pipeline(store, config_from(config)).annotate_stories(story_ids)
+    console.print(f"annotated {len(story_ids)} stories")
+
+
+DataOption = Annotated[Path | None, typer.Option("--data", help="The data set folder [default: ../shared/data/...].")]
+
+
+@eval_app.command("quotes")
+def eval_quotes(data: DataOption = None,
+                limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+                json_output: JsonOption = False) -> None:
+    """Quote attribution on PolNeAR dev: source/cue/content span F1 (overlap and exact) vs a quote-mark baseline."""
+    from storyline.eval.quotes import evaluate_quotes
+
+    report([evaluate_quotes(data or find_shared_data("quotes", "polnear"), limit)], json_output)
+
+
+@eval_app.command("entities")
+def eval_entities(data: DataOption = None,
+                  topics: Annotated[int | None, typer.Option(help="Only the first N ECB+ topics.")] = None,
+                  json_output: JsonOption = False) -> None:
+    """Cross-document alias resolution on ECB+ entity chains (CoNLL F1, B-cubed) vs exact string match."""
+    from storyline.eval.entities import evaluate_entities
+
+    report([evaluate_entities(data or find_shared_data("clustering", "ecbplus"), topics)], json_output)

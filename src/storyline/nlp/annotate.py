@@ -1,0 +1,126 @@
+"""The annotate stage: per-article NLP in batches, then per-story resolution and stances.
+
+``Annotator.annotate`` runs once per new article: spaCy (loaded once per process, batched with
+``nlp.pipe``) or the rule fallback finds name mentions, quotes and counted claims.
+``analyze_story`` runs whenever a story changes: it resolves the mentions of all its articles
+into actors, points every quote at its speaker's actor and collects stance evidence. Neither
+touches the store; ``pipeline.py`` moves the records.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from storyline.config import NlpConfig
+from storyline.model import Article
+from storyline.nlp.claims import find_claims
+from storyline.nlp.entities import find_mentions
+from storyline.nlp.gazetteer import AliasTable, load_aliases
+from storyline.nlp.quotes import attribute_quotes
+from storyline.nlp.records import ArticleAnnotation, NameMention, StanceEvidence
+from storyline.nlp.resolve import Resolution, known_entity_id, resolve_actors
+from storyline.nlp.spacy_model import SpacyModel
+from storyline.nlp.stance import find_stance_evidence
+
+__all__ = ["Annotator", "StoryAnalysis", "analyze_story"]
+
+
+class Annotator:
+    """Finds mentions, quotes and claims in articles.
+
+    Args:
+        config: the ``nlp`` config section.
+        aliases: the alias table (the packaged one by default).
+    """
+
+    def __init__(self, config: NlpConfig | None = None, aliases: AliasTable | None = None) -> None:
+        self.config = config or NlpConfig()
+        self.aliases = aliases or load_aliases()
+        # the lemmatizer is not needed: cue verbs are matched by their forms (quotes._lemma)
+        self.model = SpacyModel(disable=("lemmatizer",), enabled=self.config.use_spacy)
+
+    @property
+    def method(self) -> str:
+        """``spacy:<model>`` or ``rules``."""
+        return self.model.method
+
+    def annotate(self, articles: Sequence[Article]) -> list[ArticleAnnotation]:
+        """Annotate articles (one spaCy batch pass when the model is available)."""
+        nlp = self.model.get()
+        docs = nlp.pipe([a.text for a in articles], batch_size=self.config.batch_size) if nlp is not None \
+            else (None for _ in articles)
+        return [self.annotate_one(article, doc) for article, doc in zip(articles, docs, strict=False)]
+
+    def annotate_one(self, article: Article, doc: object = None) -> ArticleAnnotation:
+        """Annotate one article given its spaCy ``Doc`` (or None for the rules)."""
+        mentions = find_mentions(article.id, article.text, article.sentences, self.aliases, doc)
+        quotes = attribute_quotes(article.id, article.text, mentions, article.sentences, doc,
+                                  self.config.quote_min_words)
+        # a speaker the tagger missed ("Rouhani said") becomes a person mention, so it resolves
+        known = {(m.start, m.end) for m in mentions}
+        for quote in quotes:
+            ref = quote.speaker_ref
+            if ref is not None and (ref.start, ref.end) not in known:
+                mentions.append(NameMention(article.id, ref.start, ref.end, article.text[ref.start:ref.end], "person",
+                                            source="speaker"))
+                known.add((ref.start, ref.end))
+        mentions.sort(key=lambda m: (m.start, m.end))
+        claims = find_claims(article.id, article.text, article.sentences, quotes)
+        return ArticleAnnotation(article.id, mentions, quotes, claims, "spacy" if doc is not None else "rules")
+
+
+@dataclass(slots=True)
+class StoryAnalysis:
+    """A story's actors, its quotes' speakers and its stance evidence."""
+
+    resolution: Resolution
+    speakers: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    """``(article id, quote start, quote end) -> entity id`` of each attributed quote's speaker."""
+    stances: list[StanceEvidence] = field(default_factory=list)
+
+
+def analyze_story(articles: Sequence[Article], annotations: Sequence[ArticleAnnotation], story_of: dict[str, str],
+                  aliases: AliasTable, config: NlpConfig | None = None) -> StoryAnalysis:
+    """Resolve a story's mentions into actors, attach quote speakers, collect stance evidence."""
+    config = config or NlpConfig()
+    resolution = resolve_actors([m for a in annotations for m in a.mentions], story_of, aliases,
+                                config.name_similarity)
+    index = resolution.index()
+    entities = resolution.by_id()
+    analysis = StoryAnalysis(resolution)
+    # relate actors through what they speak for: the Pentagon speaks for the United States
+    top: dict[str, str] = {}
+    for entity in resolution.entities:
+        parent = aliases.top(entity.name) if entity.type != "person" else None
+        if parent is not None and parent.name != entity.name:
+            top[entity.id] = known_entity_id(parent.type, parent.name)
+        elif entity.type == "person":
+            for role in resolution.roles.get(entity.id, ()):
+                found = aliases.find(role)
+                if found:
+                    actor = aliases.top(found[0][2].name) or found[0][2]
+                    top[entity.id] = known_entity_id(actor.type, actor.name)
+                    break
+    by_article = {a.id: a for a in articles}
+    mentions_of: dict[str, list] = {}
+    for m in resolution.mentions:
+        mentions_of.setdefault(m.article_id, []).append(m)
+    for annotation in annotations:
+        article = by_article.get(annotation.article_id)
+        if article is None:
+            continue
+        quote_speakers: dict[tuple[int, int], str] = {}
+        for quote in annotation.quotes:
+            ref = quote.speaker_ref
+            entity = index.get((article.id, ref.start, ref.end)) if ref is not None else None
+            if entity is not None:
+                analysis.speakers[(article.id, quote.span.start, quote.span.end)] = entity
+                for part in quote.parts:
+                    quote_speakers[(part.start, part.end)] = top.get(entity, entity)
+        mentions = [type(m)(m.article_id, m.start, m.end, top.get(m.entity_id, m.entity_id), m.text)
+                    for m in mentions_of.get(article.id, [])
+                    if entities.get(m.entity_id) is not None and entities[m.entity_id].type != "loc"]
+        analysis.stances.extend(find_stance_evidence(article.id, article.text, article.sentences, mentions,
+                                                     speakers=quote_speakers))
+    return analysis

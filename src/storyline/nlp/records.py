@@ -1,0 +1,119 @@
+"""Per-article annotation records: name mentions, quotes, claims and stance evidence.
+
+These are what the annotate pass finds in one article, before mentions are resolved into
+canonical actors across articles (``resolve.py``). Spans are character offsets into the article
+text, so every record can be cited.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storyline.model import Citation, Span
+
+__all__ = ["ArticleAnnotation", "Claim", "NameMention", "QuoteMention", "StanceEvidence"]
+
+
+@dataclass(frozen=True, slots=True)
+class NameMention:
+    """A span naming (or describing) an actor in one article.
+
+    ``label`` is ``person``, ``org``, ``gpe``, ``group``, ``loc``, ``nominal`` ("the secretary") or
+    ``unknown`` (a capitalised name the rules could not type). ``role`` and ``titles`` come from the
+    words around a person's name ("Pentagon spokesman", ("Rear Admiral",)).
+    """
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    label: str
+    role: str | None = None
+    titles: tuple[str, ...] = ()
+    source: str = "rules"
+    canonical: str | None = None
+    """A form this mention is known to share an actor with: the alias table's name, or the long
+    form an acronym was defined with."""
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass(frozen=True, slots=True)
+class QuoteMention:
+    """One attribution in one article: who said what, with which cue, where.
+
+    ``parts`` are the content spans (a direct quote split by "he said" has two); ``speaker_ref``
+    points at the name the speaker resolves to (the antecedent of "he", or the name inside
+    "Pentagon spokesman Rear Admiral John Kirby"); ``channel`` is who relayed it ("IRNA").
+    """
+
+    article_id: str
+    parts: tuple[Span, ...]
+    text: str
+    direct: bool
+    cue: str | None = None
+    cue_span: Span | None = None
+    speaker: str | None = None
+    speaker_span: Span | None = None
+    speaker_ref: Span | None = None
+    channel: str | None = None
+
+    @property
+    def span(self) -> Span:
+        return Span(self.parts[0].start, self.parts[-1].end)
+
+    @property
+    def attributed(self) -> bool:
+        return self.speaker is not None
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    """A number reported for something countable ("1,700 soldiers executed"), with its status.
+
+    ``measure`` is the normalised event (killed, captured, sent, ...), ``unit`` the normalised thing
+    counted (troops, people, ...), ``status`` one of claimed, confirmed, unconfirmed, disputed,
+    reported; ``source`` is who the article attributes the number to.
+    """
+
+    article_id: str
+    span: Span
+    value: str
+    low: float
+    high: float
+    measure: str
+    unit: str
+    places: tuple[str, ...]
+    status: str
+    source: str | None
+    status_span: Span | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StanceEvidence:
+    """A sentence or quote saying how two actors relate, with its coarse label and facet."""
+
+    article_id: str
+    span: Span
+    actor_a: str
+    actor_b: str
+    relation: str
+    facet: str
+    weight: float
+
+    @property
+    def citation(self) -> Citation:
+        return Citation(self.article_id, self.span.start, self.span.end)
+
+
+@dataclass(slots=True)
+class ArticleAnnotation:
+    """Everything the annotate pass found in one article."""
+
+    article_id: str
+    mentions: list[NameMention] = field(default_factory=list)
+    quotes: list[QuoteMention] = field(default_factory=list)
+    claims: list[Claim] = field(default_factory=list)
+    method: str = "rules"

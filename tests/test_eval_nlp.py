@@ -1,0 +1,45 @@
+"""Quote and alias evaluations on small subsets (floors just under the measured numbers), and the metrics."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.eval.coref import bcubed, ceafe, conll, muc
+from storyline.eval.entities import evaluate_entities
+from storyline.eval.quotes import evaluate_quotes, score_attributions
+from tests.conftest import shared_data
+
+
+def test_coref_metrics_on_a_known_case():
+    gold = {1: "a", 2: "a", 3: "a", 4: "b", 5: "b"}
+    assert conll(gold, gold)["conll_f1"] == pytest.approx(1.0)
+    split = {1: "x", 2: "x", 3: "y", 4: "z", 5: "z"}
+    assert muc(gold, split) == pytest.approx((1.0, 2 / 3, 0.8))
+    assert bcubed(gold, split)[0] == pytest.approx(1.0)
+    assert 0 < ceafe(gold, split)[2] < 1
+
+
+def test_attribution_scoring_exact_and_overlap():
+    record = {"text": "Kirby said the talks would go on.", "attributions": [
+        {"source_span": [[0, 5]], "cue_span": [[6, 10]], "content_span": [[11, 32]]}]}
+    perfect = score_attributions([record], [{"source": [(0, 5)], "cue": [(6, 10)], "content": [(11, 32)]}])
+    assert perfect["content_f1"] == perfect["content_exact_f1"] == 1.0
+    partial = score_attributions([record], [{"source": [(0, 5)], "cue": [(6, 10)], "content": [(15, 32)]}])
+    assert partial["content_f1"] == 1.0 and partial["content_exact_f1"] == 0.0
+
+
+@pytest.mark.slow
+def test_quote_attribution_on_polnear_subset(annotator):
+    result = evaluate_quotes(shared_data("quotes", "polnear"), limit=8, annotator=annotator)
+    ours, baseline = result.metrics["storyline"], result.metrics["quote_marks"]
+    assert ours["content_f1"] >= 0.60 and ours["source_f1"] >= 0.50 and ours["cue_f1"] >= 0.60
+    for role in ("source", "cue", "content"):
+        assert ours[f"{role}_f1"] > baseline[f"{role}_f1"]
+
+
+@pytest.mark.slow
+def test_alias_resolution_on_ecbplus_subset(annotator):
+    result = evaluate_entities(shared_data("clustering", "ecbplus"), topics=3)
+    ours, baseline = result.metrics["storyline"], result.metrics["string_match"]
+    assert ours["conll_f1"] >= 0.80 and ours["bcubed_f1"] >= 0.85
+    assert ours["conll_f1"] > baseline["conll_f1"]

@@ -1,0 +1,35 @@
+"""The annotate pass in the pipeline: incremental, and a failing article is recorded, not fatal."""
+
+from __future__ import annotations
+
+from storyline import Pipeline, StorylineConfig
+from storyline.nlp.annotate import Annotator
+from storyline.store import annotated_ids, load_entities
+
+RULES = StorylineConfig().replace("nlp", use_spacy=False)
+
+
+def test_failing_article_is_recorded_and_the_rest_annotated(tmp_store, demo_dir, monkeypatch):
+    original = Annotator.annotate_one
+
+    def flaky(self, article, doc=None):
+        if "Bronze Age" in (article.title or ""):
+            raise RuntimeError("boom")
+        return original(self, article, doc)
+
+    monkeypatch.setattr(Annotator, "annotate_one", flaky)
+    report = Pipeline(tmp_store, RULES).run([demo_dir])
+    failures = [f for f in tmp_store.failures() if f.stage == "annotate"]
+    assert len(failures) == 1 and "boom" in failures[0].message
+    done = annotated_ids(tmp_store, [a.id for a in tmp_store.articles()])
+    assert len(done) == len(report.ingested) - 1
+    assert load_entities(tmp_store)
+
+
+def test_annotation_is_incremental(tmp_store, demo_dir, monkeypatch):
+    pipeline = Pipeline(tmp_store, RULES)
+    pipeline.run([demo_dir])
+    calls = []
+    monkeypatch.setattr(Annotator, "annotate", lambda self, articles: calls.append(len(articles)) or [])
+    pipeline.annotate_stories([row.id for row in tmp_store.stories()])
+    assert calls == []  # every article already annotated: only resolution runs again

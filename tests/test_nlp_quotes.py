@@ -1,0 +1,112 @@
+"""Quote edge cases, with spaCy and with the rule fallback: nesting, paragraphs, cues, no speaker."""
+
+from __future__ import annotations
+
+import pytest
+
+from storyline.model import Article
+from storyline.nlp.merge import SpeakerQuote, merge_quotes
+from storyline.nlp.quotes import quote_regions
+from storyline.text import paragraph_spans, split_sentences
+
+
+def _article(text: str) -> Article:
+    paragraphs = paragraph_spans(text)
+    return Article("a-test", "", "test", text, paragraphs=paragraphs, sentences=split_sentences(text, paragraphs))
+
+
+def _quotes(annotator, text: str):
+    article = _article(text)
+    annotation = annotator.annotate([article])[0]
+    return annotation.quotes, text
+
+
+def _speaker(quote, text: str) -> str | None:
+    return text[quote.speaker_ref.start:quote.speaker_ref.end] if quote.speaker_ref else None
+
+
+@pytest.fixture(params=["spacy", "rules"])
+def any_annotator(request, annotator, rules_annotator):
+    if request.param == "spacy" and annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    return annotator if request.param == "spacy" else rules_annotator
+
+
+def test_regions_nest_and_span_paragraphs():
+    text = "“He told me ‘never again’ and “enough” twice,” she said.\n\n“First half.\n\n“Second half,” he said."
+    regions = quote_regions(text)
+    assert len(regions) == 2
+    assert text[regions[0].start:regions[0].end] == "“He told me ‘never again’ and “enough” twice,”"
+    assert len(regions[1].parts) == 2
+
+
+def test_nested_quote_is_one_quote(any_annotator):
+    text = ("Mayor Anna Berg spoke on Monday.\n\n"
+            "“The inspector told me ‘we will not reopen the bridge’ and left,” Berg said.")
+    quotes, text = _quotes(any_annotator, text)
+    direct = [q for q in quotes if q.direct]
+    assert len(direct) == 1
+    assert "‘we will not reopen the bridge’" in direct[0].text
+    assert _speaker(direct[0], text) == "Berg"
+
+
+def test_quote_spanning_paragraphs(any_annotator):
+    text = ("Union leader Tomas Vell addressed the crowd.\n\n“We have waited three years for this contract.\n\n"
+            "“We will not wait another three,” said Tomas Vell.")
+    quotes, _ = _quotes(any_annotator, text)
+    direct = [q for q in quotes if q.direct]
+    assert len(direct) == 1 and len(direct[0].parts) == 2
+    assert direct[0].text.startswith("We have waited") and direct[0].text.endswith("another three")
+    assert "Tomas Vell" in _speaker(direct[0], text)
+
+
+def test_quote_split_by_a_cue_is_one_quote_and_pronoun_resolves(any_annotator):
+    text = ("Mayor Anna Berg spoke on Monday.\n\n"
+            "“The river is rising fast,” she said. “Everyone in the low streets must leave tonight.”")
+    quotes, _ = _quotes(any_annotator, text)
+    direct = [q for q in quotes if q.direct]
+    assert len(direct) == 1 and len(direct[0].parts) == 2
+    assert direct[0].cue == "said" and _speaker(direct[0], text) == "Anna Berg"
+
+
+def test_quote_without_speaker_is_unattributed(any_annotator):
+    quotes, _ = _quotes(any_annotator, "The council met again.\n\n“This cannot go on forever and everyone knows it.”"
+                                       "\n\nThe vote is on Friday.")
+    direct = [q for q in quotes if q.direct]
+    assert len(direct) == 1 and not direct[0].attributed and direct[0].speaker is None
+
+
+def test_reported_speech_and_according_to(any_annotator):
+    text = ("Port spokesman Ivo Marek said the harbour had reopened to all ships on Tuesday.\n\n"
+            "Two cranes were damaged in the storm, according to Reuters.")
+    quotes, _ = _quotes(any_annotator, text)
+    reported = [q for q in quotes if not q.direct]
+    by_cue = {q.cue: q for q in reported}
+    assert "the harbour had reopened" in by_cue["said"].text
+    assert _speaker(by_cue["said"], text) == "Ivo Marek"
+    assert by_cue["according to"].speaker == "Reuters"
+    assert "Two cranes were damaged" in by_cue["according to"].text
+
+
+def test_she_added_resolves_to_the_last_speaker(any_annotator):
+    text = ("Ministry spokeswoman Lena Dorn said the figures were provisional.\n\n"
+            "She added that a claim of 900 arrests could not be confirmed.")
+    quotes, _ = _quotes(any_annotator, text)
+    added = next(q for q in quotes if q.cue == "added")
+    assert _speaker(added, text) == "Lena Dorn"
+
+
+def test_the_same_quote_in_two_outlets_is_one_quote_with_two_citations():
+    quotes = [SpeakerQuote("a1", 10, 60, "We will rebuild every bridge the flood took, and soon.", True, "said",
+                           "Anna Berg", "e-berg"),
+              SpeakerQuote("a2", 5, 40, "We will rebuild every bridge the flood took", True, "told", "Anna Berg",
+                           "e-berg"),
+              SpeakerQuote("a2", 90, 130, "We will rebuild every road the storm took", True, "said", "Anna Berg",
+                           "e-berg"),
+              SpeakerQuote("a3", 0, 30, "We will rebuild every bridge the flood took", True, "said", "Ivo Marek",
+                           "e-marek")]
+    merged = merge_quotes(quotes)
+    berg = [q for q in merged if q.speaker_entity_id == "e-berg"]
+    assert len(berg) == 2
+    assert {c.article_id for c in berg[0].citations} == {"a1", "a2"}
+    assert len(merged) == 3  # the same words said by another person stay another quote
