@@ -25,6 +25,7 @@ __all__ = [
     "FetchConfig",
     "IngestConfig",
     "NlpConfig",
+    "ProvenanceConfig",
     "StorylineConfig",
     "SummarizeConfig",
     "TimelineConfig",
@@ -298,6 +299,55 @@ class NlpConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ProvenanceConfig:
+    """How copied text (exact and near duplicates, embedded wire passages) is found and aligned."""
+
+    seed: int = 1
+    """Seed of the MinHash permutations; changing it invalidates a stored index."""
+    shingle_size: int = 4
+    """Words per shingle for document and passage MinHash."""
+    num_perm: int = 128
+    """MinHash permutations per document."""
+    doc_bands: int = 32
+    """LSH bands per document signature (``num_perm`` must divide evenly); more bands, lower threshold."""
+    window_sentences: int = 3
+    """Sentences per passage window (windows start at every sentence, so passages are found in any host)."""
+    window_bands: int = 4
+    """LSH bands per passage window."""
+    window_rows: int = 2
+    """MinHash values per passage band (the first ``window_bands * window_rows`` permutations are used)."""
+    min_window_hits: int = 2
+    """A document is a containment candidate when it shares at least this many passage band keys."""
+    max_candidates: int = 50
+    """Most candidates aligned per new article (best first); bounds the cost of very common text."""
+    sentence_similarity: float = 0.6
+    """Word-level similarity (2 * matched / total words) above which two sentences are one edited sentence."""
+    sentence_cover: float = 0.9
+    """Share of the shorter sentence's words found in the longer one that also counts as a match (cut sentences)."""
+    min_shared_sentences: int = 2
+    """Two articles are reported as sharing text only when at least this many sentences align."""
+    min_shared_words: int = 20
+    """... and the aligned sentences hold at least this many matched words."""
+
+    def __post_init__(self) -> None:
+        _check(self.shingle_size >= 1, "provenance.shingle_size", self.shingle_size, ">= 1")
+        _check(self.num_perm >= 16, "provenance.num_perm", self.num_perm, ">= 16")
+        _check(self.doc_bands >= 1 and self.num_perm % self.doc_bands == 0, "provenance.doc_bands",
+               self.doc_bands, "a divisor of provenance.num_perm")
+        _check(self.window_sentences >= 1, "provenance.window_sentences", self.window_sentences, ">= 1")
+        _check(self.window_bands >= 1 and self.window_rows >= 1
+               and self.window_bands * self.window_rows <= self.num_perm, "provenance.window_bands",
+               self.window_bands, "such that window_bands * window_rows <= num_perm")
+        _check(self.min_window_hits >= 1, "provenance.min_window_hits", self.min_window_hits, ">= 1")
+        _check(self.max_candidates >= 1, "provenance.max_candidates", self.max_candidates, ">= 1")
+        _check(0 < self.sentence_similarity <= 1, "provenance.sentence_similarity", self.sentence_similarity,
+               "in (0, 1]")
+        _check(0 < self.sentence_cover <= 1, "provenance.sentence_cover", self.sentence_cover, "in (0, 1]")
+        _check(self.min_shared_sentences >= 1, "provenance.min_shared_sentences", self.min_shared_sentences, ">= 1")
+        _check(self.min_shared_words >= 1, "provenance.min_shared_words", self.min_shared_words, ">= 1")
+
+
+@dataclass(frozen=True, slots=True)
 class StorylineConfig:
     """The whole configuration: one section per stage."""
 
@@ -309,6 +359,7 @@ class StorylineConfig:
     fetch: FetchConfig = field(default_factory=FetchConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
+    provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
 
     def replace(self, section: str, **changes: Any) -> StorylineConfig:
         """Return a copy with fields of one section changed (validated again).

@@ -57,11 +57,16 @@ class Span:
 
 @dataclass(frozen=True, slots=True, order=True)
 class Citation:
-    """A pointer from a derived sentence back to the article text it comes from."""
+    """A pointer from a derived sentence back to the article text it comes from.
+
+    ``kind`` is "exact" when the cited text is the derived sentence itself, "variant" when it is
+    another outlet's lightly edited copy of it (see ``provenance``).
+    """
 
     article_id: str
     start: int
     end: int
+    kind: str = "exact"
 
     @property
     def span(self) -> Span:

@@ -23,8 +23,16 @@ from storyline.extract import extract_or_failure
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
-from storyline.model import Failure, RawDocument
-from storyline.store import Store, load_source_state, remember_item, save_source_state
+from storyline.model import Article, Failure, RawDocument
+from storyline.provenance import (
+    Alignment,
+    find_related,
+    fingerprint,
+    provenance_grouper,
+    rank_candidates,
+    sentence_groups,
+)
+from storyline.store import PairRecord, ProvenanceIndex, Store, load_source_state, remember_item, save_source_state
 from storyline.store import storylines as storylines_store
 from storyline.summarize import summarize_articles
 
@@ -81,8 +89,49 @@ class Pipeline:
             return
         if self.store.save_document(raw, article):
             report.ingested.append(article.id)
+            self.index_provenance(article, report)
         else:
             report.duplicates += 1
+
+    def index_provenance(self, article: Article, report: IngestReport | None = None) -> int:
+        """Find the indexed articles that share text with ``article``, store the pairs, index it.
+
+        Pairs and index rows are written in one transaction; indexing an article twice is a no-op.
+        A failure is recorded (stage "provenance") and never stops the batch.
+
+        Returns:
+            The number of related articles found.
+        """
+        config = self.config.provenance
+        index = ProvenanceIndex(self.store)
+        try:
+            if index.has(article.id):
+                return 0
+            fp = fingerprint(article.text, article.sentences, config)
+            candidates = rank_candidates(fp, index.lookup(fp, exclude=article.id), config)
+            others = {a.id: a for a in self.store.articles([c.article_id for c in candidates])}
+            related = find_related(article, candidates, others, config)
+            with self.store.transaction():
+                index.save_pairs(PairRecord(r.alignment.article_a, r.alignment.article_b, r.candidate.exact,
+                                            r.candidate.jaccard, r.containment, r.alignment.shared_words,
+                                            r.alignment.to_dict()) for r in related)
+                index.insert(article.id, fp)
+        except Exception as exc:  # provenance is an enrichment: a crash on one article must not stop the batch
+            failure = Failure(article.origin, "provenance", type(exc).__name__,
+                              f"{article.origin}: provenance failed for article {article.id}: {exc!r}",
+                              article.raw_sha256)
+            self.store.save_failure(failure)
+            if report is not None:
+                report.failures.append(failure)
+            return 0
+        return len(related)
+
+    def index_unindexed(self) -> int:
+        """Index every stored article the provenance index does not hold yet (oldest first)."""
+        ids = ProvenanceIndex(self.store).unindexed()
+        for article in self.store.articles(ids):
+            self.index_provenance(article)
+        return len(ids)
 
     def ingest(self, inputs: Iterable[RawDocument | Failure], progress: Progress | None = None) -> IngestReport:
         """Process RawDocuments (and record reader Failures) one by one."""
@@ -205,7 +254,10 @@ class Pipeline:
         """Build and store the cited summary of one story."""
         story = self.store.story(story_id)
         articles = self.store.articles(story.story.article_ids)
-        self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize))
+        pairs = ProvenanceIndex(self.store).pairs_for([a.id for a in articles])
+        groups = sentence_groups({a.id: a for a in articles}, [Alignment.from_dict(p.alignment) for p in pairs])
+        self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize,
+                                                   provenance_grouper(groups)))
 
     def annotate_stories(self, story_ids: Iterable[str]) -> None:
         """Annotate the stories' new articles (actors, quotes, claims), then re-resolve each story.

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
+import numpy as np
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 from storyline.model import Span
@@ -22,6 +23,7 @@ __all__ = [
     "named_terms",
     "normalize",
     "paragraph_spans",
+    "shingle_hashes",
     "shingles",
     "split_sentences",
     "tokenize",
@@ -68,13 +70,16 @@ def tokenize(text: str) -> list[str]:
     >>> tokenize("Iran's Shi’ite leaders, al-Maliki and the U.S.")
     ['iran', 'shiite', 'leaders', 'al', 'maliki', 'and', 'the', 'u', 's']
     """
+    words = _WORD.findall(fold_quotes(text).lower())
+    if "'" not in text and "\u2019" not in text and "\u2018" not in text:
+        return words  # the common case: nothing to fold, no per-word work (provenance hashes every word)
     tokens = []
-    for match in _WORD.finditer(fold_quotes(text).lower()):
-        word = match.group()
-        if word.endswith("'s"):
-            word = word[:-2]
-        tokens.append(word.replace("'", ""))
-    return [t for t in tokens if t]
+    for word in words:
+        if "'" in word:
+            word = (word[:-2] if word.endswith("'s") else word).replace("'", "")
+        if word:
+            tokens.append(word)
+    return tokens
 
 
 def content_terms(text: str) -> list[str]:
@@ -134,6 +139,70 @@ def shingles(tokens: Iterable[str], k: int = 5) -> set[str]:
     if len(words) <= k:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + k]) for i in range(len(words) - k + 1)}
+
+
+_ROLL = np.uint64(0x100000001B3)
+
+
+_MASK = np.uint64(0xFFFFFFFFFFFFFFFF)
+_FMIX64 = (np.uint64(33), np.uint64(0xFF51AFD7ED558CCD), np.uint64(0xC4CEB9FE1A85EC53))
+
+
+def _word_hashes(words: Sequence[str]) -> np.ndarray:
+    """Hash every word (its UTF-8 bytes) to uint64 in one vectorised pass; equal words, equal hashes."""
+    data = np.frombuffer(("\x00".join(words) + "\x00").encode("utf-8"), dtype=np.uint8)
+    ends = np.flatnonzero(data == 0)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    position = np.arange(len(data)) - np.repeat(starts, ends - starts + 1)
+    powers = np.cumprod(np.full(int(position.max()) + 1, _ROLL, dtype=np.uint64))
+    hashed = np.add.reduceat(data.astype(np.uint64) * powers[position], starts)
+    shift, m1, m2 = _FMIX64
+    hashed ^= hashed >> shift
+    hashed *= m1
+    hashed ^= hashed >> shift
+    hashed *= m2
+    hashed ^= hashed >> shift
+    return hashed
+
+
+def shingle_hashes(sentences: Sequence[Sequence[str]], k: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Return uint32 hashes of each sentence's k-word shingles, and where each sentence's hashes start.
+
+    The same shingles as :func:`shingles` (a sentence of k words or fewer is one shingle), as
+    numbers: a rolling polynomial over a hash of each word, computed for a whole document at once
+    (numpy, no per-word Python work). Shingles never cross a sentence boundary.
+
+    >>> hashes, starts = shingle_hashes([["a", "b", "c"], ["d"], ["a", "b", "c", "d"]], k=2)
+    >>> starts.tolist(), len(hashes), bool(hashes[0] == hashes[3])
+    ([0, 2, 3], 6, True)
+    """
+    lengths = np.fromiter((len(s) for s in sentences), dtype=np.int64, count=len(sentences))
+    words = [w for s in sentences for w in s]
+    counts = np.where(lengths > k, lengths - k + 1, np.minimum(lengths, 1))
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1])) if len(counts) else np.zeros(0, dtype=np.int64)
+    if not words:
+        return np.zeros(0, dtype=np.uint32), starts.astype(np.int64)
+    token = _word_hashes(words)
+    first_word = np.concatenate(([0], np.cumsum(lengths)[:-1]))
+    pieces = []
+    n = len(words)
+    if n >= k:
+        rolled = np.zeros(n - k + 1, dtype=np.uint64)
+        for j in range(k):
+            rolled = rolled * _ROLL + token[j : j + n - k + 1]
+        sentence_of = np.repeat(np.arange(len(sentences)), lengths)
+        valid = sentence_of[: n - k + 1] == sentence_of[k - 1 :]
+        positions = np.flatnonzero(valid)
+        pieces.append((positions, rolled[positions]))
+    for i in np.flatnonzero((lengths > 0) & (lengths < k)):  # short sentences: one shingle of all their words
+        value = 0
+        for t in token[first_word[i] : first_word[i] + lengths[i]].tolist():
+            value = (value * int(_ROLL) + t) & 0xFFFFFFFFFFFFFFFF  # python ints: numpy scalars warn on wrap
+        pieces.append((np.array([first_word[i]]), np.array([value], dtype=np.uint64)))
+    order_positions = np.concatenate([p for p, _ in pieces])
+    values = np.concatenate([v for _, v in pieces])
+    values = values[np.argsort(order_positions, kind="stable")]
+    return (values ^ (values >> np.uint64(32))).astype(np.uint32), starts.astype(np.int64)
 
 
 def paragraph_spans(text: str) -> list[Span]:

@@ -7,16 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from storyline.config import StorylineConfig
+from storyline.config import ProvenanceConfig, StorylineConfig
 from storyline.model import Article, Failure, Summary
+from storyline.provenance import Alignment, align_articles, shared_passages
 from storyline.report import timeline_view
-from storyline.store import Store, StoryRow
+from storyline.store import ProvenanceIndex, Store, StoryRow
 from storyline.store import storylines as storylines_store
 from storyline.store.storylines import StorylineRow
 from storyline.summarize import build_timeline
 
-__all__ = ["article_view", "failure_view", "story_detail", "story_view", "storyline_view", "summary_view",
-           "whatsnew_view"]
+__all__ = ["article_view", "diff_view", "failure_view", "provenance_view", "story_detail", "story_view",
+           "storyline_view", "summary_view", "whatsnew_view"]
 
 
 def article_view(article: Article, *, with_text: bool = False) -> dict[str, Any]:
@@ -57,14 +58,18 @@ def story_view(row: StoryRow) -> dict[str, Any]:
 
 
 def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[dict[str, Any]]:
-    """Describe summary sentences with citations (article id, span, and the cited text)."""
+    """Describe summary sentences with citations (article id, span, kind and the cited text).
+
+    A citation's ``kind`` is "exact" (the cited text is the sentence) or "variant" (another outlet's
+    lightly edited copy of it, so the UI can mark it).
+    """
     if summary is None:
         return []
     return [
         {
             "text": sentence.text,
             "citations": [
-                {"article_id": c.article_id, "start": c.start, "end": c.end,
+                {"article_id": c.article_id, "start": c.start, "end": c.end, "kind": c.kind,
                  "outlet": articles[c.article_id].outlet if c.article_id in articles else None,
                  "cited_text": articles[c.article_id].text[c.start : c.end] if c.article_id in articles else None}
                 for c in sentence.citations
@@ -94,6 +99,72 @@ def failure_view(failure: Failure) -> dict[str, Any]:
     """Describe a failure: input, stage, error type and message."""
     return {"origin": failure.origin, "stage": failure.stage, "error_type": failure.error_type,
             "message": failure.message, "sha256": failure.sha256}
+
+
+def provenance_view(store: Store, story_id: str) -> dict[str, Any]:
+    """Describe what a story's articles copy from each other: related pairs and shared passages.
+
+    Each passage lists the outlets carrying it (with their spans and word-level edits against the
+    reference copy) and its likely origin with the rule that decided it.
+
+    Raises:
+        NotFoundError: no story has this id.
+    """
+    row = store.story(story_id)
+    articles = {a.id: a for a in store.articles(row.story.article_ids)}
+    pairs = ProvenanceIndex(store).pairs_for(list(articles))
+    alignments = [Alignment.from_dict(p.alignment) for p in pairs]
+    return {
+        "story_id": story_id,
+        "label": row.story.label,
+        "articles": [{"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date.value if a.date else None,
+                      "credits": a.credits} for a in articles.values()],
+        "pairs": [{"article_a": p.article_a, "article_b": p.article_b, "exact": p.exact,
+                   "jaccard": round(p.jaccard, 4), "containment": round(p.containment, 4),
+                   "shared_words": p.shared_words,
+                   "identical_sentences": sum(x.kind == "identical" for x in al.pairs),
+                   "edited_sentences": sum(x.kind == "edited" for x in al.pairs)}
+                  for p, al in zip(pairs, alignments, strict=True)],
+        "passages": [p.as_dict() for p in shared_passages(articles, alignments)],
+    }
+
+
+def diff_view(store: Store, article_a: str, article_b: str, config: ProvenanceConfig | None = None) -> dict[str, Any]:
+    """Align two articles side by side: shared runs (identical or edited, with word edits) and unique runs.
+
+    Runs are in reading order of A; runs only B has sit before the first shared run that follows
+    them in B.
+
+    Raises:
+        NotFoundError: either article is not stored.
+    """
+    a, b = store.article(article_a), store.article(article_b)
+    alignment = align_articles(a, b, config)
+    shared = sorted(alignment.shared_runs() + [r for r in alignment.runs if r.kind == "unique_a"],
+                    key=lambda r: r.a_span[0] if r.a_span else 0)
+    ordered: list[Any] = []
+    pending_b = sorted((r for r in alignment.runs if r.kind == "unique_b"), key=lambda r: r.b_span[0])
+    for run in shared:
+        while pending_b and run.b_span and pending_b[0].b_span[0] < run.b_span[0]:
+            ordered.append(pending_b.pop(0))
+        ordered.append(run)
+    ordered.extend(pending_b)
+    runs = []
+    for run in ordered:
+        sentences = [alignment.pairs[k] for k in run.pairs]
+        runs.append({
+            "kind": run.kind,
+            "a": {"start": run.a_span[0], "end": run.a_span[1], "text": a.text[run.a_span[0]:run.a_span[1]]}
+            if run.a_span else None,
+            "b": {"start": run.b_span[0], "end": run.b_span[1], "text": b.text[run.b_span[0]:run.b_span[1]]}
+            if run.b_span else None,
+            "sentences": [{"kind": p.kind, "similarity": p.similarity, "edits": list(p.edits),
+                           "a": {"start": p.a_span[0], "end": p.a_span[1]},
+                           "b": {"start": p.b_span[0], "end": p.b_span[1]}} for p in sentences],
+        })
+    return {"a": article_view(a), "b": article_view(b), "related": alignment.related,
+            "shared_words": alignment.shared_words, "containment_a": round(alignment.containment_a, 4),
+            "containment_b": round(alignment.containment_b, 4), "runs": runs}
 
 
 def storyline_view(row: StorylineRow) -> dict[str, Any]:

@@ -13,6 +13,7 @@ from storyline.cli import (  # noqa: F401  (register commands)
     evaluate,
     extraction,
     nlp,
+    provenance,
     sources,
     spark,
     storylines,

@@ -16,7 +16,7 @@ from storyline.extract.scrape import Block, CleanedText
 from storyline.model import ArticleDate
 from storyline.text import fold_quotes, normalize, word_count
 
-__all__ = ["TextMetadata", "find_credits", "find_dates", "infer_text_metadata", "parse_date"]
+__all__ = ["TextMetadata", "agency_name", "find_credits", "find_dates", "infer_text_metadata", "parse_date"]
 
 _MONTHS = {
     "jan": 1, "feb": 2, "mar": 3, "apr": 4, "may": 5, "jun": 6,
@@ -37,6 +37,8 @@ _AGENCIES = {
     "AFP": r"AFP|Agence France[- ]Presse",
     "AP": r"AP|Associated Press",
 }
+# An agency named by its form: capitalised words ending in "Wire", "News Agency" or "Press Agency".
+_GENERIC_AGENCY = r"(?P<agency>(?:[A-Z][\w&'’.-]*\s+){0,3}(?:Wire|News Agency|Press Agency))"
 _CREDIT_CONTEXTS = (
     r"\(\s*(?:{a})\s*\)",                        # (Reuters)
     r"^[^.\n]{{0,60}},\s*(?:{a})\s*[—–-]",       # Mosul and Washington, Reuters—
@@ -104,7 +106,28 @@ def find_credits(text: str) -> list[str]:
             if re.search(context.format(a=names), text, flags):
                 credits.append(agency)
                 break
+    # agencies known only by the form of their name ("Continental Wire", "Xinhua News Agency")
+    for context in _CREDIT_CONTEXTS[:5]:
+        for match in re.finditer(context.format(a=_GENERIC_AGENCY), text, re.MULTILINE):
+            name = " ".join(match.group("agency").split())
+            if name not in credits:
+                credits.append(name)
     return credits
+
+
+def agency_name(name: str | None) -> str | None:
+    """Return the canonical wire agency a name (an outlet, a byline) stands for, or None.
+
+    >>> agency_name("Agence France-Presse"), agency_name("Continental Wire"), agency_name("Jordan Times")
+    ('AFP', 'Continental Wire', None)
+    """
+    if not name:
+        return None
+    for agency, names in _AGENCIES.items():
+        if re.fullmatch(rf"\s*(?:the\s+)?(?:{names})\s*", name, 0 if agency == "AP" else re.IGNORECASE):
+            return agency
+    match = re.fullmatch(rf"\s*{_GENERIC_AGENCY}\s*", name)
+    return " ".join(match.group("agency").split()) if match else None
 
 
 def _title_case(name: str) -> str:

@@ -12,6 +12,7 @@ from storyline.store.nlp import (
     save_annotations,
     save_story_analysis,
 )
+from storyline.store.provenance import PairRecord, ProvenanceIndex
 from storyline.store.sources import (
     SourceHealth,
     load_source_state,
@@ -24,6 +25,8 @@ from storyline.store.sources import (
 from storyline.store.store import Store, StoryRow
 
 __all__ = [
+    "PairRecord",
+    "ProvenanceIndex",
     "SourceHealth",
     "Store",
     "StoryRow",

@@ -287,5 +287,42 @@ CREATE TABLE stances (
 CREATE INDEX stances_pair ON stances(actor_a, actor_b);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP)
+# Provenance: the persistent, incremental near-duplicate index (one row per document, one row per
+# LSH band key; inserting a document is O(bands), a query is one index lookup per key) and the
+# aligned article pairs it found. Citations gain a kind: "exact" or "variant" (an edited copy).
+_V6_PROVENANCE = """
+CREATE TABLE prov_docs (
+    doc         INTEGER PRIMARY KEY,
+    article_id  TEXT NOT NULL UNIQUE,
+    text_hash   INTEGER NOT NULL,
+    n_shingles  INTEGER NOT NULL,
+    signature   BLOB NOT NULL              -- uint32 MinHash values, little endian
+);
+CREATE INDEX prov_docs_hash ON prov_docs(text_hash);
+CREATE TABLE prov_doc_bands (
+    key  INTEGER NOT NULL,
+    doc  INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE prov_window_bands (
+    key  INTEGER NOT NULL,
+    doc  INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE prov_pairs (
+    article_a    TEXT NOT NULL,
+    article_b    TEXT NOT NULL,
+    exact        INTEGER NOT NULL,
+    jaccard      REAL NOT NULL,
+    containment  REAL NOT NULL,
+    shared_words INTEGER NOT NULL,
+    alignment    TEXT NOT NULL,            -- JSON: aligned sentence pairs with kinds and spans
+    created_at   TEXT NOT NULL,
+    PRIMARY KEY (article_a, article_b)
+);
+CREATE INDEX prov_pairs_b ON prov_pairs(article_b);
+ALTER TABLE citations ADD COLUMN kind TEXT NOT NULL DEFAULT 'exact';
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP, _V6_PROVENANCE)
 SCHEMA_VERSION = len(MIGRATIONS)

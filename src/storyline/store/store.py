@@ -336,8 +336,10 @@ class Store:
                 db.execute("INSERT INTO summary_sentences (subject_id, position, text) VALUES (?, ?, ?)",
                            (summary.subject_id, position, sentence.text))
                 db.executemany(
-                    "INSERT INTO citations (subject_id, position, article_id, start, end) VALUES (?, ?, ?, ?, ?)",
-                    [(summary.subject_id, position, c.article_id, c.start, c.end) for c in sentence.citations])
+                    "INSERT INTO citations (subject_id, position, article_id, start, end, kind) "
+                    "VALUES (?, ?, ?, ?, ?, ?)",
+                    [(summary.subject_id, position, c.article_id, c.start, c.end, c.kind)
+                     for c in sentence.citations])
 
     def summary(self, subject_id: str) -> Summary | None:
         """Return the stored summary of a story or storyline, or None if none was built yet."""
@@ -345,9 +347,10 @@ class Store:
         if head is None:
             return None
         cites: dict[int, list[Citation]] = {}
-        for r in self.db.execute("SELECT position, article_id, start, end FROM citations WHERE subject_id = ? "
+        for r in self.db.execute("SELECT position, article_id, start, end, kind FROM citations WHERE subject_id = ? "
                                  "ORDER BY position, article_id, start", (subject_id,)):
-            cites.setdefault(r["position"], []).append(Citation(r["article_id"], r["start"], r["end"]))
+            cites.setdefault(r["position"], []).append(
+                Citation(r["article_id"], r["start"], r["end"], r["kind"]))
         sentences = [SummarySentence(r["text"], tuple(cites.get(r["position"], ())))
                      for r in self.db.execute("SELECT position, text FROM summary_sentences WHERE subject_id = ? "
                                               "ORDER BY position", (subject_id,))]

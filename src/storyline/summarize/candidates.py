@@ -130,7 +130,10 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
         first = group[0]
         candidates.append(Candidate(
             text=first.text,
-            citations=sorted({r.article.cite(r.span) for r in group}),
+            # a carrier whose sentence differs from the candidate's text (an edited wire copy, joined
+            # by a provenance grouper) is cited as a "variant": its span still holds its own text
+            citations=sorted({Citation(r.article.id, r.span.start, r.span.end,
+                                       "exact" if r.text == first.text else "variant") for r in group}),
             order=(*_order_key(first.article), first.span.start),
             position=min(r.index for r in group),
             day=first.article.day,
