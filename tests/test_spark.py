@@ -174,6 +174,11 @@ def test_import_gives_the_local_stories_and_the_cli_shows_them(spark_run, local_
         partition = {frozenset(row.story.article_ids) for row in spark_store.stories()}
         assert len(stories) == len(partition)
         assert partition == {frozenset(row.story.article_ids) for row in store.stories()}
+        from storyline.store.provenance import ProvenanceIndex
+
+        ids = [a.id for a in store.articles()]
+        pairs = {(p.article_a, p.article_b) for p in ProvenanceIndex(store).pairs_for(ids)}
+        assert pairs and {(p.article_a, p.article_b) for p in ProvenanceIndex(spark_store).pairs_for(ids)} == pairs
         shown = runner.invoke(app, ["show", stories[0]["id"], "--db", str(db), "--json"])
         assert shown.exit_code == 0 and json.loads(shown.output)["summary"]
         # importing again stores nothing new

@@ -1,8 +1,9 @@
 """Import the Parquet output of a Spark run into a Store, as ``storyline ingest`` would have stored it.
 
 Articles are stored with their raw documents, failures with theirs when they have one, through
-the Store API in batched transactions. Then the articles that have no story yet are clustered and
-summarised by ``Pipeline.update_stories``, exactly as after a local ingest, so ``storyline
+the Store API in batched transactions. Then the new articles are indexed for provenance
+(``Pipeline.index_unindexed``) and those that have no story yet are clustered and summarised by
+``Pipeline.update_stories``, as after a local ingest, so ``storyline
 stories``, ``show`` and the web UI work unchanged. Reads with pyarrow (no Spark, no Java needed).
 """
 
@@ -29,6 +30,7 @@ class ImportReport:
     articles: int = 0
     failures: int = 0
     already_stored: int = 0
+    provenance_indexed: int = 0
     stories: list[str] = field(default_factory=list)
 
 
@@ -61,7 +63,7 @@ def import_output(output: str | Path, store: Store, config: StorylineConfig | No
         store: where to store.
         config: settings for clustering and summaries.
         batch_size: rows per transaction.
-        update_stories: cluster and summarise the new articles afterwards (as ``ingest`` does).
+        update_stories: index the new articles for provenance, cluster and summarise them (as ``ingest`` does).
 
     Raises:
         InputError: ``output`` holds no storyline tables.
@@ -91,5 +93,7 @@ def import_output(output: str | Path, store: Store, config: StorylineConfig | No
         for failure in later:
             report.failures += store.save_failure(failure)
     if update_stories:
-        report.stories = Pipeline(store, config).update_stories()
+        pipeline = Pipeline(store, config)
+        report.provenance_indexed = pipeline.index_unindexed()  # what ingest does per article
+        report.stories = pipeline.update_stories()
     return report
