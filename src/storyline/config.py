@@ -26,6 +26,7 @@ __all__ = [
     "IngestConfig",
     "NlpConfig",
     "ProvenanceConfig",
+    "ServeConfig",
     "StorylineConfig",
     "SummarizeConfig",
     "TimelineConfig",
@@ -348,6 +349,41 @@ class ProvenanceConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ServeConfig:
+    """How ``storyline serve`` (HTTP API and web UI) behaves."""
+
+    host: str = "127.0.0.1"
+    """Interface to bind; loopback by default so nothing is exposed unless asked."""
+    port: int = 8000
+    """TCP port."""
+    max_body_bytes: int = 25 * 1024 * 1024
+    """Request bodies larger than this are refused with 413 before they are read."""
+    page_size: int = 20
+    """Items per page when a request does not say."""
+    max_page_size: int = 200
+    """Largest page a request may ask for."""
+    max_jobs: int = 50
+    """Finished ingestion jobs kept for progress queries (oldest dropped first)."""
+    max_urls: int = 100
+    """Most URLs one ingestion request may name."""
+    threads: int = 8
+    """Worker threads serving requests (each has its own SQLite connection)."""
+    chart_max_days: int = 366
+    """Activity charts show at most this many days (the most recent ones)."""
+
+    def __post_init__(self) -> None:
+        _check(bool(self.host), "serve.host", self.host, "a host name or address")
+        _check(0 < self.port < 65536, "serve.port", self.port, "a TCP port (1-65535)")
+        _check(self.max_body_bytes >= 1024, "serve.max_body_bytes", self.max_body_bytes, ">= 1024")
+        _check(1 <= self.page_size <= self.max_page_size, "serve.page_size", self.page_size,
+               "between 1 and serve.max_page_size")
+        _check(self.max_jobs >= 1, "serve.max_jobs", self.max_jobs, ">= 1")
+        _check(self.max_urls >= 1, "serve.max_urls", self.max_urls, ">= 1")
+        _check(1 <= self.threads <= 256, "serve.threads", self.threads, "between 1 and 256")
+        _check(self.chart_max_days >= 7, "serve.chart_max_days", self.chart_max_days, ">= 7")
+
+
+@dataclass(frozen=True, slots=True)
 class StorylineConfig:
     """The whole configuration: one section per stage."""
 
@@ -360,6 +396,7 @@ class StorylineConfig:
     watch: WatchConfig = field(default_factory=WatchConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
+    serve: ServeConfig = field(default_factory=ServeConfig)
 
     def replace(self, section: str, **changes: Any) -> StorylineConfig:
         """Return a copy with fields of one section changed (validated again).

@@ -39,6 +39,25 @@ def utc_now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
+def utc_iso(value: str | None) -> str | None:
+    """Return an ISO-8601 timestamp in UTC with seconds precision, or None if ``value`` is not one.
+
+    Naive timestamps are taken as UTC.
+
+    >>> utc_iso("2026-11-20T10:15:00.5+02:00")
+    '2026-11-20T08:15:00+00:00'
+    """
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
+
+
 @dataclass(frozen=True, slots=True, order=True)
 class Span:
     """A half-open character range ``[start, end)`` into an article's text."""

@@ -5,19 +5,59 @@ The CLI prints them and the HTTP API returns them, so both show the same thing.
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+from itertools import pairwise
 from typing import Any
 
 from storyline.config import ProvenanceConfig, StorylineConfig
-from storyline.model import Article, Failure, Summary
+from storyline.model import Article, Failure, Span, Summary
 from storyline.provenance import Alignment, align_articles, shared_passages
 from storyline.report import timeline_view
 from storyline.store import ProvenanceIndex, Store, StoryRow
 from storyline.store import storylines as storylines_store
+from storyline.store.queries import (
+    ArticleFilter,
+    ArticleHeader,
+    Page,
+    StorylineListing,
+    StoryListing,
+    article_headers,
+    article_story,
+    articles_per_day,
+    outlet_counts,
+    outlet_samples,
+    story_listing,
+    story_row,
+    story_storyline,
+    storyline_history,
+    storyline_listing,
+    storyline_stories,
+)
 from storyline.store.storylines import StorylineRow
 from storyline.summarize import build_timeline
 
-__all__ = ["article_view", "diff_view", "failure_view", "provenance_view", "story_detail", "story_view",
-           "storyline_view", "summary_view", "whatsnew_view"]
+__all__ = [
+    "activity_view",
+    "article_detail",
+    "article_view",
+    "diff_view",
+    "failure_view",
+    "header_view",
+    "highlighted_paragraphs",
+    "numbered_report",
+    "page_view",
+    "provenance_view",
+    "search_hit_view",
+    "story_detail",
+    "story_listing_view",
+    "story_overview",
+    "story_view",
+    "storyline_listing_view",
+    "storyline_overview",
+    "storyline_view",
+    "summary_view",
+    "whatsnew_view",
+]
 
 
 def article_view(article: Article, *, with_text: bool = False) -> dict[str, Any]:
@@ -85,7 +125,7 @@ def story_detail(store: Store, story_id: str, config: StorylineConfig | None = N
     Raises:
         NotFoundError: no story has this id.
     """
-    row = store.story(story_id)
+    row = story_row(store, story_id)
     articles = store.articles(row.story.article_ids)
     by_id = {a.id: a for a in articles}
     view = story_view(row)
@@ -167,6 +207,124 @@ def diff_view(store: Store, article_a: str, article_b: str, config: ProvenanceCo
             "containment_b": round(alignment.containment_b, 4), "runs": runs}
 
 
+def page_view(page: Page[Any], items: list[Any]) -> dict[str, Any]:
+    """Describe one page of a listing: its items (already viewed), total and position."""
+    return {"items": items, "total": page.total, "limit": page.limit, "offset": page.offset,
+            "has_more": page.offset + len(items) < page.total}
+
+
+def story_listing_view(listing: StoryListing) -> dict[str, Any]:
+    """Describe a story in a listing: id, label, size, dates, keywords (no member ids)."""
+    return {"id": listing.id, "label": listing.label, "size": listing.size, "first_seen": listing.first_seen,
+            "last_seen": listing.last_seen, "keywords": listing.keywords}
+
+
+def activity_view(counts: list[tuple[str, int]], max_days: int) -> list[dict[str, Any]]:
+    """Articles per day as a gap-free series (days without articles count 0), at most the last ``max_days`` days."""
+    if not counts:
+        return []
+    by_day = dict(counts)
+    last = date.fromisoformat(counts[-1][0])
+    first = max(date.fromisoformat(counts[0][0]), last - timedelta(days=max_days - 1))
+    days = (last - first).days + 1
+    return [{"day": (d := first + timedelta(days=i)).isoformat(), "count": by_day.get(d.isoformat(), 0)}
+            for i in range(days)]
+
+
+def highlighted_paragraphs(article: Article, span: Span | None) -> list[list[dict[str, Any]]]:
+    """Split an article's text into paragraphs of segments, marking the part inside ``span``.
+
+    Returns:
+        One list per paragraph of ``{"text", "mark"}`` segments; the marked segments joined
+        are exactly ``span.slice(article.text)`` (minus paragraph breaks).
+    """
+    paragraphs = article.paragraphs or [Span(0, len(article.text))]
+    result = []
+    for p in paragraphs:
+        if span is None or span.end <= p.start or span.start >= p.end:
+            result.append([{"text": p.slice(article.text), "mark": False}])
+            continue
+        cuts = [p.start, max(p.start, span.start), min(p.end, span.end), p.end]
+        segments = [{"text": article.text[a:b], "mark": i == 1} for i, (a, b) in enumerate(pairwise(cuts))
+                    if b > a]
+        result.append(segments)
+    return result
+
+
+def header_view(header: ArticleHeader) -> dict[str, Any]:
+    """Describe an article in a list: id, title, outlet, url, date (as in :func:`article_view`) and lede."""
+    return {"id": header.id, "title": header.title, "outlet": header.outlet, "url": header.url, "date": header.date,
+            "date_precision": header.date_precision, "date_inferred": header.date_inferred, "lede": header.lede}
+
+
+def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int = 0, max_outlets: int = 12,
+                   per_outlet: int = 4, max_days: int = 366) -> dict[str, Any]:
+    """Describe a story for its page: cited summary, one page of articles, outlets side by side, activity.
+
+    Reads only what the page shows, so a story of thousands of articles costs a page, not the story.
+    Citations are numbered by cited article in order of first citation.
+
+    Raises:
+        NotFoundError: no story has this id.
+    """
+    view = story_listing_view(story_listing(store, story_id))
+    summary = store.summary(story_id)
+    cited_ids = sorted({c.article_id for s in (summary.sentences if summary else []) for c in s.citations})
+    cited = {a.id: a for a in store.articles(cited_ids)}
+    view["summary"] = summary_view(summary, cited)
+    numbers: dict[str, int] = {}
+    for sentence in view["summary"]:
+        for c in sentence["citations"]:
+            c["number"] = numbers.setdefault(c["article_id"], len(numbers) + 1)
+            c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
+        sentence["citations"].sort(key=lambda c: c["number"])
+    by_story = ArticleFilter(story_id=story_id)
+    articles = article_headers(store, by_story, limit=limit, offset=offset, newest_first=False)
+    view["articles"] = page_view(articles, [{**header_view(a), "number": numbers.get(a.id)} for a in articles.items])
+    outlets = outlet_counts(store, by_story)
+    samples = outlet_samples(store, story_id, per_outlet)
+    view["outlets"] = [{"outlet": outlet, "count": n, "articles": [header_view(a) for a in samples.get(outlet, [])]}
+                       for outlet, n in outlets[:max_outlets]]
+    view["outlets_total"] = len(outlets)
+    view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
+    view["storyline_id"] = story_storyline(store, story_id)
+    return view
+
+
+def article_detail(store: Store, article_id: str, start: int | None = None, end: int | None = None
+                   ) -> dict[str, Any]:
+    """Describe an article for its page: metadata, text as paragraphs, its story, an optional highlighted span.
+
+    A span outside the text (or empty) is ignored: ``highlight`` is then None.
+
+    Raises:
+        NotFoundError: no article has this id.
+    """
+    article = store.article(article_id)
+    view = article_view(article, with_text=True)
+    span = None
+    if start is not None and end is not None and 0 <= start < end <= len(article.text):
+        span = Span(start, end)
+    view["highlight"] = {"start": span.start, "end": span.end, "text": span.slice(article.text)} if span else None
+    view["paragraphs"] = highlighted_paragraphs(article, span)
+    story = article_story(store, article_id)
+    view["story"] = story_listing_view(story) if story else None
+    view["storyline_id"] = story_storyline(store, story.id) if story else None
+    return view
+
+
+def search_hit_view(article: Article, snippet: str) -> dict[str, Any]:
+    """Describe a search hit: the article and its snippet, plain and split into matched parts.
+
+    ``snippet`` comes from :func:`storyline.store.queries.search_page` (matches between ``\\x02`` and ``\\x03``).
+    """
+    parts = []
+    for i, chunk in enumerate(snippet.replace("\x03", "\x02").split("\x02")):
+        if chunk:
+            parts.append({"text": chunk, "hit": i % 2 == 1})
+    return {**article_view(article), "snippet": "".join(p["text"] for p in parts), "snippet_parts": parts}
+
+
 def storyline_view(row: StorylineRow) -> dict[str, Any]:
     """Describe a storyline: id, label, date range, its stories (oldest first) and its history."""
     line = row.storyline
@@ -208,3 +366,40 @@ def whatsnew_view(store: Store, *, since: str | None = None, ingested_since: str
         entry["articles"].append({"id": r["id"], "title": r["title"], "outlet": r["outlet"], "date": r["day"],
                                   "ingested_at": r["ingested_at"], "story_id": r["story_id"], "new_story": story_new})
     return sorted(grouped.values(), key=lambda e: (e["last_seen"] or "", e["storyline_id"]), reverse=True)
+
+
+def storyline_listing_view(listing: StorylineListing) -> dict[str, Any]:
+    """Describe a storyline in a listing: id, label, date range, number of stories and articles."""
+    return {"id": listing.id, "label": listing.label, "first_seen": listing.first_seen,
+            "last_seen": listing.last_seen, "stories": listing.stories, "articles": listing.articles,
+            "merged_into": listing.merged_into}
+
+
+def storyline_overview(store: Store, storyline_id: str, *, max_days: int = 366) -> dict[str, Any]:
+    """Describe a storyline for its page: its stories (oldest first, each with its lead summary sentence),
+    its history and its articles per day.
+
+    Raises:
+        NotFoundError: no storyline has this id.
+    """
+    view = storyline_listing_view(storyline_listing(store, storyline_id))
+    stories = []
+    for listing in storyline_stories(store, storyline_id):
+        summary = store.summary(listing.id)
+        lead = summary.sentences[0].text if summary and summary.sentences else None
+        stories.append({**story_listing_view(listing), "lead": lead})
+    view["story_list"] = stories
+    view["history"] = [{"kind": k, "at": at, "detail": d} for k, at, d in storyline_history(store, storyline_id)]
+    view["activity"] = activity_view(articles_per_day(store, ArticleFilter(storyline_id=storyline_id)), max_days)
+    return view
+
+
+def numbered_report(report: dict[str, Any]) -> dict[str, Any]:
+    """Number the citations of a summary-and-timeline report by its sources list (1-based), for display."""
+    numbers = {source["id"]: i for i, source in enumerate(report["sources"], start=1)}
+    sentences = [*report["summary"], *(s for entry in report["timeline"] for s in entry["sentences"])]
+    for sentence in sentences:
+        for c in sentence["citations"]:
+            c["number"] = numbers.get(c["article_id"])
+        sentence["citations"].sort(key=lambda c: (c["number"] is None, c["number"] or 0))
+    return report

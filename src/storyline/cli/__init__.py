@@ -14,6 +14,7 @@ from storyline.cli import (  # noqa: F401  (register commands)
     extraction,
     nlp,
     provenance,
+    serve,
     sources,
     spark,
     storylines,

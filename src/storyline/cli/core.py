@@ -23,6 +23,7 @@ from storyline.cli._common import (
     run_ingest,
     stories_table,
 )
+from storyline.cli.serve import offer_to_serve
 from storyline.cli.sources import AllowPrivateOption, InputsArgument, UrlsOption, ingest_inputs
 from storyline.config import StorylineConfig
 from storyline.store import Store
@@ -109,5 +110,6 @@ def demo(db: Annotated[Path | None, typer.Option("--db", help="Store for the dem
         if largest is not None:
             print_story(story_detail(store, largest.id))
     console.print(f"\nDemo store: {path}\nTry: storyline --help, or storyline show STORY_ID --db {path}")
+    offer_to_serve(path)
 
 

@@ -12,6 +12,7 @@ from storyline.ingest.files import CONTENT_TYPES, input_files, read_paths
 from storyline.ingest.guard import AddressPolicy, blocked_reason
 from storyline.ingest.sitemaps import Sitemap, parse_sitemap
 from storyline.ingest.sources import Item, Source, SourceReader, SourceState, classify, expand_sources, read_url_list
+from storyline.ingest.uploads import read_jsonl_bytes, read_records, read_upload
 from storyline.ingest.warc import is_warc, read_warc
 
 __all__ = [
@@ -34,7 +35,10 @@ __all__ = [
     "is_warc",
     "parse_feed",
     "parse_sitemap",
+    "read_jsonl_bytes",
     "read_paths",
+    "read_records",
+    "read_upload",
     "read_url_list",
     "read_warc",
 ]

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ElementTree
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from storyline.errors import MalformedRecordError
 from storyline.ingest.feeds import FeedEntry
+from storyline.model import utc_iso
 
 __all__ = ["Sitemap", "is_sitemap", "parse_sitemap"]
 
@@ -49,18 +49,6 @@ def _child_text(element: ElementTree.Element, name: str) -> str | None:
     return None
 
 
-def _iso(value: str | None) -> str | None:
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
-
-
 def parse_sitemap(content: bytes, url: str) -> Sitemap:
     """Parse sitemap bytes.
 
@@ -82,7 +70,7 @@ def parse_sitemap(content: bytes, url: str) -> Sitemap:
     for item in root:
         loc = _child_text(item, "loc") if _local(item.tag) == "url" else None
         if loc and loc.lower().startswith(("http://", "https://")):
-            published = _iso(_child_text(item, "publication_date") or _child_text(item, "lastmod"))
+            published = utc_iso(_child_text(item, "publication_date") or _child_text(item, "lastmod"))
             entries.append(FeedEntry(id=loc, link=loc, title=_child_text(item, "title"), published=published,
                                      content=None))
     # newest first, like a feed, so a per-poll cap takes the latest pages

@@ -11,14 +11,13 @@ damaged archive fails from the damaged record on, keeping what came before it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
 from storyline.config import IngestConfig
 from storyline.errors import MalformedRecordError, TooLargeError
 from storyline.ingest.fetch import media_type
-from storyline.model import Failure, RawDocument
+from storyline.model import Failure, RawDocument, utc_iso
 
 __all__ = ["WARC_SUFFIXES", "is_warc", "read_warc", "read_warc_stream"]
 
@@ -33,19 +32,6 @@ def is_warc(path: str | Path) -> bool:
     (True, False)
     """
     return str(path).lower().endswith(WARC_SUFFIXES)
-
-
-def _utc(value: str | None) -> str | None:
-    """A WARC-Date (``2026-11-20T08:15:00Z``) in storyline's ISO form, or None if unparsable."""
-    if not value:
-        return None
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).replace(microsecond=0).isoformat()
 
 
 def _failure(origin: str, error: Exception, message: str) -> Failure:
@@ -108,7 +94,7 @@ def read_warc_stream(handle: BinaryIO, path: str, config: IngestConfig | None = 
                                ("warc_record_id", record.rec_headers.get_header("WARC-Record-ID"))):
                 if value:
                     metadata[key] = value
-            yield RawDocument.from_bytes(uri, content, kind, metadata=metadata, fetched_at=_utc(warc_date))
+            yield RawDocument.from_bytes(uri, content, kind, metadata=metadata, fetched_at=utc_iso(warc_date))
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         error = MalformedRecordError(f"{path}: damaged WARC file ({exc}); records before the damage were read",
                                      origin=str(path))

@@ -1,6 +1,6 @@
 """Persistence: the SQLite store, its schema, and per-area modules over it."""
 
-from storyline.store import storylines
+from storyline.store import queries, storylines
 from storyline.store.nlp import (
     annotated_ids,
     load_annotations,
@@ -38,6 +38,7 @@ __all__ = [
     "load_source_state",
     "load_speaker_quotes",
     "load_stances",
+    "queries",
     "record_attempt",
     "remember_item",
     "save_annotations",

@@ -324,5 +324,34 @@ CREATE INDEX prov_pairs_b ON prov_pairs(article_b);
 ALTER TABLE citations ADD COLUMN kind TEXT NOT NULL DEFAULT 'exact';
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP, _V6_PROVENANCE)
+# Browsing a large store (HTTP API, web UI): stories ranked by recent activity, a story's or an
+# outlet's articles by day, without scanning the tables; articles per day kept up to date by
+# triggers, so the home page's activity chart does not count every article on every view.
+_V_BROWSE_INDEXES = """
+CREATE INDEX stories_last_seen ON stories(last_seen DESC, id);
+CREATE INDEX articles_story_day ON articles(story_id, day, id);
+CREATE INDEX articles_story_outlet ON articles(story_id, outlet, day, id);
+CREATE INDEX articles_outlet_day ON articles(outlet, day);
+CREATE TABLE article_days (
+    day TEXT PRIMARY KEY,
+    n   INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO article_days (day, n) SELECT day, count(*) FROM articles WHERE day IS NOT NULL GROUP BY day;
+CREATE TRIGGER article_days_insert AFTER INSERT ON articles WHEN new.day IS NOT NULL BEGIN
+    INSERT INTO article_days (day, n) VALUES (new.day, 1) ON CONFLICT(day) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER article_days_delete AFTER DELETE ON articles WHEN old.day IS NOT NULL BEGIN
+    UPDATE article_days SET n = n - 1 WHERE day = old.day;
+    DELETE FROM article_days WHERE day = old.day AND n <= 0;
+END;
+CREATE TRIGGER article_days_update AFTER UPDATE OF day ON articles BEGIN
+    UPDATE article_days SET n = n - 1 WHERE day = old.day;
+    DELETE FROM article_days WHERE day = old.day AND n <= 0;
+    INSERT INTO article_days (day, n) SELECT new.day, 1 WHERE new.day IS NOT NULL
+        ON CONFLICT(day) DO UPDATE SET n = n + 1;
+END;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
+                               _V6_PROVENANCE, _V_BROWSE_INDEXES)
 SCHEMA_VERSION = len(MIGRATIONS)

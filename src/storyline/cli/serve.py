@@ -1,0 +1,70 @@
+"""``storyline serve``: the HTTP API and web UI over a store (needs the ``web`` extra)."""
+
+from __future__ import annotations
+
+import ipaddress
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from storyline.cli._common import ConfigOption, DbOption, app, config_from, default_db_path, err_console
+from storyline.config import StorylineConfig
+
+__all__ = ["offer_to_serve", "serve", "serve_store"]
+
+TOKEN_ENV = "STORYLINE_TOKEN"
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_store(db: Path, config: StorylineConfig, token: str | None) -> None:
+    """Run the app over ``db`` with uvicorn until interrupted (host and port from ``config.serve``)."""
+    try:
+        import uvicorn
+
+        from storyline.api import create_app
+    except ImportError as exc:
+        err_console.print(f"[red]error:[/red] serving needs the web extra: pip install 'storyline[web]' ({exc})")
+        raise SystemExit(1) from None
+    host, port = config.serve.host, config.serve.port
+    if not _is_loopback(host):
+        err_console.print(f"[yellow]warning:[/yellow] binding {host}: the site is reachable from other machines"
+                          + ("" if token else "; writes stay off without --token"))
+    err_console.print(f"storyline: serving {db} at http://{host}:{port}/  "
+                      f"(writes {'on: token required' if token else 'off'}; Ctrl+C to stop)")
+    uvicorn.run(create_app(db, token=token, config=config), host=host, port=port, log_level="warning",
+                server_header=False)
+
+
+@app.command()
+def serve(
+    db: DbOption = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind [default: 127.0.0.1, loopback only].")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port [default: 8000].")] = None,
+    token: Annotated[str | None, typer.Option(envvar=TOKEN_ENV, help="Token that enables ingestion and other "
+                                              f"writes (or ${TOKEN_ENV}); without it writes are off.")] = None,
+    config: ConfigOption = None,
+) -> None:
+    """Serve the web UI and the JSON API (docs at /docs, schema at /api/openapi.json)."""
+    cfg = config_from(config)
+    changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
+    if changes:
+        cfg = cfg.replace("serve", **changes)
+    serve_store(db or default_db_path(), cfg, token)
+
+
+def offer_to_serve(db: Path) -> None:
+    """Print how to browse a store; in an interactive terminal, offer to serve it now."""
+    err_console.print(f"\nBrowse it in a web browser: storyline serve --db {db}", soft_wrap=True)
+    if sys.stdin.isatty() and sys.stdout.isatty() and typer.confirm("Serve it now at http://127.0.0.1:8000/?",
+                                                                    default=False):
+        serve_store(db, StorylineConfig(), token=None)
