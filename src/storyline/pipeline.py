@@ -19,7 +19,7 @@ from storyline.cluster import EventClusterer
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
 from storyline.errors import FetchError, StoreError, StorylineError
-from storyline.extract import extract_article
+from storyline.extract import extract_article, extract_or_failure
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
@@ -109,13 +109,7 @@ class Pipeline:
         """
         if self.store.has_raw(raw.sha256):
             return None
-        try:
-            return self.extract(raw)
-        except StorylineError as exc:
-            return Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
-        except Exception as exc:  # a bug or a library crash on hostile input must not stop the batch
-            return Failure(raw.origin, "extract", type(exc).__name__,
-                           f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)
+        return extract_or_failure(raw, self.config.extract, extractor=self.extract)
 
     def process(self, raw: RawDocument, report: IngestReport, prepared: Article | Failure | None = None) -> None:
         """Extract one raw document (unless ``prepared`` holds the outcome of ``prepare``) and store it

@@ -19,6 +19,7 @@ from storyline.cli import (  # noqa: F401  (register commands)
     provenance,
     serve,
     sources,
+    spark,
     storylines,
     summaries,
 )

@@ -18,19 +18,20 @@ Steps:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from storyline.config import ExtractConfig
-from storyline.errors import ExtractionError, MalformedRecordError
+from storyline.errors import ExtractionError, MalformedRecordError, StorylineError
 from storyline.extract.decode import declared_charset, decode_bytes
 from storyline.extract.html import HtmlExtraction, extract_html
 from storyline.extract.language import identify_language
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
 from storyline.extract.scrape import clean_scrape
 from storyline.extract.urls import safe_url
-from storyline.model import Article, ArticleDate, RawDocument
+from storyline.model import Article, ArticleDate, Failure, RawDocument
 from storyline.text import clean_control_chars, paragraph_spans, split_sentences
 
-__all__ = ["article_id_for", "extract_article"]
+__all__ = ["article_id_for", "extract_article", "extract_or_failure"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RECORD_TYPE = "application/x-jsonl-record"
@@ -159,3 +160,20 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         warnings=warnings,
         source_id=fields.get("id"),
     )
+
+
+def extract_or_failure(raw: RawDocument, config: ExtractConfig | None = None,
+                       extractor: Callable[[RawDocument], Article] | None = None) -> Article | Failure:
+    """Extract one raw document, turning any error into its Failure (the local and Spark pipelines share this).
+
+    A storyline error keeps its message; any other exception (a bug or a library crash on hostile
+    input) becomes a Failure too, so one document never stops a batch. ``extractor`` replaces
+    :func:`extract_article` (the local pipeline passes one that enforces a time limit).
+    """
+    try:
+        return extractor(raw) if extractor is not None else extract_article(raw, config)
+    except StorylineError as exc:
+        return Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+    except Exception as exc:
+        return Failure(raw.origin, "extract", type(exc).__name__,
+                       f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)

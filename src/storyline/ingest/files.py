@@ -17,7 +17,7 @@ from storyline.config import IngestConfig
 from storyline.errors import TooLargeError, UnsupportedFormatError
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "input_files", "read_paths"]
+__all__ = ["CONTENT_TYPES", "document_from_bytes", "input_files", "read_jsonl_stream", "read_paths"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -72,6 +72,42 @@ def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None)
         yield path
 
 
+def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None = None
+                      ) -> Iterator[RawDocument | Failure]:
+    """Yield one RawDocument per non-blank line of an open JSONL file (origin ``name#L<n>``).
+
+    Lines are read in bounded chunks, so an endless line cannot exhaust memory. Shared by the local
+    reader and the Spark reader (``scale/``), so both build the same documents.
+    """
+    config = config or IngestConfig()
+    number = 0
+    while True:
+        line, size = _read_line(handle, config.max_bytes)
+        if not line:
+            break
+        number += 1
+        origin = f"{name}#L{number}"
+        if not line.strip():
+            continue
+        if size > config.max_bytes:
+            yield _failure(origin, TooLargeError(
+                f"{origin}: record is {size:,} bytes, over the limit of {config.max_bytes:,} "
+                "(ingest.max_bytes)", origin=origin))
+            continue
+        yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
+                                     metadata={"path": name, "line": str(number)})
+
+
+def document_from_bytes(name: str, content: bytes, config: IngestConfig | None = None) -> RawDocument | Failure:
+    """Turn the bytes of one ``.txt``/``.html``/``.htm`` file into its RawDocument (or a too-large Failure)."""
+    config = config or IngestConfig()
+    if len(content) > config.max_bytes:
+        return _failure(name, TooLargeError(
+            f"{name}: file is {len(content):,} bytes, over the limit of {config.max_bytes:,} (ingest.max_bytes)",
+            origin=name))
+    return RawDocument.from_bytes(name, content, CONTENT_TYPES[Path(name).suffix.lower()], metadata={"path": name})
+
+
 def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:
     try:
         handle = path.open("rb")
@@ -79,22 +115,7 @@ def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Fail
         yield _failure(_origin(path), exc)
         return
     with handle:
-        number = 0
-        while True:
-            line, size = _read_line(handle, config.max_bytes)
-            if not line:
-                break
-            number += 1
-            origin = f"{_origin(path)}#L{number}"
-            if not line.strip():
-                continue
-            if size > config.max_bytes:
-                yield _failure(origin, TooLargeError(
-                    f"{origin}: record is {size:,} bytes, over the limit of {config.max_bytes:,} "
-                    "(ingest.max_bytes)", origin=origin))
-                continue
-            yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
-                                         metadata={"path": _origin(path), "line": str(number)})
+        yield from read_jsonl_stream(handle, _origin(path), config)
 
 
 def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
@@ -128,7 +149,11 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
             continue
         size = info.st_size
         if suffix == ".jsonl":
-            yield from _read_jsonl(path, config)
+            try:
+                with path.open("rb") as handle:
+                    yield from read_jsonl_stream(handle, origin, config)
+            except OSError as exc:
+                yield _failure(origin, exc)
             continue
         if size > config.max_bytes:
             yield _failure(origin, TooLargeError(
@@ -146,4 +171,4 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
                 f"{origin}: file grew past the limit of {config.max_bytes:,} bytes while being read "
                 "(ingest.max_bytes)", origin=origin))
             continue
-        yield RawDocument.from_bytes(origin, content, CONTENT_TYPES[suffix], metadata={"path": origin})
+        yield document_from_bytes(origin, content, config)
