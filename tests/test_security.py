@@ -46,6 +46,14 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_where_in('article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
     "table": "a loop over a constant tuple of table names (store/nlp.py)",
     "_where_in('q.article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
+    "column": "a loop over the constant column names article_a / article_b (store/provenance.py)",
+    "_STORYLINE_SELECT": "module constant (store/queries.py)",
+    "_HEADER_COLUMNS": "module constant: a column list (store/queries.py)",
+    "_A_COLUMNS": "derived from the constant column list (store/queries.py)",
+    "direction": "'ASC' or 'DESC', chosen from a bool (store/queries.py)",
+    "_where(clauses)": "constant conditions from ArticleFilter.article_clauses; values are bound (store/queries.py)",
+    "base": "FROM/WHERE built from constant conditions; the values are bound (store/queries.py)",
+    "','.join('?' * len(rowids))": "placeholders only; the values are bound parameters (store/queries.py)",
 }
 
 
