@@ -50,7 +50,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_STORYLINE_SELECT": "module constant (store/queries.py)",
     "_HEADER_COLUMNS": "module constant: a column list (store/queries.py)",
     "_A_COLUMNS": "derived from the constant column list (store/queries.py)",
-    "direction": "'ASC' or 'DESC', chosen from a bool (store/queries.py)",
+    "columns": "_ARTICLE_COLUMNS or _HEADER_COLUMNS, module constants (store/queries.py)",
     "_where(clauses)": "constant conditions from ArticleFilter.article_clauses; values are bound (store/queries.py)",
     "base": "FROM/WHERE built from constant conditions; the values are bound (store/queries.py)",
     "','.join('?' * len(rowids))": "placeholders only; the values are bound parameters (store/queries.py)",

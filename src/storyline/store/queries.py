@@ -263,27 +263,30 @@ def story_row(store: Store, story_id: str) -> StoryRow:
                     json.loads(r["centroid"]), json.loads(r["named"]), r["size"])
 
 
-def article_page(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
-                 offset: int = 0, newest_first: bool = True) -> Page[Article]:
-    """Return articles matching the filters, by day (newest first unless told) then id."""
+def _filtered_articles(store: Store, filters: ArticleFilter | None, columns: str, order: str,
+                       limit: int, offset: int) -> tuple[int, list[Any]]:
+    """Count the articles matching the filters and read one page of them (the given columns and order)."""
     clauses, params = (filters or ArticleFilter()).article_clauses()
     where = _where(clauses)
     total = int(store.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
-    direction = "DESC" if newest_first else "ASC"
-    rows = store.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles{where} "
-                            f"ORDER BY day {direction}, id LIMIT ? OFFSET ?", [*params, limit, offset])
+    rows = store.db.execute(f"SELECT {columns} FROM articles{where} ORDER BY {order} LIMIT ? OFFSET ?",
+                            [*params, limit, offset]).fetchall()
+    return total, rows
+
+
+def article_page(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
+                 offset: int = 0, newest_first: bool = True) -> Page[Article]:
+    """Return articles matching the filters, by day (newest first unless told) then id."""
+    order = "day DESC, id" if newest_first else "day ASC, id"
+    total, rows = _filtered_articles(store, filters, _ARTICLE_COLUMNS, order, limit, offset)
     return Page([_article(r) for r in rows], total, limit, offset)
 
 
 def article_headers(store: Store, filters: ArticleFilter | None = None, *, limit: int = 20,
                     offset: int = 0, newest_first: bool = True) -> Page[ArticleHeader]:
     """Like :func:`article_page`, but headers only (metadata and lede): cheap for long lists."""
-    clauses, params = (filters or ArticleFilter()).article_clauses()
-    where = _where(clauses)
-    total = int(store.db.execute(f"SELECT count(*) FROM articles{where}", params).fetchone()[0])
-    direction = "DESC" if newest_first else "ASC"
-    rows = store.db.execute(f"SELECT {_HEADER_COLUMNS} FROM articles{where} "
-                            f"ORDER BY day {direction}, id {direction} LIMIT ? OFFSET ?", [*params, limit, offset])
+    order = "day DESC, id DESC" if newest_first else "day ASC, id ASC"
+    total, rows = _filtered_articles(store, filters, _HEADER_COLUMNS, order, limit, offset)
     return Page([_header(r) for r in rows], total, limit, offset)
 
 
