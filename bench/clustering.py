@@ -92,7 +92,9 @@ def run_one(n: int, per_day: int, unbounded: bool, fresh_cycles: bool = False) -
                                 "cpu_us_per_doc": round(1e6 * (now_cpu - last_cpu) / step),
                                 "comparisons_per_doc": round((clusterer.comparisons - last_cmp) / step, 1),
                                 "brute_force_comparisons_per_doc": round((brute - brute_step) / step),
-                                "active": len(clusterer.active)})
+                                "active": len(clusterer.active),
+                                "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)})
+            print(json.dumps(checkpoints[-1]), file=sys.stderr, flush=True)  # progress of long runs
             last, last_cmp, last_cpu, brute_step = now, clusterer.comparisons, now_cpu, brute
     elapsed = time.perf_counter() - start
     return {"docs": n, "unbounded": unbounded, "fresh_cycles": fresh_cycles, "docs_per_s": round(n / elapsed),
@@ -146,7 +148,7 @@ def main() -> None:
     for n in args.sizes:
         command = [sys.executable, __file__, "--one", str(n), "--per-day", str(args.per_day)]
         command += [flag for flag, on in (("--unbounded", args.unbounded), ("--fresh-cycles", args.fresh_cycles)) if on]
-        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        out = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         print(out.strip(), flush=True)
 
 
