@@ -6,19 +6,19 @@ Each arriving article (a unit TF-IDF vector, see ``cluster.features``) is compar
 
     cosine(article, story centroid) * exp(-days outside the story's date range / time_scale_days)
 
-(no decay when either side is undated). Candidates come from an inverted index over the active
-stories, queried with the article's ``query_terms`` highest-weighted terms; the best ``rerank`` of
-them are scored exactly. The article joins the best story at or above ``threshold`` or founds a
-new one. When it also scores above ``threshold`` with another story, the two stories are compared
-directly and merged when their centroids are at least ``merge_threshold`` similar: the older story
-(founded first) survives and keeps its id, and the merge is recorded.
+(no decay when either side is undated). Every active story sharing a term with the article is
+scored exactly, through the numpy inverted index of ``cluster.window``. The article joins the
+best story at or above ``threshold`` or founds a new one. When it also scores above
+``threshold`` with another story, the two stories are compared directly and merged when their
+centroids are at least ``merge_threshold`` similar: the older story (founded first) survives and
+keeps its id, and the merge is recorded.
 
-Cost per article is bounded by the index (query terms times active stories, at worst) and the
-rerank width, so it is constant in the length of the stream; the active window is the only state
-that grows with a story's life, and eviction keeps it bounded. Everything iterates in a fixed
-order, so the same input in the same order gives the same stories and ids; the state can be saved
-and loaded exactly (see ``store.storylines``), so a stream cut in two runs gives the same result
-as one run.
+Cost per article is bounded by the postings of its terms in the index (its terms times the
+active stories, at worst), so it is constant in the length of the stream; the active window is
+the only state that grows with a story's life, and eviction keeps it bounded. Everything
+iterates in a fixed order, so the same input in the same order gives the same stories and ids;
+the state can be saved and loaded exactly (see ``store.storylines``), so a stream cut in two
+runs gives the same result as one run.
 """
 
 from __future__ import annotations
