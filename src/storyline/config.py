@@ -232,9 +232,9 @@ class SummarizeConfig:
     """Weight of a sentence's TF-IDF cosine to the story centroid in its prior."""
     position_weight: float = 0.05
     """Prior bonus of an article's lead sentence (divided by 1 + sentence index)."""
-    cue_weight: float = 0.02
+    cue_weight: float = 0.01
     """Prior bonus for naming actors, giving numbers and attributing statements."""
-    time_coverage_weight: float = 0.3
+    time_coverage_weight: float = 0.4
     """Covering the story's days, as a share of the content concepts' weight (split evenly over the days),
     so a summary reaches past the lead articles to later developments."""
     length_exponent: float = 0.5
