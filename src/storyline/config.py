@@ -276,6 +276,9 @@ class TimelineConfig:
     """Date score per article published on the date."""
     lead_sentences: int = 5
     """Undated sentences among an article's first this many describe its publication day."""
+    lead_days_back: int = 1
+    """Those undated lead sentences are also candidates for this many days before publication (a report
+    usually tells what happened the day before, as news-tls's date-wise collector assumes)."""
     approximate_entries: bool = True
     """Show articles whose date cannot be grounded as approximate entries instead of leaving them out."""
 
@@ -285,6 +288,7 @@ class TimelineConfig:
         for name in ("mention_weight", "later_mention_weight", "outlet_weight", "publication_weight"):
             _check(getattr(self, name) >= 0, f"timeline.{name}", getattr(self, name), ">= 0")
         _check(self.lead_sentences >= 0, "timeline.lead_sentences", self.lead_sentences, ">= 0")
+        _check(self.lead_days_back >= 0, "timeline.lead_days_back", self.lead_days_back, ">= 0")
 
 
 @dataclass(frozen=True, slots=True)
