@@ -33,7 +33,7 @@ from storyline.summarize import build_timeline
 from storyline.summarize.candidates import build_candidates
 from storyline.summarize.dates import article_anchor
 
-__all__ = ["Topic", "evaluate_timelines", "load_topics"]
+__all__ = ["Topic", "evaluate_timelines", "load_topics", "read_gold"]
 
 Dated = dict[date, list[str]]
 
@@ -48,7 +48,8 @@ class Topic:
     pooled: bool
 
 
-def _gold(path: Path) -> list[Dated]:
+def read_gold(path: Path) -> list[Dated]:
+    """Read the gold timelines of one topic (``timeline.jsonl``)."""
     timelines = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -79,7 +80,7 @@ def load_topics(folder: Path, topics: Sequence[str] | None = None) -> list[Topic
                         for r in _read_gz(topic_dir / "dated_sentences.jsonl.gz")
                         for i, sentence in enumerate(r["sentences"])]
             pooled = True
-        loaded.append(Topic(topic_dir.name, articles, _gold(topic_dir / "timeline.jsonl"), pooled))
+        loaded.append(Topic(topic_dir.name, articles, read_gold(topic_dir / "timeline.jsonl"), pooled))
     return loaded
 
 
