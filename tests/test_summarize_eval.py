@@ -14,7 +14,8 @@ def test_duc_subset_beats_lead():
     folder = shared_data("summarization", "duc2004")
     result = evaluate_summarization(folder, limit=5, baselines=("lead",))
     ours, lead = result.metrics["storyline"], result.metrics["lead"]
-    assert ours["rouge1"] >= 0.35 and ours["rouge2"] >= 0.085
+    # measured on these 5 clusters: 0.388 / 0.110 (full set: 0.386 / 0.102, docs/results.md)
+    assert ours["rouge1"] >= 0.38 and ours["rouge2"] >= 0.10
     assert ours["rouge1"] > lead["rouge1"] and ours["rouge2"] > lead["rouge2"]
 
 

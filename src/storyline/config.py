@@ -226,9 +226,9 @@ class SummarizeConfig:
     """Weight of a sentence's TF-IDF cosine to the story centroid in its prior."""
     position_weight: float = 0.05
     """Prior bonus of an article's lead sentence (divided by 1 + sentence index)."""
-    cue_weight: float = 0.02
+    cue_weight: float = 0.01
     """Prior bonus for naming actors, giving numbers and attributing statements."""
-    time_coverage_weight: float = 0.3
+    time_coverage_weight: float = 0.4
     """Covering the story's days, as a share of the content concepts' weight (split evenly over the days),
     so a summary reaches past the lead articles to later developments."""
     length_exponent: float = 0.5
@@ -270,6 +270,9 @@ class TimelineConfig:
     """Date score per article published on the date."""
     lead_sentences: int = 5
     """Undated sentences among an article's first this many describe its publication day."""
+    lead_days_back: int = 1
+    """Those undated lead sentences are also candidates for this many days before publication (a report
+    usually tells what happened the day before, as news-tls's date-wise collector assumes)."""
     approximate_entries: bool = True
     """Show articles whose date cannot be grounded as approximate entries instead of leaving them out."""
 
@@ -279,6 +282,7 @@ class TimelineConfig:
         for name in ("mention_weight", "later_mention_weight", "outlet_weight", "publication_weight"):
             _check(getattr(self, name) >= 0, f"timeline.{name}", getattr(self, name), ">= 0")
         _check(self.lead_sentences >= 0, "timeline.lead_sentences", self.lead_sentences, ">= 0")
+        _check(self.lead_days_back >= 0, "timeline.lead_days_back", self.lead_days_back, ">= 0")
 
 
 @dataclass(frozen=True, slots=True)

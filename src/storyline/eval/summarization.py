@@ -68,7 +68,9 @@ def _truncate(text: str, words: int = WORDS) -> str:
 
 
 def _storyline(cluster: DucCluster, config: SummarizeConfig) -> str:
-    summary = summarize_articles(cluster.id, cluster.articles, config, budget=SELECTION_BUDGET)
+    # most valuable sentence first, so the 100-word cut drops the least valuable words (the
+    # pipeline shows the same sentences in story order)
+    summary = summarize_articles(cluster.id, cluster.articles, config, budget=SELECTION_BUDGET, story_order=False)
     return " ".join(s.text for s in summary.sentences)
 
 

@@ -33,7 +33,7 @@ from storyline.summarize import build_timeline
 from storyline.summarize.candidates import build_candidates
 from storyline.summarize.dates import article_anchor
 
-__all__ = ["Topic", "evaluate_timelines", "load_topics"]
+__all__ = ["Topic", "evaluate_timelines", "load_topics", "read_gold"]
 
 Dated = dict[date, list[str]]
 
@@ -48,7 +48,8 @@ class Topic:
     pooled: bool
 
 
-def _gold(path: Path) -> list[Dated]:
+def read_gold(path: Path) -> list[Dated]:
+    """Read the gold timelines of one topic (``timeline.jsonl``)."""
     timelines = []
     with path.open(encoding="utf-8") as handle:
         for line in handle:
@@ -79,7 +80,7 @@ def load_topics(folder: Path, topics: Sequence[str] | None = None) -> list[Topic
                         for r in _read_gz(topic_dir / "dated_sentences.jsonl.gz")
                         for i, sentence in enumerate(r["sentences"])]
             pooled = True
-        loaded.append(Topic(topic_dir.name, articles, _gold(topic_dir / "timeline.jsonl"), pooled))
+        loaded.append(Topic(topic_dir.name, articles, read_gold(topic_dir / "timeline.jsonl"), pooled))
     return loaded
 
 
@@ -147,6 +148,15 @@ def evaluate_timelines(folder: Path | None = None, topics: Sequence[str] | None 
                 metrics[metric] = macro.f1
             result.metrics[name] = {"rouge1": metrics["concat1"], "rouge2": metrics["concat2"],
                                     "ar1_f": metrics["align1"], "ar2_f": metrics["align2"], "date_f1": metrics["dates"]}
+        for topic in loaded:
+            # per-topic F1 of the P/R averaged over the topic's timelines (the macro mean's parts)
+            cells = []
+            for name, by_topic in per_system.items():
+                if topic.name in by_topic:
+                    scores = by_topic[topic.name]
+                    cells.append(f"{name} date_f1 {_mean([s.dates for s in scores]).f1:.4f} "
+                                 f"ar1_f {_mean([s.align1 for s in scores]).f1:.4f}")
+            result.notes.append(f"{topic.name} ({len(topic.timelines)} timelines): " + "; ".join(cells))
         n_timelines = sum(len(t.timelines) for t in loaded)
         result.notes.append(f"{len(loaded)} topics, {n_timelines} gold timelines; rouge1/rouge2 = concat F1, "
                             "ar1_f/ar2_f = alignment ROUGE F1 (tilse align+ m:1), macro over topics")

@@ -103,7 +103,8 @@ def _prefilter(candidates: Sequence[Candidate], config: SummarizeConfig,
 
 
 def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, budget: int | None = None,
-                      blocked: np.ndarray | None = None, extra_prior: np.ndarray | None = None) -> list[int]:
+                      blocked: np.ndarray | None = None, extra_prior: np.ndarray | None = None,
+                      story_order: bool = True) -> list[int]:
     """Choose candidates for a summary; returns their indices in story order.
 
     Args:
@@ -112,6 +113,8 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
         budget: word budget (default ``config.max_words``).
         blocked: True for candidates that must not be chosen.
         extra_prior: added to each candidate's prior (the update summary uses it for novelty).
+        story_order: False returns the indices in the order they were picked (most valuable first),
+            for a reader of a summary that will be cut to a length.
     """
     if not candidates:
         return []
@@ -119,7 +122,7 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
         keep = _prefilter(candidates, config, extra_prior)
         chosen = select_candidates([candidates[i] for i in keep], config, budget,
                                    None if blocked is None else blocked[keep],
-                                   None if extra_prior is None else extra_prior[keep])
+                                   None if extra_prior is None else extra_prior[keep], story_order)
         return [int(keep[i]) for i in chosen]
     n_articles = len(frozenset().union(*(c.article_ids for c in candidates)))
     # a statement copied verbatim (wire copy) is one source: its carriers must not multiply the
@@ -148,11 +151,15 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
     # never open with a dangling "He said ..."; the sentence it leans on was not chosen
     while ordered and candidates[ordered[0]].dependent:
         ordered.pop(0)
+    if not story_order:
+        kept = set(ordered)
+        ordered = [i for i in chosen if i in kept]
     return ordered
 
 
 def summarize_articles(subject_id: str, articles: Sequence[Article], config: SummarizeConfig | None = None,
-                       grouper: Grouper = group_identical, budget: int | None = None) -> Summary:
+                       grouper: Grouper = group_identical, budget: int | None = None,
+                       story_order: bool = True) -> Summary:
     """Summarise a group of articles (see the module docstring for the method).
 
     Args:
@@ -161,12 +168,13 @@ def summarize_articles(subject_id: str, articles: Sequence[Article], config: Sum
         config: length and weighting settings; defaults when None.
         grouper: how carriers of one statement are grouped into one candidate.
         budget: word budget, overriding ``config.max_words``.
+        story_order: False lists the sentences most valuable first (for a summary cut to a length).
 
     Returns:
         A summary whose every sentence cites the article spans it was taken from.
     """
     config = config or SummarizeConfig()
     candidates = build_candidates(articles, config.min_words, grouper)
-    chosen = select_candidates(candidates, config, budget)
+    chosen = select_candidates(candidates, config, budget, story_order=story_order)
     return Summary(subject_id, [SummarySentence(candidates[i].text, tuple(candidates[i].citations))
                                 for i in chosen], METHOD)

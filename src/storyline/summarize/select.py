@@ -4,9 +4,13 @@ For a set S of candidates the objective is
 
     F(S) = a · concepts(S) + b · coverage(S) + Σ_{i∈S} prior_i
 
-- ``concepts``: the summed weight of the content bigrams and unigrams S covers, each weighted by
-  how many articles use it (Gillick & Favre's concept model). A concept counts once however
-  many chosen sentences repeat it, so redundancy earns nothing.
+- ``concepts``: the summed weight of the word bigrams and content unigrams S covers, each weighted
+  by how many articles use it (Gillick & Favre's concept model, as in the ICSI summariser:
+  Snowball-stemmed bigrams of consecutive words, stop words kept unless both words are stop
+  words, so "prime minister" and "the opposition" are concepts and "of the" is not; concepts
+  used by fewer than ``min_df`` articles, or by fewer than a third of them in a small story,
+  weigh nothing). A concept counts once however many
+  chosen sentences repeat it, so redundancy earns nothing.
 - ``coverage``: Lin & Bilmes' saturated coverage Σ_j min(Σ_{i∈S} sim(j, i), α Σ_k sim(j, k)): S
   should be similar to every candidate, up to a saturation point, so one topic cannot eat the
   budget.
@@ -19,20 +23,23 @@ more similar than ``redundancy`` to a chosen one is never taken.
 
 from __future__ import annotations
 
-import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 from storyline.text import content_terms
 
-__all__ = ["Features", "SelectionWeights", "featurize", "greedy_select", "stem_terms"]
+__all__ = ["Features", "SelectionWeights", "concept_grams", "featurize", "greedy_select", "stem_terms"]
 
 _SUFFIXES = ("ies", "ied", "ing", "edly", "ed", "es", "s", "ly")
+_CONCEPT_TOKEN = re.compile(r"[a-z0-9]+")
+_BIGRAM_WEIGHT = 1.0
+_UNIGRAM_WEIGHT = 0.5  # a bigram names an event or an actor ("port authority"); a single word less so
 
 
 @lru_cache(maxsize=100_000)
@@ -51,6 +58,32 @@ def stem_terms(text: str) -> list[str]:
     ['dockworker', 'strik', 'port']
     """
     return [_stem(t) for t in content_terms(text)]
+
+
+@lru_cache(maxsize=1)
+def _snowball():  # type: ignore[no-untyped-def]
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=200_000)
+def _concept_stem(token: str) -> str:
+    return _snowball().stemWord(token)
+
+
+def concept_grams(text: str) -> set[str]:
+    """The concepts a sentence covers: stemmed word bigrams (not both stop words) and content unigrams.
+
+    >>> sorted(concept_grams("The strikes of the dockworkers"))
+    ['dockwork', 'strike', 'strike of', 'the dockwork', 'the strike']
+    """
+    tokens = _CONCEPT_TOKEN.findall(text.lower())
+    stems = [_concept_stem(t) for t in tokens]
+    stop = [t in ENGLISH_STOP_WORDS for t in tokens]
+    grams = {stems[i] for i in range(len(tokens)) if not stop[i]}
+    grams.update(f"{stems[i]} {stems[i + 1]}" for i in range(len(tokens) - 1) if not (stop[i] and stop[i + 1]))
+    return grams
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +109,7 @@ class Features:
 
 
 def featurize(texts: Sequence[str], words: Sequence[int], sources: Sequence[frozenset[str]],
-              min_df: int = 2) -> Features:
+              min_df: int = 3) -> Features:
     """Build term vectors, concept incidence and weights, and pairwise similarities.
 
     Args:
@@ -84,7 +117,8 @@ def featurize(texts: Sequence[str], words: Sequence[int], sources: Sequence[froz
         words: their lengths in words.
         sources: the article ids carrying each candidate; a concept's weight is the number of
             distinct articles using it.
-        min_df: concepts used by fewer articles get no weight (unless there are fewer articles).
+        min_df: concepts used by fewer articles get no weight; in a story of fewer than 3 · min_df
+            articles the floor is a third of them (at least 2, or 1 for a single article).
 
     Raises:
         ValueError: no candidate has any content term.
@@ -97,21 +131,20 @@ def featurize(texts: Sequence[str], words: Sequence[int], sources: Sequence[froz
     concept_ids: dict[str, int] = {}
     rows, cols = [], []
     carriers: dict[int, set[str]] = {}
-    for i, toks in enumerate(tokens):
-        grams = set(toks) | {f"{a} {b}" for a, b in itertools.pairwise(toks)}
-        for gram in grams:
+    for i, text in enumerate(texts):
+        for gram in concept_grams(text):
             j = concept_ids.setdefault(gram, len(concept_ids))
             rows.append(i)
             cols.append(j)
             carriers.setdefault(j, set()).update(sources[i])
     n_articles = len(set().union(*sources)) if sources else 0
-    floor = min(min_df, max(n_articles, 1))
+    # 3 of DUC's 10 documents is ICSI's floor; in a four-article story two already make a concept shared
+    floor = min(min_df, max(n_articles // 3, 2), max(n_articles, 1))
     weights = np.zeros(len(concept_ids))
     for gram, j in concept_ids.items():
         df = len(carriers[j])
         if df >= floor:
-            # bigrams name events and actors ("port authority"); unigrams count for less
-            weights[j] = df * (1.0 if " " in gram else 0.5)
+            weights[j] = df * (_BIGRAM_WEIGHT if " " in gram else _UNIGRAM_WEIGHT)
     incidence = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), len(concept_ids)))
     incidence.data[:] = 1.0
     return Features(tfidf, incidence, weights, similarity, np.asarray(words, dtype=float))

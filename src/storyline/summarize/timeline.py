@@ -7,8 +7,9 @@
    published *after* it that still mention it (lasting importance), distinct outlets referring
    to it, and articles published on it. The best ``max_dates`` days are kept.
 3. Each day's sentences are those mentioning it, plus undated lead sentences of articles
-   published on it. One or two are chosen per day: closest to the day's centroid, explicit
-   mentions and self-contained sentences preferred, no near-repeats.
+   published on it or on the next ``lead_days_back`` days (a report tells yesterday's events).
+   One or two are chosen per day: closest to the day's centroid, explicit mentions and
+   self-contained sentences preferred, no near-repeats.
 4. Articles whose date cannot be grounded (no stated publication date, nothing dated in them
    chosen) appear as *approximate* entries with their inferred date's precision, never as a
    made-up exact day.
@@ -22,7 +23,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 from scipy import sparse
@@ -89,7 +90,7 @@ def rank_dates(stats: dict[date, DateStats], config: TimelineConfig, start: date
     return sorted(days, key=lambda d: (-stats[d].score(config), d))
 
 
-def _pools(candidates: Sequence[Candidate], articles: dict[str, Article], lead: int,
+def _pools(candidates: Sequence[Candidate], articles: dict[str, Article], lead: int, days_back: int = 0,
            ) -> dict[date, list[tuple[int, bool]]]:
     """Map each day to ``(candidate index, mentions the day explicitly)`` pairs."""
     pools: dict[date, list[tuple[int, bool]]] = defaultdict(list)
@@ -101,7 +102,8 @@ def _pools(candidates: Sequence[Candidate], articles: dict[str, Article], lead: 
             first = articles[c.citations[0].article_id]
             anchor = article_anchor(first)
             if anchor is not None:
-                pools[anchor].append((i, False))
+                for back in range(days_back + 1):
+                    pools[anchor - timedelta(days=back)].append((i, False))
     return pools
 
 
@@ -159,7 +161,7 @@ def build_timeline(subject_id: str, articles: Sequence[Article], config: Timelin
     except ValueError:  # no content terms at all
         return Timeline(subject_id, [])
     stats = date_stats(articles, candidates)
-    pools = _pools(candidates, by_id, config.lead_sentences)
+    pools = _pools(candidates, by_id, config.lead_sentences, config.lead_days_back)
     entries: list[TimelineEntry] = []
     used: set[int] = set()
     for day in rank_dates(stats, config, start, end):
