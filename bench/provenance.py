@@ -13,7 +13,12 @@ For each size N it reports, in one fresh SQLite store:
   and the per-document insert cost in each tenth of the run (flat means no growth);
 - query latency p50/p99 (ms): ``lookup`` + ``rank_candidates`` for 1,000 documents (half copies
   of indexed ones, half new), against the full index;
-- peak resident memory (MB) of the process and the store's size on disk (MB).
+- peak resident memory (MB) of the process and the store's size on disk (MB);
+- the index segments at the end (merges are included in the insert time; the costliest batch shows them);
+- baseline, in the same run: datasketch's in-memory ``MinHashLSH`` (threshold 0.5, 128 permutations)
+  inserting ``LeanMinHash`` objects of the same signatures, for the first ``--baseline-max`` documents
+  (an in-memory Python index; 1M of them would not fit the memory goal), and the ratio of our
+  insert rate to it. The machine is shared and noisy: the ratio is the comparable number.
 
 ``--synthetic-keys`` measures the index alone at sizes where fingerprinting every generated text
 would not fit the time budget: each document gets random 64-bit band keys (as many as a real
@@ -30,6 +35,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import os
@@ -149,8 +155,22 @@ def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
 
+def baseline(signatures: list[np.ndarray], config: ProvenanceConfig) -> dict[str, float]:
+    """Insert rate of datasketch's in-memory MinHashLSH over the same signatures (wall and CPU docs/s)."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=config.num_perm)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with lsh.insertion_session() as session:
+        for i, signature in enumerate(signatures):
+            session.insert(f"d{i}", LeanMinHash(seed=config.seed, hashvalues=signature, scheme="affine32"))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"baseline_docs": len(signatures), "baseline_docs_per_s": round(len(signatures) / wall, 1),
+            "baseline_docs_per_cpu_s": round(len(signatures) / cpu, 1)}
+
+
 def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfig, cache_mb: int,
-        workdir: Path) -> dict[str, object]:
+        workdir: Path, baseline_max: int) -> dict[str, object]:
     """Index ``size`` generated documents into a fresh store and measure (see the module docstring)."""
     # one file per run and process: two runs sharing a workdir must never write into the same store
     path = workdir / f"prov-{size}-{os.getpid()}.db"
@@ -160,9 +180,10 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
     fingerprint_seconds = fingerprint_cpu = insert_seconds = insert_cpu = 0.0
     batch_costs: list[float] = []
     queries: list[object] = []
+    signatures: list[np.ndarray] = []
     with Store(path) as store:
         store.db.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
-        index = ProvenanceIndex(store)
+        index = ProvenanceIndex(store, config)
         done = 0
         while done < size:
             count = min(batch, size - done)
@@ -174,6 +195,8 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
                 items = [(f"d{done + i}", generator.fingerprint()) for i in range(count)]
             fingerprint_seconds += time.perf_counter() - wall
             fingerprint_cpu += time.process_time() - cpu
+            if len(signatures) < baseline_max:
+                signatures.extend(fp.signature for _, fp in items[: baseline_max - len(signatures)])
             wall, cpu = time.perf_counter(), time.process_time()
             index.insert_many(items)  # one transaction per batch
             elapsed = time.perf_counter() - wall
@@ -201,8 +224,8 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
             latencies.append((time.perf_counter() - started) * 1000)
             found += bool(candidates)
         query_cpu = (time.process_time() - query_cpu) / len(queries) * 1000
-        rows = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("prov_docs", "prov_doc_bands", "prov_window_bands")}
+        rows = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("prov_docs", "prov_bands")}
+        segments = index.segments()
     result = {
         "documents": size,
         "fingerprint_docs_per_s": round(size / fingerprint_seconds, 1),
@@ -210,6 +233,8 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
         "insert_docs_per_s": round(size / insert_seconds, 1),
         "insert_docs_per_cpu_s": round(size / insert_cpu, 1),
         "insert_us_per_doc_by_tenth": tenths,
+        "insert_us_per_doc_max_batch": round(max(batch_costs), 1),
+        "segments": [f"L{level}:{docs}" for _, level, docs, _ in segments],
         "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
         "query_p99_ms": round(float(np.percentile(latencies, 99)), 3),
         "query_mean_cpu_ms": round(query_cpu, 3),
@@ -218,6 +243,10 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
         "store_mb": round(_size_mb(path), 1),
         "rows": rows,
     }
+    result.update(baseline(signatures, config))
+    for clock, ours, theirs in (("cpu", "insert_docs_per_cpu_s", "baseline_docs_per_cpu_s"),
+                                ("wall", "insert_docs_per_s", "baseline_docs_per_s")):
+        result[f"insert_{clock}_rate_vs_baseline"] = round(result[ours] / result[theirs], 3)
     for p in path.parent.glob(path.name + "*"):
         p.unlink()
     return result
@@ -233,10 +262,15 @@ def main() -> None:
     parser.add_argument("--cache-mb", type=int, default=512, help="SQLite page cache for the run")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="documents for the datasketch baseline")
+    parser.add_argument("--segment-docs", type=int, default=None, help="override provenance.segment_docs")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--synthetic-keys", action="store_true", help="index random keys (see the docstring)")
     args = parser.parse_args()
     config = ProvenanceConfig()
+    if args.segment_docs:
+        config = dataclasses.replace(config, segment_docs=args.segment_docs,
+                                     max_segment_docs=max(args.segment_docs, config.max_segment_docs))
     sentences = [] if args.synthetic_keys else load_sentences(args.data)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="prov-bench-"))
     results = []
@@ -244,7 +278,7 @@ def main() -> None:
         generator: Generator | SyntheticKeys = (
             SyntheticKeys(args.copies, args.seed) if args.synthetic_keys
             else Generator(sentences, args.sentences, args.noise, args.copies, args.seed))
-        result = run(size, generator, config, args.cache_mb, workdir)
+        result = run(size, generator, config, args.cache_mb, workdir, args.baseline_max)
         result["load_average"] = round(os.getloadavg()[0], 2)
         result["mode"] = "synthetic-keys" if args.synthetic_keys else "generated-text"
         results.append(result)

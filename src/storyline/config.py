@@ -344,11 +344,11 @@ class ProvenanceConfig:
     """Two articles are reported as sharing text only when at least this many sentences align."""
     min_shared_words: int = 20
     """... and the aligned sentences hold at least this many matched words."""
-    segment_docs: int = 16384
+    segment_docs: int = 8192
     """Documents per open index segment before it is sealed (bounds the pages an insert touches)."""
     merge_fanout: int = 4
     """Sealed index segments of one level merged at a time into one of the next level."""
-    max_segment_docs: int = 262144
+    max_segment_docs: int = 524288
     """Segments are not merged beyond this many documents (bounds the work per merge)."""
 
     def __post_init__(self) -> None:
