@@ -179,6 +179,7 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
     batch = 1000
     fingerprint_seconds = fingerprint_cpu = insert_seconds = insert_cpu = 0.0
     batch_costs: list[float] = []
+    batch_cpu: list[float] = []
     queries: list[object] = []
     signatures: list[np.ndarray] = []
     with Store(path) as store:
@@ -201,14 +202,18 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
             index.insert_many(items)  # one transaction per batch
             elapsed = time.perf_counter() - wall
             insert_seconds += elapsed
-            insert_cpu += time.process_time() - cpu
+            cpu = time.process_time() - cpu
+            insert_cpu += cpu
             batch_costs.append(elapsed / len(items) * 1e6)
+            batch_cpu.append(cpu / len(items) * 1e6)
             done += len(items)
             if done % max(batch, size // 10) == 0:
-                print(f"# {size}: {done} indexed, last batch {batch_costs[-1]:.0f} us/doc, "
+                print(f"# {size}: {done} indexed, last batch {batch_costs[-1]:.0f} us/doc "
+                      f"({batch_cpu[-1]:.0f} CPU), {len(index.segments())} segments, "
                       f"{_size_mb(path):.0f} MB", file=sys.stderr, flush=True)
-        parts = np.array_split(np.array(batch_costs), min(10, len(batch_costs)))
-        tenths = [round(float(np.mean(part)), 1) for part in parts]
+        tenths, cpu_tenths = ([round(float(np.mean(part)), 1)
+                               for part in np.array_split(np.array(costs), min(10, len(costs)))]
+                              for costs in (batch_costs, batch_cpu))
         for _ in range(1000):
             if isinstance(generator, Generator):
                 text, _ = generator.document()
@@ -233,6 +238,7 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
         "insert_docs_per_s": round(size / insert_seconds, 1),
         "insert_docs_per_cpu_s": round(size / insert_cpu, 1),
         "insert_us_per_doc_by_tenth": tenths,
+        "insert_cpu_us_per_doc_by_tenth": cpu_tenths,
         "insert_us_per_doc_max_batch": round(max(batch_costs), 1),
         "segments": [f"L{level}:{docs}" for _, level, docs, _ in segments],
         "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
