@@ -169,6 +169,34 @@ def baseline(signatures: list[np.ndarray], config: ProvenanceConfig) -> dict[str
             "baseline_docs_per_cpu_s": round(len(signatures) / cpu, 1)}
 
 
+def measure_queries(index: ProvenanceIndex, generator: Generator | SyntheticKeys, config: ProvenanceConfig,
+                    n: int) -> dict[str, float]:
+    """Latency of ``n`` queries (``lookup`` + ``rank_candidates``) of new generated documents: wall and CPU ms."""
+    queries: list[Fingerprint] = []
+    for _ in range(n):
+        if isinstance(generator, Generator):
+            text, _ = generator.document()
+            queries.append(fingerprint(text, _spans(text), config))
+        else:
+            queries.append(generator.fingerprint())
+    latencies, cpu_latencies = [], []
+    found = 0
+    for fp in queries:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        candidates = rank_candidates(fp, index.lookup(fp), config)
+        latencies.append((time.perf_counter() - started) * 1000)
+        cpu_latencies.append((time.process_time() - started_cpu) * 1000)
+        found += bool(candidates)
+    return {
+        "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
+        "query_p99_ms": round(float(np.percentile(latencies, 99)), 3),
+        "query_mean_cpu_ms": round(float(np.mean(cpu_latencies)), 3),
+        "query_cpu_p50_ms": round(float(np.percentile(cpu_latencies, 50)), 3),
+        "query_cpu_p99_ms": round(float(np.percentile(cpu_latencies, 99)), 3),
+        "queries_with_candidates": found,
+    }
+
+
 def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfig, cache_mb: int,
         workdir: Path, baseline_max: int) -> dict[str, object]:
     """Index ``size`` generated documents into a fresh store and measure (see the module docstring)."""
@@ -180,7 +208,7 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
     fingerprint_seconds = fingerprint_cpu = insert_seconds = insert_cpu = 0.0
     batch_costs: list[float] = []
     batch_cpu: list[float] = []
-    queries: list[object] = []
+    checkpoint = 0
     signatures: list[np.ndarray] = []
     with Store(path) as store:
         store.db.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
@@ -208,26 +236,23 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
             batch_cpu.append(cpu / len(items) * 1e6)
             done += len(items)
             if done % max(batch, size // 10) == 0:
-                print(f"# {size}: {done} indexed, last batch {batch_costs[-1]:.0f} us/doc "
-                      f"({batch_cpu[-1]:.0f} CPU), {len(index.segments())} segments, "
-                      f"{_size_mb(path):.0f} MB", file=sys.stderr, flush=True)
+                # a checkpoint: the curve so far, so that a run stopped early still reports it
+                interval = len(batch_costs) - checkpoint
+                checkpoint = len(batch_costs)
+                print(json.dumps({
+                    "checkpoint": done, "of": size,
+                    "interval_insert_us_per_doc": round(float(np.mean(batch_costs[-interval:])), 1),
+                    "interval_insert_cpu_us_per_doc": round(float(np.mean(batch_cpu[-interval:])), 1),
+                    "insert_docs_per_cpu_s": round(done / insert_cpu, 1),
+                    "segments": [f"L{level}:{docs}" for _, level, docs, _ in index.segments()],
+                    "store_mb": round(_size_mb(path), 1),
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                    **measure_queries(index, generator, config, 200),
+                    "load_average": round(os.getloadavg()[0], 2)}), file=sys.stderr, flush=True)
         tenths, cpu_tenths = ([round(float(np.mean(part)), 1)
                                for part in np.array_split(np.array(costs), min(10, len(costs)))]
                               for costs in (batch_costs, batch_cpu))
-        for _ in range(1000):
-            if isinstance(generator, Generator):
-                text, _ = generator.document()
-                queries.append(fingerprint(text, _spans(text), config))
-            else:
-                queries.append(generator.fingerprint())
-        latencies, cpu_latencies = [], []
-        found = 0
-        for fp in queries:
-            started, started_cpu = time.perf_counter(), time.process_time()
-            candidates = rank_candidates(fp, index.lookup(fp), config)  # type: ignore[arg-type]
-            latencies.append((time.perf_counter() - started) * 1000)
-            cpu_latencies.append((time.process_time() - started_cpu) * 1000)
-            found += bool(candidates)
+        query = measure_queries(index, generator, config, 1000)
         rows = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("prov_docs", "prov_bands")}
         segments = index.segments()
     result = {
@@ -240,12 +265,7 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
         "insert_cpu_us_per_doc_by_tenth": cpu_tenths,
         "insert_us_per_doc_max_batch": round(max(batch_costs), 1),
         "segments": [f"L{level}:{docs}" for _, level, docs, _ in segments],
-        "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
-        "query_p99_ms": round(float(np.percentile(latencies, 99)), 3),
-        "query_mean_cpu_ms": round(float(np.mean(cpu_latencies)), 3),
-        "query_cpu_p50_ms": round(float(np.percentile(cpu_latencies, 50)), 3),
-        "query_cpu_p99_ms": round(float(np.percentile(cpu_latencies, 99)), 3),
-        "queries_with_candidates": found,
+        **query,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "store_mb": round(_size_mb(path), 1),
         "rows": rows,
