@@ -13,7 +13,12 @@ For each size N it reports, in one fresh SQLite store:
   and the per-document insert cost in each tenth of the run (flat means no growth);
 - query latency p50/p99 (ms): ``lookup`` + ``rank_candidates`` for 1,000 documents (half copies
   of indexed ones, half new), against the full index;
-- peak resident memory (MB) of the process and the store's size on disk (MB).
+- peak resident memory (MB) of the process and the store's size on disk (MB);
+- the index segments at the end (merges are included in the insert time; the costliest batch shows them);
+- baseline, in the same run: datasketch's in-memory ``MinHashLSH`` (threshold 0.5, 128 permutations)
+  inserting ``LeanMinHash`` objects of the same signatures, for the first ``--baseline-max`` documents
+  (an in-memory Python index; 1M of them would not fit the memory goal), and the ratio of our
+  insert rate to it. The machine is shared and noisy: the ratio is the comparable number.
 
 ``--synthetic-keys`` measures the index alone at sizes where fingerprinting every generated text
 would not fit the time budget: each document gets random 64-bit band keys (as many as a real
@@ -30,6 +35,7 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import gzip
 import json
 import os
@@ -149,8 +155,50 @@ def _size_mb(path: Path) -> float:
     return sum(p.stat().st_size for p in path.parent.glob(path.name + "*")) / 1e6
 
 
+def baseline(signatures: list[np.ndarray], config: ProvenanceConfig) -> dict[str, float]:
+    """Insert rate of datasketch's in-memory MinHashLSH over the same signatures (wall and CPU docs/s)."""
+    from datasketch import LeanMinHash, MinHashLSH
+
+    lsh = MinHashLSH(threshold=0.5, num_perm=config.num_perm)
+    wall, cpu = time.perf_counter(), time.process_time()
+    with lsh.insertion_session() as session:
+        for i, signature in enumerate(signatures):
+            session.insert(f"d{i}", LeanMinHash(seed=config.seed, hashvalues=signature, scheme="affine32"))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    return {"baseline_docs": len(signatures), "baseline_docs_per_s": round(len(signatures) / wall, 1),
+            "baseline_docs_per_cpu_s": round(len(signatures) / cpu, 1)}
+
+
+def measure_queries(index: ProvenanceIndex, generator: Generator | SyntheticKeys, config: ProvenanceConfig,
+                    n: int) -> dict[str, float]:
+    """Latency of ``n`` queries (``lookup`` + ``rank_candidates``) of new generated documents: wall and CPU ms."""
+    queries: list[Fingerprint] = []
+    for _ in range(n):
+        if isinstance(generator, Generator):
+            text, _ = generator.document()
+            queries.append(fingerprint(text, _spans(text), config))
+        else:
+            queries.append(generator.fingerprint())
+    latencies, cpu_latencies = [], []
+    found = 0
+    for fp in queries:
+        started, started_cpu = time.perf_counter(), time.process_time()
+        candidates = rank_candidates(fp, index.lookup(fp), config)
+        latencies.append((time.perf_counter() - started) * 1000)
+        cpu_latencies.append((time.process_time() - started_cpu) * 1000)
+        found += bool(candidates)
+    return {
+        "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
+        "query_p99_ms": round(float(np.percentile(latencies, 99)), 3),
+        "query_mean_cpu_ms": round(float(np.mean(cpu_latencies)), 3),
+        "query_cpu_p50_ms": round(float(np.percentile(cpu_latencies, 50)), 3),
+        "query_cpu_p99_ms": round(float(np.percentile(cpu_latencies, 99)), 3),
+        "queries_with_candidates": found,
+    }
+
+
 def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfig, cache_mb: int,
-        workdir: Path) -> dict[str, object]:
+        workdir: Path, baseline_max: int) -> dict[str, object]:
     """Index ``size`` generated documents into a fresh store and measure (see the module docstring)."""
     # one file per run and process: two runs sharing a workdir must never write into the same store
     path = workdir / f"prov-{size}-{os.getpid()}.db"
@@ -159,10 +207,12 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
     batch = 1000
     fingerprint_seconds = fingerprint_cpu = insert_seconds = insert_cpu = 0.0
     batch_costs: list[float] = []
-    queries: list[object] = []
+    batch_cpu: list[float] = []
+    checkpoint = 0
+    signatures: list[np.ndarray] = []
     with Store(path) as store:
         store.db.execute(f"PRAGMA cache_size = -{cache_mb * 1024}")
-        index = ProvenanceIndex(store)
+        index = ProvenanceIndex(store, config)
         done = 0
         while done < size:
             count = min(batch, size - done)
@@ -174,35 +224,37 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
                 items = [(f"d{done + i}", generator.fingerprint()) for i in range(count)]
             fingerprint_seconds += time.perf_counter() - wall
             fingerprint_cpu += time.process_time() - cpu
+            if len(signatures) < baseline_max:
+                signatures.extend(fp.signature for _, fp in items[: baseline_max - len(signatures)])
             wall, cpu = time.perf_counter(), time.process_time()
             index.insert_many(items)  # one transaction per batch
             elapsed = time.perf_counter() - wall
             insert_seconds += elapsed
-            insert_cpu += time.process_time() - cpu
+            cpu = time.process_time() - cpu
+            insert_cpu += cpu
             batch_costs.append(elapsed / len(items) * 1e6)
+            batch_cpu.append(cpu / len(items) * 1e6)
             done += len(items)
             if done % max(batch, size // 10) == 0:
-                print(f"# {size}: {done} indexed, last batch {batch_costs[-1]:.0f} us/doc, "
-                      f"{_size_mb(path):.0f} MB", file=sys.stderr, flush=True)
-        parts = np.array_split(np.array(batch_costs), min(10, len(batch_costs)))
-        tenths = [round(float(np.mean(part)), 1) for part in parts]
-        for _ in range(1000):
-            if isinstance(generator, Generator):
-                text, _ = generator.document()
-                queries.append(fingerprint(text, _spans(text), config))
-            else:
-                queries.append(generator.fingerprint())
-        latencies = []
-        found = 0
-        query_cpu = time.process_time()
-        for fp in queries:
-            started = time.perf_counter()
-            candidates = rank_candidates(fp, index.lookup(fp), config)  # type: ignore[arg-type]
-            latencies.append((time.perf_counter() - started) * 1000)
-            found += bool(candidates)
-        query_cpu = (time.process_time() - query_cpu) / len(queries) * 1000
-        rows = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("prov_docs", "prov_doc_bands", "prov_window_bands")}
+                # a checkpoint: the curve so far, so that a run stopped early still reports it
+                interval = len(batch_costs) - checkpoint
+                checkpoint = len(batch_costs)
+                print(json.dumps({
+                    "checkpoint": done, "of": size,
+                    "interval_insert_us_per_doc": round(float(np.mean(batch_costs[-interval:])), 1),
+                    "interval_insert_cpu_us_per_doc": round(float(np.mean(batch_cpu[-interval:])), 1),
+                    "insert_docs_per_cpu_s": round(done / insert_cpu, 1),
+                    "segments": [f"L{level}:{docs}" for _, level, docs, _ in index.segments()],
+                    "store_mb": round(_size_mb(path), 1),
+                    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+                    **measure_queries(index, generator, config, 200),
+                    "load_average": round(os.getloadavg()[0], 2)}), file=sys.stderr, flush=True)
+        tenths, cpu_tenths = ([round(float(np.mean(part)), 1)
+                               for part in np.array_split(np.array(costs), min(10, len(costs)))]
+                              for costs in (batch_costs, batch_cpu))
+        query = measure_queries(index, generator, config, 1000)
+        rows = {t: store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("prov_docs", "prov_bands")}
+        segments = index.segments()
     result = {
         "documents": size,
         "fingerprint_docs_per_s": round(size / fingerprint_seconds, 1),
@@ -210,14 +262,18 @@ def run(size: int, generator: Generator | SyntheticKeys, config: ProvenanceConfi
         "insert_docs_per_s": round(size / insert_seconds, 1),
         "insert_docs_per_cpu_s": round(size / insert_cpu, 1),
         "insert_us_per_doc_by_tenth": tenths,
-        "query_p50_ms": round(float(np.percentile(latencies, 50)), 3),
-        "query_p99_ms": round(float(np.percentile(latencies, 99)), 3),
-        "query_mean_cpu_ms": round(query_cpu, 3),
-        "queries_with_candidates": found,
+        "insert_cpu_us_per_doc_by_tenth": cpu_tenths,
+        "insert_us_per_doc_max_batch": round(max(batch_costs), 1),
+        "segments": [f"L{level}:{docs}" for _, level, docs, _ in segments],
+        **query,
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
         "store_mb": round(_size_mb(path), 1),
         "rows": rows,
     }
+    result.update(baseline(signatures, config))
+    for clock, ours, theirs in (("cpu", "insert_docs_per_cpu_s", "baseline_docs_per_cpu_s"),
+                                ("wall", "insert_docs_per_s", "baseline_docs_per_s")):
+        result[f"insert_{clock}_rate_vs_baseline"] = round(result[ours] / result[theirs], 3)
     for p in path.parent.glob(path.name + "*"):
         p.unlink()
     return result
@@ -233,10 +289,15 @@ def main() -> None:
     parser.add_argument("--cache-mb", type=int, default=512, help="SQLite page cache for the run")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--baseline-max", type=int, default=100_000, help="documents for the datasketch baseline")
+    parser.add_argument("--segment-docs", type=int, default=None, help="override provenance.segment_docs")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--synthetic-keys", action="store_true", help="index random keys (see the docstring)")
     args = parser.parse_args()
     config = ProvenanceConfig()
+    if args.segment_docs:
+        config = dataclasses.replace(config, segment_docs=args.segment_docs,
+                                     max_segment_docs=max(args.segment_docs, config.max_segment_docs))
     sentences = [] if args.synthetic_keys else load_sentences(args.data)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="prov-bench-"))
     results = []
@@ -244,7 +305,7 @@ def main() -> None:
         generator: Generator | SyntheticKeys = (
             SyntheticKeys(args.copies, args.seed) if args.synthetic_keys
             else Generator(sentences, args.sentences, args.noise, args.copies, args.seed))
-        result = run(size, generator, config, args.cache_mb, workdir)
+        result = run(size, generator, config, args.cache_mb, workdir, args.baseline_max)
         result["load_average"] = round(os.getloadavg()[0], 2)
         result["mode"] = "synthetic-keys" if args.synthetic_keys else "generated-text"
         results.append(result)

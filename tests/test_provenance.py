@@ -91,15 +91,83 @@ def test_index_survives_restart_and_double_insert_is_a_no_op(tmp_path):
         assert index.insert("wire", fps["wire"]) and index.insert("other", fps["other"])
         before = index.lookup(fps["copy"])
         rows = [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("prov_docs", "prov_doc_bands", "prov_window_bands")]
+                for t in ("prov_docs", "prov_bands", "prov_segments")]
         assert not index.insert("wire", fps["wire"])
         assert rows == [store.db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                        for t in ("prov_docs", "prov_doc_bands", "prov_window_bands")]
+                        for t in ("prov_docs", "prov_bands", "prov_segments")]
     with Store(path) as store:
         after = ProvenanceIndex(store).lookup(fps["copy"])
     assert (after.exact, after.doc_hits, after.window_hits) == (before.exact, before.doc_hits, before.window_hits)
     candidates = rank_candidates(fps["copy"], after)
     assert [c.article_id for c in candidates] == ["wire"] and not candidates[0].exact
+
+
+def _hits(index, fp):
+    hits = index.lookup(fp)
+    return hits.exact, hits.doc_hits, hits.window_hits
+
+
+def test_index_segments_are_sealed_and_merged_and_answer_the_same(tmp_path):
+    wire, copy, other = _articles()
+    fps = {a.id: fingerprint(a.text, a.sentences) for a in (wire, copy, other)}
+    # many small documents: each one a distinct slice of the three articles' sentences
+    items = [(f"{name}-{i}", fps[name]) for i in range(9) for name in ("wire", "other")]
+    small = ProvenanceConfig(segment_docs=2, merge_fanout=2, max_segment_docs=12)
+    with Store(tmp_path / "one.db") as one, Store(tmp_path / "many.db") as many:
+        whole = ProvenanceIndex(one)
+        assert whole.insert_many(items) == len(items)
+        segmented = ProvenanceIndex(many, small)
+        for i in range(0, len(items), 3):  # batches of 3 into segments of 2 documents
+            segmented.insert_many(items[i : i + 3])
+        assert _hits(segmented, fps["copy"]) == _hits(whole, fps["copy"])
+        assert _hits(segmented, fps["wire"]) == _hits(whole, fps["wire"])
+        segments = segmented.segments()
+        assert len(whole.segments()) == 1 and len(segments) > 1
+        # merged levels exist, no merge went past the cap, and every band row sits in a listed segment
+        assert max(level for _, level, _, _ in segments) >= 2
+        assert all(docs <= 12 for _, level, docs, _ in segments if level > 0)
+        assert sum(docs for _, _, docs, _ in segments) == len(items)
+        listed = {seg for seg, *_ in segments}
+        assert {r[0] for r in many.db.execute("SELECT DISTINCT seg FROM prov_bands")} <= listed
+        assert many.db.execute("SELECT count(*) FROM prov_bands").fetchone() == \
+            one.db.execute("SELECT count(*) FROM prov_bands").fetchone()
+
+
+def test_old_band_tables_are_migrated_and_answer_the_same(tmp_path, monkeypatch):
+    import storyline.store.store as store_module
+    from storyline.store.schema import MIGRATIONS
+
+    wire, copy, other = _articles()
+    fps = {a.id: fingerprint(a.text, a.sentences) for a in (wire, copy, other)}
+    path = tmp_path / "old.db"
+    # a store of the layout before segments (schema 7), written as that version's insert did
+    old_version = MIGRATIONS.index(next(m for m in MIGRATIONS if "CREATE TABLE prov_segments" in m))
+    monkeypatch.setattr(store_module, "SCHEMA_VERSION", old_version)
+    with Store(path) as store:
+        assert store.schema_version() == old_version
+        with store.transaction() as db:
+            for doc, name in enumerate(("wire", "other"), start=1):
+                fp = fps[name]
+                db.execute("INSERT INTO prov_docs (doc, article_id, text_hash, n_shingles, signature) "
+                           "VALUES (?, ?, ?, ?, ?)", (doc, name, fp.text_hash, fp.n_shingles,
+                                                      fp.signature.astype("<u4").tobytes()))
+                db.executemany("INSERT INTO prov_doc_bands (key, doc) VALUES (?, ?)", [(k, doc) for k in fp.doc_keys])
+                db.executemany("INSERT INTO prov_window_bands (key, doc) VALUES (?, ?)",
+                               [(k, doc) for k in fp.window_keys])
+    monkeypatch.undo()
+    with Store(path) as upgraded, Store(tmp_path / "new.db") as fresh:
+        assert upgraded.schema_version() == len(MIGRATIONS)
+        index = ProvenanceIndex(upgraded)
+        reference = ProvenanceIndex(fresh)
+        reference.insert("wire", fps["wire"]) and reference.insert("other", fps["other"])
+        assert index.segments() == [(1, 0, 2, True)]
+        for name in ("copy", "wire", "other"):
+            assert _hits(index, fps[name]) == _hits(reference, fps[name])
+        assert rank_candidates(fps["copy"], index.lookup(fps["copy"]))[0].article_id == "wire"
+        # the upgraded index keeps growing: a new document goes to a new open segment
+        assert index.insert("copy", fps["copy"]) and not index.insert("wire", fps["wire"])
+        assert [s[3] for s in index.segments()] == [True, False]
+        assert "copy" in index.lookup(fps["copy"]).exact
 
 
 def test_pipeline_indexes_each_article_once(tmp_path, tmp_store):
@@ -276,7 +344,7 @@ def test_stores_without_an_index_are_caught_up(tmp_path, tmp_store):
     pipeline = Pipeline(tmp_store)
     pipeline.run([tmp_path])
     with tmp_store.transaction() as db:  # as if the articles were stored before provenance existed
-        for table in ("prov_docs", "prov_doc_bands", "prov_window_bands", "prov_pairs"):
+        for table in ("prov_docs", "prov_bands", "prov_segments", "prov_pairs"):
             db.execute(f"DELETE FROM {table}")
     index = ProvenanceIndex(tmp_store)
     assert len(index.unindexed()) == 3

@@ -33,6 +33,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_ARTICLE_COLUMNS": "module constant: a column list",
     "', '.join(('a.' + c.strip() for c in _ARTICLE_COLUMNS.split(',')))": "derived from the constant column list",
     "','.join('?' * len(chunk))": "placeholders only; the values are bound parameters",
+    "','.join('?' * len(segs))": "placeholders only; the segment numbers are bound parameters (store/provenance.py)",
     "where": "one of two constant WHERE clauses",
     "order": "a constant ORDER BY clause",
     "version": "an int counted by the migration loop",

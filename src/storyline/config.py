@@ -342,6 +342,12 @@ class ProvenanceConfig:
     """Two articles are reported as sharing text only when at least this many sentences align."""
     min_shared_words: int = 20
     """... and the aligned sentences hold at least this many matched words."""
+    segment_docs: int = 8192
+    """Documents per open index segment before it is sealed (bounds the pages an insert touches)."""
+    merge_fanout: int = 4
+    """Sealed index segments of one level merged at a time into one of the next level."""
+    max_segment_docs: int = 524288
+    """Segments are not merged beyond this many documents (bounds the work per merge)."""
 
     def __post_init__(self) -> None:
         _check(self.shingle_size >= 1, "provenance.shingle_size", self.shingle_size, ">= 1")
@@ -359,6 +365,10 @@ class ProvenanceConfig:
         _check(0 < self.sentence_cover <= 1, "provenance.sentence_cover", self.sentence_cover, "in (0, 1]")
         _check(self.min_shared_sentences >= 1, "provenance.min_shared_sentences", self.min_shared_sentences, ">= 1")
         _check(self.min_shared_words >= 1, "provenance.min_shared_words", self.min_shared_words, ">= 1")
+        _check(self.segment_docs >= 1, "provenance.segment_docs", self.segment_docs, ">= 1")
+        _check(self.merge_fanout >= 2, "provenance.merge_fanout", self.merge_fanout, ">= 2")
+        _check(self.max_segment_docs >= self.segment_docs, "provenance.max_segment_docs", self.max_segment_docs,
+               ">= provenance.segment_docs")
 
 
 @dataclass(frozen=True, slots=True)

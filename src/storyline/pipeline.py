@@ -159,7 +159,7 @@ class Pipeline:
             The number of related articles found.
         """
         config = self.config.provenance
-        index = ProvenanceIndex(self.store)
+        index = ProvenanceIndex(self.store, config)
         try:
             if index.has(article.id):
                 return 0

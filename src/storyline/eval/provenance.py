@@ -49,7 +49,7 @@ def run_storyline(articles: list[Article], config: ProvenanceConfig | None = Non
     found: Found = {}
     by_id: dict[str, Article] = {}
     with Store(":memory:") as store:
-        index = ProvenanceIndex(store)
+        index = ProvenanceIndex(store, config)
         for article in articles:
             fp = fingerprint(article.text, article.sentences, config)
             candidates = rank_candidates(fp, index.lookup(fp, exclude=article.id), config)

@@ -1,9 +1,15 @@
 """Persistence of the provenance index and of the article pairs it found.
 
-The index is incremental: adding a document writes one ``prov_docs`` row and one row per LSH
-band key (``doc_bands`` document keys plus the passage-window keys), and a query is one B-tree
-lookup per key of the new document. Nothing is ever rebuilt, and a restarted process answers
-from the same tables.
+The index is incremental and log-structured. Adding a document writes one ``prov_docs`` row and
+one ``prov_bands`` row per LSH band key (document bands and passage-window keys, told apart by the
+key's lowest bit) into the one *open segment*. A segment holding ``segment_docs`` documents is
+sealed and never written again; ``merge_fanout`` sealed segments of one level are merged, in key
+order, into one segment of the next level (up to ``max_segment_docs`` documents). Band rows are
+keyed ``(seg, key, doc)``, so an insert only touches the pages of the small open segment and a
+merge writes its new segment sequentially at the end of the table: neither grows with the index.
+A query is one B-tree probe per (segment, key): a few segments at any size.
+
+Nothing is ever rebuilt, and a restarted process answers from the same tables.
 """
 
 from __future__ import annotations
@@ -11,15 +17,30 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import chain, repeat
 
 import numpy as np
 
+from storyline.config import ProvenanceConfig
 from storyline.model import utc_now
 from storyline.provenance.candidates import IndexHits
 from storyline.provenance.fingerprint import Fingerprint
 from storyline.store.store import Store, _chunks
 
-__all__ = ["PairRecord", "ProvenanceIndex"]
+__all__ = ["PairRecord", "ProvenanceIndex", "tagged_keys"]
+
+_KIND_DOC, _KIND_WINDOW = 0, 1
+
+
+def tagged_keys(doc_keys: Sequence[int], window_keys: Sequence[int]) -> np.ndarray:
+    """Return the stored form of a fingerprint's band keys: lowest bit 0 for document, 1 for window keys.
+
+    Sorted and unique (two window keys differing only in the lowest bit become one: a 2^-63 event
+    that could at worst add a candidate, which alignment then checks).
+    """
+    doc = np.asarray(doc_keys, dtype=np.int64) & np.int64(-2)
+    window = np.asarray(window_keys, dtype=np.int64) | np.int64(_KIND_WINDOW)
+    return np.unique(np.concatenate((doc, window)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,10 +61,13 @@ class ProvenanceIndex:
 
     Args:
         store: the store whose tables hold the index.
+        config: segment sizes of the index (``segment_docs``, ``merge_fanout``, ``max_segment_docs``);
+            defaults when None.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: ProvenanceConfig | None = None) -> None:
         self.store = store
+        self.config = config or ProvenanceConfig()
 
     # -- index -----------------------------------------------------------------------------
     def has(self, article_id: str) -> bool:
@@ -54,6 +78,11 @@ class ProvenanceIndex:
     def count(self) -> int:
         """Return the number of indexed documents."""
         return int(self.store.db.execute("SELECT count(*) FROM prov_docs").fetchone()[0])
+
+    def segments(self) -> list[tuple[int, int, int, bool]]:
+        """Return the index segments as ``(seg, level, docs, sealed)``, oldest first."""
+        return [(r[0], r[1], r[2], bool(r[3])) for r in self.store.db.execute(
+            "SELECT seg, level, docs, sealed FROM prov_segments ORDER BY seg")]
 
     def unindexed(self) -> list[str]:
         """Return ids of stored articles not in the index yet (stores older than provenance), oldest first."""
@@ -72,8 +101,8 @@ class ProvenanceIndex:
     def insert_many(self, items: Iterable[tuple[str, Fingerprint]]) -> int:
         """Index several articles in one transaction; returns how many were new.
 
-        Band rows of the whole batch are written in one sorted ``executemany``, so B-tree pages are
-        visited in key order (fewer page loads as the index outgrows the cache).
+        Band rows of the whole batch go to the open segment in one ``executemany`` sorted by key,
+        so its B-tree pages are visited in order; a segment that fills up is sealed and merged.
         """
         batch = {article_id: fp for article_id, fp in items}
         with self.store.transaction() as db:
@@ -89,18 +118,66 @@ class ProvenanceIndex:
                            "VALUES (?, ?, ?, ?, ?)",
                            [(first + i, a, fp.text_hash, fp.n_shingles, fp.signature.astype("<u4").tobytes())
                             for i, (a, fp) in enumerate(new)])
-            db.executemany("INSERT OR IGNORE INTO prov_doc_bands (key, doc) VALUES (?, ?)",
-                           sorted((k, first + i) for i, (_, fp) in enumerate(new) for k in fp.doc_keys))
-            db.executemany("INSERT OR IGNORE INTO prov_window_bands (key, doc) VALUES (?, ?)",
-                           sorted((k, first + i) for i, (_, fp) in enumerate(new) for k in fp.window_keys))
+            keys, docs = _band_rows(first, [fp for _, fp in new])
+            seg, filled = self._open_segment()
+            db.executemany("INSERT INTO prov_bands (seg, key, doc) VALUES (?, ?, ?)",
+                           zip(repeat(seg), keys.tolist(), docs.tolist()))
+            sealed = int(filled + len(new) >= self.config.segment_docs)
+            db.execute("UPDATE prov_segments SET docs = docs + ?, sealed = ? WHERE seg = ?", (len(new), sealed, seg))
+            if sealed:
+                self._merge()
         return len(new)
+
+    def _open_segment(self) -> tuple[int, int]:
+        """Return ``(seg, docs)`` of the open segment, opening a new one when all are sealed."""
+        db = self.store.db
+        row = db.execute("SELECT seg, docs FROM prov_segments WHERE sealed = 0 ORDER BY seg DESC LIMIT 1").fetchone()
+        if row is not None:
+            return int(row[0]), int(row[1])
+        seg = int(db.execute("SELECT coalesce(max(seg), 0) + 1 FROM prov_segments").fetchone()[0])
+        db.execute("INSERT INTO prov_segments (seg, level, docs, sealed) VALUES (?, 0, 0, 0)", (seg,))
+        return seg, 0
+
+    def _merge(self) -> None:
+        """Merge ``merge_fanout`` sealed segments of a level into one of the next, while any level has enough.
+
+        The merged rows are written in key order under a new (largest) segment number: an append
+        at the end of the B-tree, then the old segments' rows are deleted as contiguous ranges.
+        """
+        db = self.store.db
+        fanout, cap = self.config.merge_fanout, self.config.max_segment_docs
+        while True:
+            levels: dict[int, list[tuple[int, int]]] = {}
+            for seg, level, docs in db.execute(
+                    "SELECT seg, level, docs FROM prov_segments WHERE sealed = 1 ORDER BY level, seg"):
+                levels.setdefault(level, []).append((seg, docs))
+            group = next(((level, members[:fanout]) for level, members in sorted(levels.items())
+                          if len(members) >= fanout and sum(d for _, d in members[:fanout]) <= cap), None)
+            if group is None:
+                return
+            level, members = group
+            segs = [seg for seg, _ in members]
+            merged = int(db.execute("SELECT max(seg) + 1 FROM prov_segments").fetchone()[0])
+            db.execute("INSERT INTO prov_segments (seg, level, docs, sealed) VALUES (?, ?, ?, 1)",
+                       (merged, level + 1, sum(d for _, d in members)))
+            db.execute(f"INSERT INTO prov_bands (seg, key, doc) SELECT ?, key, doc FROM prov_bands "
+                       f"WHERE seg IN ({','.join('?' * len(segs))}) ORDER BY key, doc", [merged, *segs])
+            db.execute(f"DELETE FROM prov_bands WHERE seg IN ({','.join('?' * len(segs))})", segs)
+            db.execute(f"DELETE FROM prov_segments WHERE seg IN ({','.join('?' * len(segs))})", segs)
 
     def lookup(self, fp: Fingerprint, exclude: str | None = None) -> IndexHits:
         """Return the indexed documents that share the hash, a document band or passage windows with ``fp``."""
         db = self.store.db
         exact = [r[0] for r in db.execute("SELECT article_id FROM prov_docs WHERE text_hash = ?", (fp.text_hash,))]
-        doc_hits = _count_hits(db, "prov_doc_bands", fp.doc_keys)
-        window_hits = _count_hits(db, "prov_window_bands", fp.window_keys)
+        segs = [r[0] for r in db.execute("SELECT seg FROM prov_segments")]
+        hits: tuple[dict[int, int], dict[int, int]] = ({}, {})
+        if segs:
+            for chunk in _chunks(tagged_keys(fp.doc_keys, fp.window_keys).tolist(), 500):
+                for doc, kind, n in db.execute(
+                        f"SELECT doc, key & 1, count(*) FROM prov_bands WHERE seg IN ({','.join('?' * len(segs))}) "
+                        f"AND key IN ({','.join('?' * len(chunk))}) GROUP BY doc, key & 1", [*segs, *chunk]):
+                    hits[kind][doc] = hits[kind].get(doc, 0) + n
+        doc_hits, window_hits = hits
         docs = sorted(set(doc_hits) | set(window_hits))
         names: dict[int, str] = {}
         signatures: dict[str, np.ndarray] = {}
@@ -142,15 +219,21 @@ class ProvenanceIndex:
                 if not within or (p.article_a in keep and p.article_b in keep)]
 
 
-def _count_hits(db, table: str, keys: Sequence[int]) -> dict[int, int]:  # type: ignore[no-untyped-def]
-    hits: dict[int, int] = {}
-    for chunk in _chunks(list(keys), 500):
-        for doc, n in db.execute(f"SELECT doc, count(*) FROM {table} WHERE key IN ({','.join('?' * len(chunk))}) "
-                                 "GROUP BY doc", chunk):
-            hits[doc] = hits.get(doc, 0) + n
-    return hits
-
-
 def _pair(r) -> PairRecord:  # type: ignore[no-untyped-def]
     return PairRecord(r["article_a"], r["article_b"], bool(r["exact"]), r["jaccard"], r["containment"],
                       r["shared_words"], json.loads(r["alignment"]))
+
+
+def _band_rows(first: int, fps: Sequence[Fingerprint]) -> tuple[np.ndarray, np.ndarray]:
+    """Return the band rows ``(keys, docs)`` of consecutive documents ``first, first + 1, ...``, sorted, unique."""
+    ids = np.arange(first, first + len(fps), dtype=np.int64)
+    doc_keys = np.fromiter(chain.from_iterable(fp.doc_keys for fp in fps), dtype=np.int64)
+    window_keys = np.fromiter(chain.from_iterable(fp.window_keys for fp in fps), dtype=np.int64)
+    keys = np.concatenate((doc_keys & np.int64(-2), window_keys | np.int64(_KIND_WINDOW)))
+    docs = np.concatenate((np.repeat(ids, [len(fp.doc_keys) for fp in fps]),
+                           np.repeat(ids, [len(fp.window_keys) for fp in fps])))
+    order = np.lexsort((docs, keys))
+    keys, docs = keys[order], docs[order]
+    keep = np.ones(len(keys), dtype=bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (docs[1:] != docs[:-1])
+    return keys[keep], docs[keep]

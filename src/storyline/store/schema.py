@@ -352,6 +352,34 @@ CREATE TRIGGER article_days_update AFTER UPDATE OF day ON articles BEGIN
 END;
 """
 
+# Provenance index v2: band keys live in segments (a log-structured layout). New documents go to
+# the one open segment; a full segment is sealed and never written again, and sealed segments are
+# merged in key order, a few of the same level at a time, into one of the next level. An insert
+# only touches the small open segment's pages, so its cost does not grow with the index. The two
+# band tables become one: a key's lowest bit says which kind it is (0 document band, 1 passage
+# window). Existing rows move into one sealed segment.
+_V_PROVENANCE_SEGMENTS = """
+CREATE TABLE prov_segments (
+    seg     INTEGER PRIMARY KEY,
+    level   INTEGER NOT NULL,              -- 0: filled by inserts; n: merged from level n-1 segments
+    docs    INTEGER NOT NULL,
+    sealed  INTEGER NOT NULL DEFAULT 0     -- 1: never written again (only merged away)
+);
+CREATE TABLE prov_bands (
+    seg  INTEGER NOT NULL,
+    key  INTEGER NOT NULL,                 -- band key, lowest bit = kind (0 document, 1 window)
+    doc  INTEGER NOT NULL,
+    PRIMARY KEY (seg, key, doc)
+) WITHOUT ROWID;
+INSERT INTO prov_segments (seg, level, docs, sealed) SELECT 1, 0, count(*), 1 FROM prov_docs HAVING count(*) > 0;
+INSERT INTO prov_bands (seg, key, doc)
+    SELECT 1, key & -2, doc FROM prov_doc_bands
+    UNION SELECT 1, key | 1, doc FROM prov_window_bands
+    ORDER BY 2, 3;
+DROP TABLE prov_doc_bands;
+DROP TABLE prov_window_bands;
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
-                               _V6_PROVENANCE, _V_BROWSE_INDEXES)
+                               _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS)
 SCHEMA_VERSION = len(MIGRATIONS)
