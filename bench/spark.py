@@ -58,12 +58,15 @@ def write_corpus(folder: Path, n: int, articles: list[dict], shard: int = 1000) 
     return folder
 
 
-def shuffle_bytes(spark) -> int:
-    """Shuffle write bytes of every stage of this application, from Spark's REST status API."""
+def shuffle_bytes(spark) -> int | None:
+    """Shuffle write bytes of every stage of this application, from Spark's REST status API (None: no answer)."""
     sc = spark.sparkContext
     url = f"{sc.uiWebUrl}/api/v1/applications/{sc.applicationId}/stages"
-    with urllib.request.urlopen(url, timeout=30) as response:
-        return sum(stage.get("shuffleWriteBytes", 0) for stage in json.load(response))
+    try:
+        with urllib.request.urlopen(url, timeout=300) as response:
+            return sum(stage.get("shuffleWriteBytes", 0) for stage in json.load(response))
+    except OSError:  # a timed-out status API must not lose the measured run
+        return None
 
 
 def bench_local(corpus: Path, work: Path, full: bool) -> tuple[float, int]:
@@ -73,13 +76,14 @@ def bench_local(corpus: Path, work: Path, full: bool) -> tuple[float, int]:
     return time.perf_counter() - started, len(report.ingested)
 
 
-def bench_spark(corpus: Path, work: Path, cores: int, full: bool) -> tuple[float, int, int, int]:
+def bench_spark(corpus: Path, work: Path, cores: int, full: bool) -> tuple[float, int, int | None, int]:
     spark = spark_session(f"local[{cores}]", f"storyline-bench-{cores}", {"spark.ui.enabled": "true"})
     try:
         spark.range(1).count()  # JVM and session warm, so the clock measures the run
-        before = shuffle_bytes(spark)
+        before = shuffle_bytes(spark) or 0
         report = run_spark([corpus], work / f"out-{cores}", spark=spark, config=CONFIG, stories=full)
-        return report.seconds, report.articles, shuffle_bytes(spark) - before, report.stories
+        after = shuffle_bytes(spark)
+        return report.seconds, report.articles, None if after is None else after - before, report.stories
     finally:
         spark.stop()
 
@@ -111,7 +115,7 @@ def main() -> None:
                 seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full)
                 one = one or seconds
                 print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
-                      f"{shuffled / 1e6:.1f} | {count:,} | {stories:,} |", flush=True)
+                      f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)
             if full:
                 cores = args.cores[-1]
                 with Store(work / "local.db") as local, Store(work / "spark.db") as imported:
