@@ -1,5 +1,9 @@
 """The Spark scale-out against the local pipeline, on one local[2] SparkSession for the whole module.
 
+The module's Spark run clusters in windows of 3 days replaying 2 (``scale``), so the 8 days of the
+demo corpus are cut into windows and stories are stitched across them: the test of equivalence
+covers the windowed clustering, not one window holding everything.
+
 Skipped with a message when pyspark, pyarrow or Java is missing (``pip install 'storyline[spark]'``).
 """
 
@@ -34,17 +38,23 @@ if not _java_works():
 
 from storyline import Pipeline, Store  # noqa: E402
 from storyline.cli import app  # noqa: E402
+from storyline.config import StorylineConfig  # noqa: E402
 from storyline.extract import RECORD_TYPE, extract_or_failure  # noqa: E402
 from storyline.ingest import classify  # noqa: E402
 from storyline.model import Article, RawDocument  # noqa: E402
-from storyline.scale import ARTICLE_COLUMNS, FAILURE_COLUMNS, import_output, row_article, run_spark, spark_session  # noqa: E402
+from storyline.scale import TABLES, import_output, row_article, run_spark, spark_session  # noqa: E402
+from storyline.scale.equivalence import compare_stores  # noqa: E402
 from tests.conftest import SEEDS  # noqa: E402
 from tests.news_site import write_warc  # noqa: E402
 
 runner = CliRunner()
 
 _ARROW_TYPES = {"string": "string", "boolean": "bool", "binary": "binary", "array<string>": "list<element: string>",
-                "array<array<int>>": "list<element: list<element: int32>>"}
+                "array<array<int>>": "list<element: list<element: int32>>", "int": "int32", "bigint": "int64",
+                "double": "double", "array<bigint>": "list<element: int64>",
+                TABLES["summaries"][2][1]: "list<element: struct<text: string, citations: list<element: struct<"
+                                           "article_id: string, start: int32, end: int32, kind: string>>>>"}
+_WINDOWS = StorylineConfig().replace("scale", window_days=3, overlap_days=2)
 # invented record, written as a canonical JSONL line and again as a Parquet row: the same content
 _RECORD = {"id": "cv-9", "title": "Corvania ferry timetable changes", "outlet": "Tessen Courier",
            "date": "2026-11-18", "text": "Ferries between Tessen and Valmora will sail every forty minutes from "
@@ -95,7 +105,7 @@ def demo_dir_module():
 @pytest.fixture(scope="module")
 def spark_run(spark, corpus):
     inputs = [corpus["folder"], corpus["notes"], corpus["missing"], corpus["records"]]
-    return run_spark(inputs, corpus["out"], spark=spark)
+    return run_spark(inputs, corpus["out"], spark=spark, config=_WINDOWS)
 
 
 @pytest.fixture(scope="module")
@@ -156,10 +166,37 @@ def test_parquet_record_rows_become_the_same_documents_as_jsonl_lines(spark_run,
 
 
 def test_output_tables_have_the_documented_schema(spark_run, corpus):
-    for table, columns in (("articles", ARTICLE_COLUMNS), ("failures", FAILURE_COLUMNS)):
+    for table, columns in TABLES.items():
         schema = _table(corpus["out"] / table).schema
         assert [(f.name, str(f.type), f.nullable) for f in schema] == \
-            [(name, _ARROW_TYPES[kind], nullable) for name, kind, nullable in columns]
+            [(name, _ARROW_TYPES[kind], nullable) for name, kind, nullable in columns], table
+
+
+def test_spark_passage_matches_are_the_local_pairs_with_the_same_alignments(spark_run, local_store, corpus):
+    from storyline.scale.rows import row_match
+    from storyline.store.provenance import ProvenanceIndex
+
+    store, _report = local_store
+    local = {(p.article_a, p.article_b): p for p in ProvenanceIndex(store).pairs_for([a.id for a in store.articles()])}
+    rows = _table(corpus["out"] / "passage_matches").to_pylist()
+    spark = {(p.article_a, p.article_b): p for p in map(row_match, rows)}
+    assert local and spark.keys() == local.keys() and spark_run.passage_matches == len(local)
+    for key, pair in local.items():
+        assert (spark[key].exact, spark[key].shared_words, spark[key].alignment) == \
+            (pair.exact, pair.shared_words, pair.alignment)
+        assert spark[key].containment == pytest.approx(pair.containment)
+
+
+def test_spark_extraction_has_the_per_document_time_limit(spark, tmp_path):
+    folder = tmp_path / "slow"
+    folder.mkdir()
+    (folder / "a.jsonl").write_text(json.dumps(_RECORD) + "\n", encoding="utf-8")
+    config = StorylineConfig().replace("extract", timeout_seconds=0.001)  # no extraction finishes in 1 ms
+    report = run_spark([folder], tmp_path / "out", spark=spark, config=config, stories=False)
+    failures = _table(tmp_path / "out" / "failures").to_pylist()
+    assert report.articles == 0 and [(f["error_type"], f["stage"]) for f in failures] == [("TimeLimitError", "extract")]
+    assert "extract.timeout_seconds" in failures[0]["message"] and failures[0]["raw_content"]
+    assert not (tmp_path / "out" / "stories").exists()
 
 
 def test_import_gives_the_local_stories_and_the_cli_shows_them(spark_run, local_store, corpus, tmp_path):
@@ -169,18 +206,23 @@ def test_import_gives_the_local_stories_and_the_cli_shows_them(spark_run, local_
     assert result.exit_code == 0, result.output
     imported = json.loads(result.output)
     assert imported["articles"] == spark_run.articles and imported["stories"]
+    assert imported["computed_on_spark"]  # loaded from the Spark tables, not recomputed
     stories = json.loads(runner.invoke(app, ["stories", "--db", str(db), "--json"]).output)
     with Store(db) as spark_store:
-        partition = {frozenset(row.story.article_ids) for row in spark_store.stories()}
-        assert len(stories) == len(partition)
-        assert partition == {frozenset(row.story.article_ids) for row in store.stories()}
-        from storyline.store.provenance import ProvenanceIndex
-
-        ids = [a.id for a in store.articles()]
-        pairs = {(p.article_a, p.article_b) for p in ProvenanceIndex(store).pairs_for(ids)}
-        assert pairs and {(p.article_a, p.article_b) for p in ProvenanceIndex(spark_store).pairs_for(ids)} == pairs
+        same = compare_stores(store, spark_store)
+        assert same.same_articles and same.same_pairs and same.pairs
+        assert same.story_bcubed_f1 >= 0.98 and same.storyline_bcubed_f1 >= 0.98  # measured: 1.0 and 1.0
+        assert len(stories) == spark_run.stories == same.stories_spark
+        # stable ids: a story is named after its first article, as locally
+        assert {row.id for row in spark_store.stories()} == {row.id for row in store.stories()}
+        for row in spark_store.stories():
+            summary = spark_store.summary(row.id)
+            assert summary is not None and summary == store.summary(row.id)
+            assert all(c.article_id in row.story.article_ids for s in summary.sentences for c in s.citations)
         shown = runner.invoke(app, ["show", stories[0]["id"], "--db", str(db), "--json"])
         assert shown.exit_code == 0 and json.loads(shown.output)["summary"]
+        lines = runner.invoke(app, ["storylines", "--db", str(db), "--json"])
+        assert lines.exit_code == 0 and len(json.loads(lines.output)) == spark_run.storylines
         # importing again stores nothing new
         again = import_output(corpus["out"], spark_store)
         assert (again.articles, again.failures, again.stories) == (0, 0, [])

@@ -26,6 +26,7 @@ __all__ = [
     "IngestConfig",
     "NlpConfig",
     "ProvenanceConfig",
+    "ScaleConfig",
     "ServeConfig",
     "StorylineConfig",
     "SummarizeConfig",
@@ -407,6 +408,21 @@ class ServeConfig:
 
 
 @dataclass(frozen=True, slots=True)
+class ScaleConfig:
+    """How the Spark run splits story clustering into time windows (``scale/stories.py``)."""
+
+    window_days: int = 28
+    """Articles are clustered in windows of this many days (one Spark task each), by publication day."""
+    overlap_days: int = 7
+    """Each window also replays the last days of the window before it, so stories continue across windows."""
+
+    def __post_init__(self) -> None:
+        _check(self.window_days >= 1, "scale.window_days", self.window_days, ">= 1")
+        _check(0 <= self.overlap_days < self.window_days, "scale.overlap_days", self.overlap_days,
+               ">= 0 and < scale.window_days")
+
+
+@dataclass(frozen=True, slots=True)
 class StorylineConfig:
     """The whole configuration: one section per stage."""
 
@@ -420,6 +436,7 @@ class StorylineConfig:
     nlp: NlpConfig = field(default_factory=NlpConfig)
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)
+    scale: ScaleConfig = field(default_factory=ScaleConfig)
 
     def replace(self, section: str, **changes: Any) -> StorylineConfig:
         """Return a copy with fields of one section changed (validated again).

@@ -1,5 +1,5 @@
-"""Scale-out commands: ``spark run`` (the pipeline's readers and extraction on Spark, to Parquet) and
-``import`` (Parquet output into the SQLite store)."""
+"""Scale-out commands: ``spark run`` (the pipeline on Spark, to Parquet) and ``import`` (Parquet output
+into the SQLite store)."""
 
 from __future__ import annotations
 
@@ -26,7 +26,8 @@ def _print_import(report: ImportReport) -> None:
     line = f"imported {report.articles} articles, {report.failures} failures"
     if report.already_stored:
         line += f" ({report.already_stored} already stored)"
-    console.print(f"{line}; {len(report.stories)} stories updated")
+    how = "from the Spark run" if report.computed_on_spark else "clustered locally"
+    console.print(f"{line}; {len(report.stories)} stories updated ({how})")
 
 
 @spark_app.command("run")
@@ -39,12 +40,17 @@ def spark_run(
                                                                 "spark://host:7077, yarn, k8s://... [default: "
                                                                 "spark-submit's --master, else local[*]]")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1,
-                                                   help="Extraction tasks [default: Spark's parallelism].")] = None,
+                                                   help="Tasks per stage [default: Spark's parallelism].")] = None,
+    extract_only: Annotated[bool, typer.Option(
+        "--extract-only", help="Stop after extraction (articles and failures); import then clusters locally.")] = False,
     db: DbOption = None,
     config: ConfigOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Read and extract INPUTs on Spark; write the articles and failures tables to OUTPUT.
+    """Run the pipeline on INPUTs on Spark; write its Parquet tables to OUTPUT.
+
+Extraction, provenance, stories (clustered in time windows: config section [scale]), storylines
+and summaries; see docs/spark.md.
 
     With --db, the output is then imported into that store (as `storyline import`).
     """
@@ -52,7 +58,8 @@ def spark_run(
         raise typer.BadParameter("give at least one INPUT and the OUTPUT folder", param_hint="INPUT... OUTPUT")
     *inputs, output = paths
     settings: StorylineConfig = config_from(config)
-    report = run_spark(inputs, output, master=master, config=settings, partitions=partitions)
+    report = run_spark(inputs, output, master=master, config=settings, partitions=partitions,
+                       stories=not extract_only)
     imported = None
     if db is not None:
         with open_store(db) as store:
@@ -61,7 +68,8 @@ def spark_run(
         print_json({"run": asdict(report), "import": asdict(imported) if imported else None})
         return
     console.print(f"{report.articles} articles, {report.failures} failures, {report.duplicates} duplicates "
-                  f"skipped -> {report.output} ({report.seconds:.1f}s)")
+                  f"skipped, {report.passage_matches} passage matches, {report.stories} stories, "
+                  f"{report.storylines} storylines -> {report.output} ({report.seconds:.1f}s)")
     if imported is not None:
         _print_import(imported)
 
@@ -73,7 +81,7 @@ def import_command(
     config: ConfigOption = None,
     json_output: JsonOption = False,
 ) -> None:
-    """Load a Spark run's Parquet output into the store, then cluster and summarise the new articles."""
+    """Load a Spark run's Parquet output into the store (its stories as computed; see docs/spark.md)."""
     with open_store(db) as store:
         report = import_output(output, store, config_from(config))
     if json_output:

@@ -1,10 +1,14 @@
 """Import the Parquet output of a Spark run into a Store, as ``storyline ingest`` would have stored it.
 
 Articles are stored with their raw documents, failures with theirs when they have one, through
-the Store API in batched transactions. Then the new articles are indexed for provenance
-(``Pipeline.index_unindexed``) and those that have no story yet are clustered and summarised by
-``Pipeline.update_stories``, as after a local ingest, so ``storyline
-stories``, ``show`` and the web UI work unchanged. Reads with pyarrow (no Spark, no Java needed).
+the Store API in batched transactions. Into a store that held no articles, the provenance index
+and pairs, stories, storylines, links, term statistics and summaries the Spark run computed are
+loaded as they are (nothing recomputed; ids kept). Otherwise (a store with articles of its own,
+or an extraction-only run) the new articles are indexed for provenance
+(``Pipeline.index_unindexed``) and clustered and summarised by ``Pipeline.update_stories``, as
+after a local ingest, so the Spark run's stories never overwrite stories the store already has.
+Either way ``storyline stories``, ``show`` and the web UI work unchanged. Reads with pyarrow (no
+Spark, no Java needed).
 """
 
 from __future__ import annotations
@@ -14,11 +18,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.cluster.storylines import Linking, StorylineChange
 from storyline.config import StorylineConfig
-from storyline.errors import InputError, StorylineError
+from storyline.errors import InputError, StoreError, StorylineError
 from storyline.pipeline import Pipeline
-from storyline.scale.rows import TABLES, row_article, row_failure
-from storyline.store import Store
+from storyline.scale.rows import (
+    TABLES,
+    json_state,
+    row_article,
+    row_failure,
+    row_fingerprint,
+    row_match,
+    row_summary,
+)
+from storyline.store import ProvenanceIndex, Store, claim_clustering_generation, clustering_generation
+from storyline.store import storylines as storylines_store
 
 __all__ = ["ImportReport", "import_output"]
 
@@ -32,6 +46,18 @@ class ImportReport:
     already_stored: int = 0
     provenance_indexed: int = 0
     stories: list[str] = field(default_factory=list)
+    computed_on_spark: bool = False
+    """True when provenance, stories and summaries came from the Spark run's tables (not recomputed)."""
+
+
+def _has_table(output: str, table: str) -> bool:
+    import pyarrow.dataset as ds
+
+    try:
+        ds.dataset(f"{output.rstrip('/')}/{table}", format="parquet")
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _rows(output: str, table: str, batch_size: int) -> Iterator[list[dict[str, Any]]]:
@@ -54,7 +80,7 @@ def _rows(output: str, table: str, batch_size: int) -> Iterator[list[dict[str, A
 
 def import_output(output: str | Path, store: Store, config: StorylineConfig | None = None, *,
                   batch_size: int = 500, update_stories: bool = True) -> ImportReport:
-    """Load the ``articles`` and ``failures`` tables of a Spark run into ``store``.
+    """Load the tables of a Spark run into ``store`` (see the module docstring for what is recomputed when).
 
     Content already in the store (same hash) is skipped, so importing twice changes nothing.
 
@@ -70,6 +96,7 @@ def import_output(output: str | Path, store: Store, config: StorylineConfig | No
     """
     output = str(output)
     report = ImportReport()
+    fresh = store.count_articles() == 0
     for batch in _rows(output, "articles", batch_size):
         with store.transaction():
             for row in batch:
@@ -92,8 +119,63 @@ def import_output(output: str | Path, store: Store, config: StorylineConfig | No
     with store.transaction():
         for failure in later:
             report.failures += store.save_failure(failure)
-    if update_stories:
-        pipeline = Pipeline(store, config)
-        report.provenance_indexed = pipeline.index_unindexed()  # what ingest does per article
-        report.stories = pipeline.update_stories()
+    if not update_stories:
+        return report
+    pipeline = Pipeline(store, config)
+    if fresh and report.articles and all(_has_table(output, t) for t in _LATER_TABLES):
+        report.provenance_indexed, report.stories = _load_later(output, store, pipeline.config, batch_size)
+        report.computed_on_spark = True
+        if pipeline.config.nlp.enabled:
+            pipeline.annotate_stories(report.stories)
+        return report
+    report.provenance_indexed = pipeline.index_unindexed()  # what ingest does per article
+    report.stories = pipeline.update_stories()
     return report
+
+
+_LATER_TABLES = ("fingerprints", "passage_matches", "stories", "storylines", "story_links", "term_stats",
+                 "summaries")
+
+
+def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: int) -> tuple[int, list[str]]:
+    """Load the provenance, story, storyline and summary tables of a Spark run; return (indexed, story ids)."""
+    index = ProvenanceIndex(store)
+    indexed = 0
+    for batch in _rows(output, "fingerprints", batch_size):
+        indexed += index.insert_many(row_fingerprint(row) for row in batch)
+    for batch in _rows(output, "passage_matches", batch_size):
+        index.save_pairs(row_match(row) for row in batch)
+    states, assignments = [], {}
+    for batch in _rows(output, "stories", batch_size):
+        for row in batch:
+            states.append(json_state(row["id"], row["state"]))
+            assignments.update((article_id, row["id"]) for article_id in row["article_ids"])
+    df: dict[str, int] = {}
+    for batch in _rows(output, "term_stats", batch_size):
+        df.update((row["term"], int(row["df"])) for row in batch)
+    linking = Linking()
+    changes = sorted((row for batch in _rows(output, "storylines", batch_size) for row in batch),
+                     key=lambda row: row["seq"])
+    for row in changes:
+        linking.changes.append(StorylineChange(row["id"], "created", row["detail"]))
+        linking.storyline_of.update((story, row["id"]) for story in row["story_ids"])
+    for batch in _rows(output, "story_links", batch_size):
+        linking.edges.update(((row["a"], row["b"]), row["score"]) for row in batch)
+    cfg = config.cluster
+    days = [s.last_day for s in states if s.last_day is not None]
+    clock = max(days) if days else None
+    # the clusterer's active window after the run: what a local stream would still compare new articles with
+    recent = [s for s in states if clock is None or s.last_day is None or clock - s.last_day <= cfg.window_days]
+    active = sorted(recent, key=lambda s: (s.last_tick, s.id))[-cfg.max_active:]
+    ids = sorted(s.id for s in states)
+    with store.transaction() as db:
+        if not claim_clustering_generation(db, clustering_generation(store)):
+            raise StoreError(f"store {store.path}: another process clustered while importing; import again")
+        storylines_store.save_cluster_pass(
+            store, touched=states, active=active, closed=[], assignments=assignments, merges=[], df_delta=df,
+            n_docs=len(assignments), tick=len(assignments), clock=clock, centroid_terms=cfg.centroid_terms)
+        storylines_store.save_linking(store, linking, set(ids), {})
+        for batch in _rows(output, "summaries", batch_size):
+            for row in batch:
+                store.save_summary(row_summary(row))
+    return indexed, ids

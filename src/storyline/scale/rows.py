@@ -1,6 +1,6 @@
 """The Parquet tables a Spark run writes, and the conversions between their rows and model records.
 
-Two tables, one folder each under the output path:
+One folder per table under the output path. Extraction writes two:
 
 ``articles`` — one row per extracted article (first input holding that content, as locally):
     the Article's fields, the raw document it came from (``raw_*``), so that ``storyline import``
@@ -8,6 +8,10 @@ Two tables, one folder each under the output path:
 ``failures`` — one row per input that did not become an article: a reader failure (no raw
     document: ``sha256`` and ``raw_*`` null), an extraction failure (with its raw document), or a
     later copy of content that failed (``sha256`` set, ``raw_*`` null: stored once, under its first input).
+
+The later stages write ``fingerprints`` and ``passage_matches`` (provenance), ``stories``,
+``storylines``, ``story_links`` and ``term_stats`` (clustering and linking) and ``summaries``
+(cited summaries); see the column tuples below and docs/spark.md.
 
 Column types are given as Spark SQL DDL types; ``spark_schema`` builds the StructType. Lists of
 spans are ``array<array<int>>`` of ``[start, end)`` pairs; ``raw_metadata`` is a JSON object string.
@@ -18,10 +22,14 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storyline.model import Article, ArticleDate, Failure, RawDocument, Span
+from storyline.cluster.online import StoryState
+from storyline.model import Article, ArticleDate, Citation, Failure, RawDocument, Span, Summary, SummarySentence
+from storyline.provenance.fingerprint import Fingerprint
+from storyline.store.provenance import PairRecord
 
-__all__ = ["ARTICLE_COLUMNS", "FAILURE_COLUMNS", "TABLES", "article_row", "failure_row", "row_article",
-           "row_failure", "spark_schema"]
+__all__ = ["ARTICLE_COLUMNS", "FAILURE_COLUMNS", "TABLES", "article_row", "failure_row", "fingerprint_row",
+           "json_state", "match_row", "row_article", "row_failure", "row_fingerprint", "row_match", "row_summary",
+           "spark_schema", "state_json", "summary_row"]
 
 _RAW_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("raw_content_type", "string", True),
@@ -66,11 +74,76 @@ FAILURE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     *_RAW_COLUMNS,
 )
 
-TABLES = {"articles": ARTICLE_COLUMNS, "failures": FAILURE_COLUMNS}
+#: ``fingerprints``: the provenance fingerprint of every article (what ``storyline import`` puts in the index).
+FINGERPRINT_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("article_id", "string", False),
+    ("text_hash", "bigint", False),
+    ("n_shingles", "int", False),
+    ("signature", "binary", False),
+    ("doc_keys", "array<bigint>", False),
+    ("window_keys", "array<bigint>", False),
+)
+
+#: ``passage_matches``: pairs of articles that share text, with their alignment (``article_a < article_b``).
+MATCH_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("article_a", "string", False),
+    ("article_b", "string", False),
+    ("exact", "boolean", False),
+    ("jaccard", "double", False),
+    ("containment", "double", False),
+    ("shared_words", "int", False),
+    ("alignment", "string", False),
+)
+
+#: ``stories``: one row per story, with its members and the clusterer state it ends in.
+STORY_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "string", False),
+    ("storyline_id", "string", False),
+    ("article_ids", "array<string>", False),
+    ("first_seen", "string", True),
+    ("last_seen", "string", True),
+    ("label", "string", False),
+    ("keywords", "array<string>", False),
+    ("size", "int", False),
+    ("state", "string", False),
+)
+
+#: ``storylines``: one row per storyline, its stories oldest first.
+STORYLINE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("id", "string", False),
+    ("seq", "int", False),
+    ("story_ids", "array<string>", False),
+    ("detail", "string", False),
+)
+
+#: ``story_links``: the links between stories that made the storylines.
+LINK_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("a", "string", False),
+    ("b", "string", False),
+    ("score", "double", False),
+)
+
+#: ``summaries``: the cited summary of every story.
+SUMMARY_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("subject_id", "string", False),
+    ("method", "string", False),
+    ("sentences", "array<struct<text:string,citations:array<struct<article_id:string,start:int,end:int,"
+                  "kind:string>>>>", False),
+)
+
+#: ``term_stats``: document frequency of every clustering term (so a later local ingest continues the stream).
+TERM_COLUMNS: tuple[tuple[str, str, bool], ...] = (
+    ("term", "string", False),
+    ("df", "bigint", False),
+)
+
+TABLES = {"articles": ARTICLE_COLUMNS, "failures": FAILURE_COLUMNS, "fingerprints": FINGERPRINT_COLUMNS,
+          "passage_matches": MATCH_COLUMNS, "stories": STORY_COLUMNS, "storylines": STORYLINE_COLUMNS,
+          "story_links": LINK_COLUMNS, "summaries": SUMMARY_COLUMNS, "term_stats": TERM_COLUMNS}
 
 
 def spark_schema(table: str) -> Any:
-    """Return the pyspark StructType of one output table (``articles`` or ``failures``)."""
+    """Return the pyspark StructType of one output table (a key of ``TABLES``)."""
     from pyspark.sql.types import StructField, StructType, _parse_datatype_string
 
     return StructType([StructField(name, _parse_datatype_string(kind), nullable)
@@ -132,3 +205,58 @@ def row_failure(row: dict[str, Any]) -> tuple[Failure, RawDocument | None]:
     """Turn a row of ``failures`` back into the Failure and the raw document stored with it (if any)."""
     failure = Failure(row["origin"], row["stage"], row["error_type"], row["message"], row["sha256"])
     return failure, _raw(row, row["origin"], row["sha256"])
+
+
+def fingerprint_row(article_id: str, fp: Fingerprint) -> tuple[Any, ...]:
+    """Return an article's provenance fingerprint as a row of ``fingerprints``."""
+    return (article_id, int(fp.text_hash), int(fp.n_shingles), fp.signature.astype("<u4").tobytes(),
+            [int(k) for k in fp.doc_keys], [int(k) for k in fp.window_keys])
+
+
+def row_fingerprint(row: dict[str, Any]) -> tuple[str, Fingerprint]:
+    """Turn a row of ``fingerprints`` back into ``(article id, Fingerprint)``."""
+    import numpy as np
+
+    signature = np.frombuffer(bytes(row["signature"]), dtype="<u4").astype(np.uint32)
+    return row["article_id"], Fingerprint(int(row["text_hash"]), signature, tuple(row["doc_keys"]),
+                                          tuple(row["window_keys"]), int(row["n_shingles"]))
+
+
+def match_row(pair: PairRecord) -> tuple[Any, ...]:
+    """Return a found pair as a row of ``passage_matches`` (the alignment as sorted-key JSON, as stored locally)."""
+    return (pair.article_a, pair.article_b, bool(pair.exact), float(pair.jaccard), float(pair.containment),
+            int(pair.shared_words), json.dumps(pair.alignment, sort_keys=True))
+
+
+def row_match(row: dict[str, Any]) -> PairRecord:
+    """Turn a row of ``passage_matches`` back into a PairRecord."""
+    return PairRecord(row["article_a"], row["article_b"], bool(row["exact"]), row["jaccard"], row["containment"],
+                      row["shared_words"], json.loads(row["alignment"]))
+
+
+def state_json(state: StoryState) -> str:
+    """Serialise a story's clusterer state (``state`` column of ``stories``)."""
+    return json.dumps({"vector": state.vector, "norm": state.norm, "size": state.size, "founded": state.founded,
+                       "last_tick": state.last_tick, "first_day": state.first_day, "last_day": state.last_day,
+                       "label": state.label}, sort_keys=True)
+
+
+def json_state(story_id: str, data: str) -> StoryState:
+    """Rebuild a story's clusterer state from the ``state`` column."""
+    d = json.loads(data)
+    return StoryState(story_id, d["vector"], d["norm"], d["size"], d["founded"], d["last_tick"], d["first_day"],
+                      d["last_day"], d["label"])
+
+
+def summary_row(summary: Summary) -> tuple[Any, ...]:
+    """Return a cited summary as a row of ``summaries``."""
+    return (summary.subject_id, summary.method,
+            [(s.text, [(c.article_id, c.start, c.end, c.kind) for c in s.citations]) for s in summary.sentences])
+
+
+def row_summary(row: dict[str, Any]) -> Summary:
+    """Turn a row of ``summaries`` back into the Summary."""
+    sentences = [SummarySentence(s["text"], tuple(Citation(c["article_id"], c["start"], c["end"], c["kind"])
+                                                  for c in s["citations"] or []))
+                 for s in row["sentences"]]
+    return Summary(row["subject_id"], sentences, row["method"])

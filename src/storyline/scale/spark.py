@@ -1,10 +1,12 @@
-"""Run the local pipeline's readers and extraction inside Spark tasks, writing Parquet tables.
+"""Run the local pipeline's stages inside Spark tasks, writing Parquet tables.
 
 The stages are the local ones, called in ``mapPartitions``: the JSONL, WARC and file readers of
 ``ingest/`` (over the bytes of each input file, from any Hadoop file system: local, HDFS, S3A),
-then ``extract_or_failure``. Between them one shuffle keeps the first input of every content hash,
-as the local pipeline keeps the first and skips the rest. Every bad input becomes a row of
-``failures``; no exception escapes a task. The output layout is defined in ``scale/rows.py``.
+then ``extract_or_failure`` (with the per-document time limit of ``isolation``). Between them one
+shuffle keeps the first input of every content hash, as the local pipeline keeps the first and
+skips the rest. Then provenance (``scale/provenance.py``) and stories, storylines and summaries
+(``scale/stories.py``). Every bad input becomes a row of ``failures``; no exception escapes a
+task. The output layout is defined in ``scale/rows.py``.
 
 Parquet inputs (files or folders whose name ends in ``.parquet``) hold one record per row with the
 JSONL record columns (``id``, ``title``, ``url``, ``outlet``, ``date``, ``author``, ``text``,
@@ -26,11 +28,14 @@ from typing import Any
 
 from storyline.config import ExtractConfig, IngestConfig, StorylineConfig
 from storyline.errors import StorylineError, UnsupportedFormatError
-from storyline.extract import extract_or_failure
+from storyline.extract import extract_article, extract_or_failure
 from storyline.ingest.files import CONTENT_TYPES, document_from_bytes, read_jsonl_stream
 from storyline.ingest.warc import is_warc, read_warc_stream
-from storyline.model import Failure, RawDocument
-from storyline.scale.rows import article_row, failure_row, spark_schema
+from storyline.isolation import IsolatedRunner
+from storyline.model import Article, Failure, RawDocument
+from storyline.scale.provenance import spark_provenance
+from storyline.scale.rows import ARTICLE_COLUMNS, article_row, failure_row, row_article, spark_schema
+from storyline.scale.stories import spark_stories
 
 __all__ = ["PARQUET_RECORD_COLUMNS", "SparkRunReport", "run_spark", "spark_session"]
 
@@ -49,6 +54,9 @@ class SparkRunReport:
     failures: int
     duplicates: int
     seconds: float
+    passage_matches: int = 0
+    stories: int = 0
+    storylines: int = 0
 
 
 def spark_session(master: str | None = None, app_name: str = "storyline", conf: dict[str, str] | None = None) -> Any:
@@ -149,9 +157,31 @@ def _first(a: tuple[Order, RawDocument, list[tuple[Order, str]]], b: tuple[Order
 
 def _extract(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tuple[Order, str]]]]], config: ExtractConfig
              ) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """Extract the first input of every content hash; tag each output row with its table (or "duplicates")."""
+    """Extract the first input of every content hash; tag each output row with its table (or "duplicates").
+
+    As in ``Pipeline.extract``: with ``extract.timeout_seconds`` > 0 each document is extracted in a
+    worker process (one per task, reused) and a document over the limit, or one that kills the
+    worker, becomes a failure row.
+    """
+    runner = None
+    if config.timeout_seconds > 0:
+        runner = IsolatedRunner(config.timeout_seconds, "extract.timeout_seconds",
+                                preload=("trafilatura", "readability", "lxml.html", "charset_normalizer"))
+    try:
+        yield from _extract_each(items, config, runner)
+    finally:
+        if runner is not None:
+            runner.close()
+
+
+def _extract_each(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tuple[Order, str]]]]],
+                  config: ExtractConfig, runner: IsolatedRunner | None) -> Iterator[tuple[str, tuple[Any, ...]]]:
     for _sha, (_order, raw, later) in items:
-        result = extract_or_failure(raw, config)
+        extractor = None
+        if runner is not None:
+            def extractor(doc: RawDocument, runner: IsolatedRunner = runner) -> Article:
+                return runner.run(extract_article, doc, config, origin=doc.origin)
+        result = extract_or_failure(raw, config, extractor=extractor)
         if isinstance(result, Failure):
             yield "failures", failure_row(result, raw)
             for _later_order, origin in later:
@@ -186,9 +216,18 @@ def _qualified(spark: Any, path: str) -> str:
     return str(fs.makeQualified(hpath).toString())
 
 
+def _remove(spark: Any, path: str) -> None:
+    """Delete a folder on any Hadoop file system (nothing if it is missing)."""
+    jvm = spark.sparkContext._jvm
+    hpath = jvm.org.apache.hadoop.fs.Path(path)
+    hpath.getFileSystem(spark.sparkContext._jsc.hadoopConfiguration()).delete(hpath, True)
+
+
 def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = None, master: str | None = None,
-              config: StorylineConfig | None = None, partitions: int | None = None) -> SparkRunReport:
-    """Read, de-duplicate and extract ``inputs`` on Spark and write the ``articles`` and ``failures`` tables.
+              config: StorylineConfig | None = None, partitions: int | None = None,
+              stories: bool = True) -> SparkRunReport:
+    """Read, de-duplicate and extract ``inputs`` on Spark, then find provenance, stories, storylines and
+    summaries; write every table of ``scale/rows.py``.
 
     Args:
         inputs: files or folders (JSONL, WARC, ``.txt``/``.html``; ``*.parquet`` record tables), local
@@ -197,7 +236,9 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
         spark: a running SparkSession; when None one is started (or joined) on ``master``.
         master: a Spark master URL; None: spark-submit's, else local[*].
         config: the same settings the local pipeline takes.
-        partitions: extraction tasks (default: Spark's default parallelism).
+        partitions: tasks of the extraction and of every later shuffle (default: Spark's default parallelism).
+        stories: False stops after extraction (``articles`` and ``failures`` only; ``import`` then
+            runs provenance, clustering and summaries locally).
     """
     config = config or StorylineConfig()
     spark = spark or spark_session(master)
@@ -244,16 +285,52 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
     from pyspark import StorageLevel
 
     tagged.persist(StorageLevel.MEMORY_AND_DISK)
+    persisted = [tagged]
+    out = str(output).rstrip("/")
+    counts: dict[str, int] = {}
+    storylines = 0
     try:
-        counts = {}
-        out = str(output).rstrip("/")
-        for table in ("articles", "failures"):
-            rows = tagged.filter(lambda item, t=table: item[0] == t).map(lambda item: item[1])
+        extracted = tagged.filter(lambda item: item[0] in ("articles", "failures"))
+        if stories:
+            articles = tagged.filter(lambda item: item[0] == "articles").map(_article).persist(
+                StorageLevel.MEMORY_AND_DISK)
+            provenance = spark_provenance(spark, articles, config.provenance, partitions).persist(
+                StorageLevel.MEMORY_AND_DISK)
+            matches = provenance.filter(lambda item: item[0] == "passage_matches").map(lambda item: item[1])
+            later, result = spark_stories(articles, matches, config, partitions)
+            later = later.persist(StorageLevel.MEMORY_AND_DISK)
+            persisted += [articles, provenance, later]
+            extracted = extracted.union(provenance).union(later)
+            sc_rows = {"storylines": result.storyline_rows(), "story_links": result.link_rows()}
+            for table, rows in sc_rows.items():
+                spark.createDataFrame(rows, spark_schema(table)).coalesce(1).write.mode("overwrite") \
+                    .parquet(f"{out}/{table}")
+            storylines = len(sc_rows["storylines"])
+        if not stories:  # tables of an earlier full run in the same folder would not match these articles
+            for table in (*_LATER_TABLES, "storylines", "story_links"):
+                _remove(spark, f"{out}/{table}")
+        tables = ("articles", "failures", *(_LATER_TABLES if stories else ()))
+        for table in tables:
+            rows = extracted.filter(lambda item, t=table: item[0] == t).map(lambda item: item[1])
             frame = spark.createDataFrame(rows, spark_schema(table))
             frame.write.mode("overwrite").parquet(f"{out}/{table}")
             counts[table] = spark.read.parquet(f"{out}/{table}").count()
         duplicates = int(tagged.filter(lambda item: item[0] == "duplicates").map(lambda item: item[1]).sum())
     finally:
-        tagged.unpersist()
+        for rdd in persisted:
+            rdd.unpersist()
     return SparkRunReport(output=out, articles=counts["articles"], failures=counts["failures"],
-                          duplicates=duplicates, seconds=time.perf_counter() - started)
+                          duplicates=duplicates, seconds=time.perf_counter() - started,
+                          passage_matches=counts.get("passage_matches", 0), stories=counts.get("stories", 0),
+                          storylines=storylines)
+
+
+_LATER_TABLES = ("fingerprints", "passage_matches", "stories", "term_stats", "summaries")
+_ARTICLE_NAMES = tuple(name for name, _kind, _null in ARTICLE_COLUMNS)
+
+
+def _article(item: tuple[str, tuple[Any, ...]]) -> Article:
+    """The Article of an ``articles`` row (its raw document left behind: later stages need the text only)."""
+    row = dict(zip(_ARTICLE_NAMES, item[1], strict=True))
+    row["raw_content"] = None
+    return row_article(row)[0]

@@ -1,0 +1,263 @@
+"""Stories, storylines and summaries on Spark, with the local clusterer, linker and summariser.
+
+The local pipeline streams all articles, oldest first ((day, id) order), through one
+``EventClusterer``. That stream is cut here into time windows of ``scale.window_days`` (one task
+each), so windows cluster in parallel:
+
+1. every article goes to the window of its publication day (undated ones to the last window: the
+   local stream meets them last); each window also replays the last ``scale.overlap_days`` of the
+   window before it first, so a story running across the boundary is seen from both sides;
+2. each window runs a fresh ``EventClusterer`` over its replayed articles, then its own; a
+   window's story that holds its own articles is a *part* of a story;
+3. parts are stitched: a part holding replayed articles joins the part of the window before that
+   holds most of them (connected components on the driver; one edge per part at most);
+4. each story's state is the sum of its parts' (pruned as the clusterer prunes), its id
+   ``story_id_for`` its earliest article (so ids are stable across runs), its members its windows'
+   own articles;
+5. on the driver, ``link_storylines`` links all stories into storylines (what one local pass
+   does: every story is new);
+6. per story, on the executors, ``summarize_articles`` with the provenance grouper built from the
+   story's passage matches (``sentence_groups``), as ``Pipeline.summarize_story``.
+
+What differs from the one local stream (measured in docs/results.md): document frequencies start
+afresh in every window (the replayed days warm them up), and a story that goes quiet for longer
+than the overlap and comes back in a later window becomes a second story (it may still be linked
+into the same storyline).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from storyline.cluster import EventClusterer, StoryState, story_id_for
+from storyline.cluster.storylines import Linking, StoryNode, link_storylines
+from storyline.config import StorylineConfig
+from storyline.model import Article, Failure
+from storyline.provenance import Alignment, provenance_grouper, sentence_groups
+from storyline.scale.provenance import order_key
+from storyline.scale.rows import failure_row, state_json, summary_row
+from storyline.summarize import summarize_articles
+
+__all__ = ["Part", "StoryResult", "spark_stories"]
+
+PartKey = tuple[int, str]  # (window, the window clusterer's story id)
+
+
+@dataclass(slots=True)
+class Part:
+    """A window's story, reduced to what stitching and the final story need (its own articles only)."""
+
+    first_order: str
+    first_id: str
+    label: str
+    members: list[tuple[str, str]]  # (order key, article id) of the window's own articles
+    first_tick: int
+    last_tick: int
+    first_day: int | None
+    last_day: int | None
+    vector: dict[str, float]
+
+
+@dataclass(slots=True)
+class StoryResult:
+    """What the driver holds after linking: the storylines, and each story's age (oldest first)."""
+
+    linking: Linking
+    ages: dict[str, tuple[int, str]]
+
+    def storyline_rows(self) -> list[tuple[str, int, list[str], str]]:
+        """Rows of ``storylines``: id, seq (creation order, as the store numbers them), stories oldest first."""
+        members: dict[str, list[str]] = {}
+        for story, line in self.linking.storyline_of.items():
+            members.setdefault(line, []).append(story)
+        rows = []
+        for seq, change in enumerate(self.linking.changes, start=1):
+            stories = sorted(members.get(change.storyline_id, []), key=lambda s: self.ages[s])
+            rows.append((change.storyline_id, seq, stories, change.detail))
+        return rows
+
+    def link_rows(self) -> list[tuple[str, str, float]]:
+        """Rows of ``story_links``."""
+        return [(a, b, score) for (a, b), score in sorted(self.linking.edges.items())]
+
+
+def _windows(article: Article, window_days: int, overlap_days: int, last: int) -> Iterator[tuple[int, Any]]:
+    """Route an article to its window (as its own) and, near the window's end, to the next (as replayed)."""
+    order = order_key(article)
+    if article.day is None:
+        yield last, (order, True, article)
+        return
+    day = article.day.toordinal()
+    window = day // window_days
+    yield window, (order, True, article)
+    if overlap_days and window < last and day >= (window + 1) * window_days - overlap_days:
+        yield window + 1, (order, False, article)
+
+
+def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article]], config: StorylineConfig,
+                    offsets: dict[int, int]) -> Iterator[tuple[str, Any]]:
+    """Cluster one window with a fresh EventClusterer; yield its parts, replay links and term counts."""
+    ordered = sorted(items, key=lambda item: (item[1], item[0]))  # replayed (older) first, each by (day, id)
+    clusterer = EventClusterer(config.cluster)
+    own: list[tuple[str, Article]] = []
+    replayed: list[str] = []
+    before: Counter[str] = Counter()
+    for order, is_own, article in ordered:
+        if is_own and not own:
+            before = Counter(clusterer.stats.delta)  # term counts of the replayed articles, not this window's
+        clusterer.add(article)
+        if is_own:
+            own.append((order, article))
+        else:
+            replayed.append(article.id)
+    if not own:
+        return
+    delta = clusterer.stats.delta - before
+    partition = clusterer.partition()
+    states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+    parts: dict[str, Part] = {}
+    start = offsets.get(window, 0)
+    for position, (order, article) in enumerate(own, start=start + 1):
+        sid = partition[article.id]
+        day = article.day.toordinal() if article.day else None
+        part = parts.get(sid)
+        if part is None:
+            part = parts[sid] = Part(order, article.id, article.title or "", [], position, position, day, day,
+                                     states[sid].vector)
+        part.members.append((order, article.id))
+        part.last_tick = position
+        if day is not None:
+            part.first_day = day if part.first_day is None else min(part.first_day, day)
+            part.last_day = day if part.last_day is None else max(part.last_day, day)
+    for sid, part in parts.items():
+        yield "part", ((window, sid), part)
+    for article_id in replayed:
+        yield "replayed", (article_id, (window, partition[article_id]))
+    yield "df", dict(delta)
+
+
+def _merge_parts(a: Part, b: Part) -> Part:
+    """One story from two of its parts: members joined, vectors summed, the earliest article founds it."""
+    first, other = (a, b) if a.first_order <= b.first_order else (b, a)
+    vector = dict(first.vector)
+    for term, weight in other.vector.items():
+        vector[term] = vector.get(term, 0.0) + weight
+    days = [d for d in (a.first_day, a.last_day, b.first_day, b.last_day) if d is not None]
+    return Part(first.first_order, first.first_id, first.label, first.members + other.members,
+                min(a.first_tick, b.first_tick), max(a.last_tick, b.last_tick), min(days, default=None),
+                max(days, default=None), vector)
+
+
+def _state(part: Part, centroid_terms: int) -> tuple[StoryState, list[str]]:
+    """The final story state of a merged part (pruned as the clusterer prunes), and its articles in order."""
+    story_id = story_id_for(Article(id=part.first_id, raw_sha256="", origin="", text=""))
+    vector = part.vector
+    if len(vector) > 2 * centroid_terms:
+        vector = dict(sorted(sorted(vector.items(), key=lambda x: (-x[1], x[0]))[:centroid_terms]))
+    norm = math.sqrt(sum(w * w for w in vector.values()))
+    members = [article_id for _order, article_id in sorted(part.members)]
+    state = StoryState(story_id, vector, norm, len(members), part.first_tick, part.last_tick, part.first_day,
+                       part.last_day, part.label)
+    return state, members
+
+
+def _stitch(edges: list[tuple[PartKey, PartKey]]) -> dict[PartKey, PartKey]:
+    """Connected components of parts; every part maps to its component's earliest-window part."""
+    parent: dict[PartKey, PartKey] = {}
+
+    def root(x: PartKey) -> PartKey:
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in sorted(edges):
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    return {key: root(key) for key in parent if root(key) != key}
+
+
+def _best_home(counts: Iterable[tuple[PartKey, int]]) -> PartKey:
+    """The part of the earlier window holding most of a part's replayed articles (ties: the earliest)."""
+    return min(counts, key=lambda kc: (-kc[1], kc[0]))[0]
+
+
+def _summarize(items: Iterable[tuple[str, tuple[Iterable[Article], Iterable[str]]]], config: StorylineConfig
+               ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+    """Summarise each story as ``Pipeline.summarize_story`` does; yield summary rows (or failure rows)."""
+    for story_id, (members, matches) in items:
+        articles = sorted(members, key=lambda a: (a.day.isoformat() if a.day else "9999-12-31", a.id))
+        try:
+            stored = sorted((json.loads(m) for m in matches), key=lambda d: (d["article_a"], d["article_b"]))
+            alignments = [Alignment.from_dict(d) for d in stored]
+            groups = sentence_groups({a.id: a for a in articles}, alignments)
+            summary = summarize_articles(story_id, articles, config.summarize, provenance_grouper(groups))
+        except Exception as exc:  # one story's summary never fails the job
+            yield "failures", failure_row(Failure(story_id, "summarize", type(exc).__name__,
+                                                  f"story {story_id}: summary failed: {exc!r}"), None)
+            continue
+        yield "summaries", summary_row(summary)
+
+
+def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitions: int | None = None
+                  ) -> tuple[Any, StoryResult]:
+    """Cluster, stitch, link and summarise on Spark (see the module docstring).
+
+    Args:
+        articles: an RDD of Articles (each id once), persisted by the caller.
+        matches: an RDD of ``passage_matches`` rows (for the summaries' provenance groups).
+        config: the settings the local pipeline uses (``cluster``, ``summarize``, ``scale``).
+        partitions: tasks of the shuffles (default: Spark's).
+
+    Returns:
+        An RDD of ``(table, row)`` rows (``stories``, ``term_stats``, ``summaries``, ``failures``)
+        and the storylines linked on the driver.
+    """
+    from pyspark import StorageLevel
+
+    scale, cluster = config.scale, config.cluster
+    width, overlap = scale.window_days, scale.overlap_days
+    dated = articles.filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
+    last = dated.max() if not dated.isEmpty() else 0
+    routed = articles.flatMap(lambda a: _windows(a, width, overlap, last))
+    # stream positions: a window's own articles follow every earlier window's (the local (day, id) order)
+    own_counts = routed.filter(lambda kv: kv[1][1]).countByKey()
+    offsets, total = {}, 0
+    for window in sorted(own_counts):
+        offsets[window] = total
+        total += own_counts[window]
+    clustered = routed.groupByKey(partitions).flatMap(
+        lambda kv: _cluster_window(kv[0], kv[1], config, offsets)).persist(StorageLevel.MEMORY_AND_DISK)
+    parts = clustered.filter(lambda t: t[0] == "part").map(lambda t: t[1])
+    # each part holding replayed articles joins the earlier window's part that holds most of them
+    homes = parts.flatMap(lambda kp: ((article_id, kp[0]) for _order, article_id in kp[1].members))
+    replayed = clustered.filter(lambda t: t[0] == "replayed").map(lambda t: t[1])
+    edges = (replayed.join(homes, partitions).map(lambda kv: (kv[1], 1)).reduceByKey(lambda a, b: a + b)
+             .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
+             .map(lambda kv: (kv[0], _best_home(kv[1]))).collect())
+    root_of = _stitch(edges)
+    stories = (parts.map(lambda kp: (root_of.get(kp[0], kp[0]), kp[1])).reduceByKey(_merge_parts, partitions)
+               .map(lambda kv: _state(kv[1], cluster.centroid_terms)).persist(StorageLevel.MEMORY_AND_DISK))
+    nodes = stories.map(lambda sm: StoryNode.from_state(sm[0], cluster.centroid_terms)).collect()
+    linking = link_storylines(nodes, cluster)
+    storyline_of = linking.storyline_of
+    story_rows = stories.map(lambda sm: ("stories", (
+        sm[0].id, storyline_of[sm[0].id], sm[1], *sm[0].days(), sm[0].label, sm[0].keywords(), sm[0].size,
+        state_json(sm[0]))))
+    df = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
+          .reduceByKey(lambda a, b: a + b, partitions).map(lambda kv: ("term_stats", kv)))
+    story_of = stories.flatMap(lambda sm: ((article_id, sm[0].id) for article_id in sm[1]))
+    members = articles.map(lambda a: (a.id, a)).join(story_of, partitions).map(lambda kv: (kv[1][1], kv[1][0]))
+    # a match counts for a story when both its articles are in it (ProvenanceIndex.pairs_for, within)
+    in_story = (matches.map(lambda m: (m[0], (m[1], m[6]))).join(story_of, partitions)
+                .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1]))).join(story_of, partitions)
+                .filter(lambda kv: kv[1][0][0] == kv[1][1]).map(lambda kv: (kv[1][1], kv[1][0][1])))
+    summaries = members.cogroup(in_story, partitions).mapPartitions(lambda part: _summarize(part, config))
+    return story_rows.union(df).union(summaries), StoryResult(linking, {n.id: n.age_key for n in nodes})
