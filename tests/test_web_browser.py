@@ -209,7 +209,7 @@ def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hostile = tmp_path_factory.mktemp("hostile") / "hostile.jsonl"
     hostile.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n", encoding="utf-8")
     with Store(db) as store:
-        Pipeline(store).run(sorted(SEEDS.glob("*.txt")) + [hostile])
+        Pipeline(store).run([*sorted(SEEDS.glob("*.txt")), hostile])
     port = _free_port()
     server = uvicorn.Server(uvicorn.Config(create_app(db, config=StorylineConfig()), host="127.0.0.1", port=port,
                                            log_level="warning", lifespan="on"))

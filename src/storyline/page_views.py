@@ -20,7 +20,7 @@ from storyline.nlp.merge import merge_quotes
 from storyline.nlp.stance import article_relation
 from storyline.store import Store, load_entities, load_entity_mentions, load_speaker_quotes, load_stances
 
-__all__ = ["annotated_paragraphs", "article_annotations", "subject_actors_view", "subject_article_ids"]
+__all__ = ["annotated_paragraphs", "article_annotations", "article_meta", "subject_actors_view", "subject_article_ids"]
 
 
 def subject_article_ids(store: Store, subject_id: str) -> list[str]:
@@ -40,8 +40,8 @@ def subject_article_ids(store: Store, subject_id: str) -> list[str]:
     return [r["id"] for r in rows]
 
 
-def _article_meta(store: Store, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
-    """``id -> (outlet, day)`` without reading texts."""
+def article_meta(store: Store, ids: Iterable[str]) -> dict[str, tuple[str | None, str | None]]:
+    """Return ``id -> (outlet, day)`` of these articles, without reading their texts."""
     meta: dict[str, tuple[str | None, str | None]] = {}
     wanted = sorted(set(ids))
     for i in range(0, len(wanted), 500):
@@ -76,7 +76,7 @@ def subject_actors_view(store: Store, subject_id: str, config: NlpConfig | None 
     names = {e.id: e.name for e, _, _ in entities}
     actors = [{"id": e.id, "name": e.name, "type": e.type, "aliases": list(e.aliases), "roles": list(roles),
                "mention_count": n} for e, roles, n in entities[:max_actors]]
-    meta = _article_meta(store, ids)
+    meta = article_meta(store, ids)
     evidence: dict[tuple[str, str], dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for e in load_stances(store, ids):
         evidence[(e.actor_a, e.actor_b)][e.article_id].append(e)
