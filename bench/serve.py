@@ -315,7 +315,7 @@ def main() -> None:
           f"{args.workers} server worker(s)")
     for label, part in (("1 client", result["serial"]), (f"{result['clients']} clients", result["loaded"])):
         print(f"{label} for {part['seconds']} s: {part['requests']:,} requests, {part['rps']} req/s, "
-              f"{part['errors']} errors")
+              f"{part['errors']} errors {part['error_kinds'] or ''}")
         print(f"  {'endpoint':10} {'req':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
         for name, e in part["endpoints"].items():
             print(f"  {name:10} {e['requests']:>7} {e['rps']:>7} {e['p50_ms']:>8} {e['p95_ms']:>8} {e['p99_ms']:>8} "

@@ -305,7 +305,8 @@ def test_serve_command_binds_loopback_by_default(monkeypatch, tmp_path):
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123", "--token", "t"])
     assert result.exit_code == 0, result.output
     # with a token: one process, so ingestion jobs and their progress live in the one app
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "server_header": False}]
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "server_header": False,
+                      "timeout_keep_alive": 30}]
 
 
 def test_demo_offers_to_serve(tmp_path):

@@ -15,6 +15,9 @@ from storyline.config import StorylineConfig
 __all__ = ["offer_to_serve", "serve", "serve_store"]
 
 TOKEN_ENV = "STORYLINE_TOKEN"
+KEEP_ALIVE_SECONDS = 30
+"""Idle keep-alive connections are closed after this long. uvicorn's 5 s default races clients
+that reuse a pooled connection just as the server closes it (the request fails with a reset)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -50,7 +53,7 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers
                       f"{'es' if workers > 1 else ''}; Ctrl+C to stop)")
     if workers == 1:
         uvicorn.run(create_app(db, token=token, config=config), host=host, port=port, log_level="warning",
-                    server_header=False)
+                    server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
         return
     import json
     import os
@@ -63,7 +66,7 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers
     if token:
         os.environ[TOKEN_ENV] = token
     uvicorn.run("storyline.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", server_header=False)
+                log_level="warning", server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 @app.command()
