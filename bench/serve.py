@@ -12,10 +12,12 @@
    ``summarize_articles`` over its first 40 articles: running the full pipeline over 100k
    articles takes hours (it is measured by the pipeline's own benchmarks), and this benchmark is
    about serving.
-2. Start ``storyline serve`` (the real CLI, uvicorn, one process) on a free 127.0.0.1 port.
+   Storylines link each label's stories across the epochs (``save_linking``, added to an older
+   store that has none).
+2. Start ``storyline serve`` (the real CLI, uvicorn, ``--workers`` processes) on a free 127.0.0.1 port.
 3. Run one client alone for ``--serial-seconds`` (the service time, without queueing), then
    ``--clients`` concurrent HTTP/1.1 keep-alive clients (httpx, in a separate process) for
-   ``--seconds``, each looping over home, story, search and article pages with random ids, pages
+   ``--seconds``, each looping over home, storyline, story, search and article pages with random ids, pages
    and query words; report requests/s, p50/p95/p99 per endpoint, every non-200 as an error, and
    the server's CPU time per request (contention on a shared machine inflates latency, less so this).
 """
@@ -116,10 +118,24 @@ def build_store(path: Path, n_articles: int, seed: int = 7) -> None:
             assignments.update({a.id: story_id for a in arts})
         store.save_clustering(rows, assignments, {}, made)
         print(f"  {len(rows):,} stories; summarising ({time.perf_counter() - t0:.0f} s)", flush=True)
+        link_storylines(store)
         for row in rows:
             arts = members[row.id.removeprefix("s-bench-")]
             store.save_summary(summarize_articles(row.id, arts[:40]))
     print(f"built {path}: {made:,} articles, {len(rows):,} stories in {time.perf_counter() - t0:.0f} s", flush=True)
+
+
+def link_storylines(store: Store) -> int:
+    """Give every label a storyline holding its stories of all epochs (ids ``s-bench-<label>-e<k>``)."""
+    from storyline.cluster.storylines import Linking
+    from storyline.store.storylines import save_linking
+
+    if store.db.execute("SELECT count(*) FROM storyline_stories").fetchone()[0]:
+        return 0
+    stories = [r[0] for r in store.db.execute("SELECT id FROM stories ORDER BY id")]
+    linking = Linking(storyline_of={s: "l-bench-" + s.removeprefix("s-bench-").rsplit("-e", 1)[0] for s in stories})
+    save_linking(store, linking, set(), {})
+    return len(set(linking.storyline_of.values()))
 
 
 def _targets(path: Path, seed: int = 11) -> dict[str, list[str]]:
@@ -128,6 +144,7 @@ def _targets(path: Path, seed: int = 11) -> dict[str, list[str]]:
     with Store(path) as store:
         db = store.db
         stories = [r[0] for r in db.execute("SELECT id FROM stories ORDER BY id")]
+        lines = [r[0] for r in db.execute("SELECT id FROM storylines ORDER BY id")]
         n_pages = max(1, len(stories) // 20)
         cites = list(db.execute("SELECT article_id, start, end FROM citations ORDER BY random() LIMIT 2000"))
         arts = [r[0] for r in db.execute("SELECT id FROM articles ORDER BY random() LIMIT 5000")]
@@ -137,7 +154,8 @@ def _targets(path: Path, seed: int = 11) -> dict[str, list[str]]:
     story = [f"/stories/{rng.choice(stories)}" for _ in range(2000)]
     article = [f"/articles/{a}?start={s}&end={e}#cited" for a, s, e in cites] + [f"/articles/{a}" for a in arts]
     search = [f"/search?q={'+'.join(rng.sample(words, rng.choice((1, 1, 2))))}" for _ in range(2000)]
-    return {"home": home, "story": story, "search": search, "article": article}
+    storyline = [f"/storylines/{rng.choice(lines)}" for _ in range(2000)]
+    return {"home": home, "storyline": storyline, "story": story, "search": search, "article": article}
 
 
 async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds: float, seed: int) -> dict:
@@ -192,12 +210,16 @@ def _pct(values: list[float], p: float) -> float:
 
 
 def _cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux ``/proc``; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its children (uvicorn workers): Linux ``/proc``, else 0."""
+    total = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if stat.parent.name == str(pid) or fields[1] == str(pid):  # fields[1]: the parent's pid
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
 
 
 def _summary(parts: list[dict], names: list[str]) -> dict:
@@ -217,14 +239,15 @@ def _summary(parts: list[dict], names: list[str]) -> dict:
                           for n, v in latencies.items() if v}}
 
 
-def run(store: Path, clients: int, seconds: float, processes: int, serial_seconds: float) -> dict:
+def run(store: Path, clients: int, seconds: float, processes: int, serial_seconds: float, workers: int) -> dict:
     """Serve ``store`` and load it: one client alone (service time), then ``clients`` together."""
     import httpx
 
     targets = _targets(store)
     port = _free_port()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    server = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(store), "--port", str(port)],
+    server = subprocess.Popen([sys.executable, "-m", "storyline", "serve", "--db", str(store), "--port", str(port),
+                               "--workers", str(workers)],
                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -262,7 +285,7 @@ def run(store: Path, clients: int, seconds: float, processes: int, serial_second
             server.kill()
     loaded = _summary(parts, names)
     loaded["server_cpu_ms_per_request"] = round(cpu_used / max(loaded["requests"], 1) * 1000, 2)
-    return {"clients": clients, "serial": serial, "loaded": loaded}
+    return {"clients": clients, "workers": workers, "serial": serial, "loaded": loaded}
 
 
 def main() -> None:
@@ -273,23 +296,26 @@ def main() -> None:
     parser.add_argument("--processes", type=int, default=1, help="load-generator processes sharing the clients")
     parser.add_argument("--serial-seconds", type=float, default=10.0, help="first, one client alone this long")
     parser.add_argument("--store", type=Path, default=Path("/tmp/storyline-bench-serve.db"))
+    parser.add_argument("--workers", type=int, default=2, help="server processes (storyline serve --workers)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.store.exists():
         build_store(args.store, args.articles)
     with Store(args.store) as store:
+        link_storylines(store)
         n = store.count_articles()
         n_stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result = {"articles": n, "stories": n_stories, "cpus": os.cpu_count(), "load_average_1m": load_average,
-              **run(args.store, args.clients, args.seconds, args.processes, args.serial_seconds)}
+              **run(args.store, args.clients, args.seconds, args.processes, args.serial_seconds, args.workers)}
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"store: {n:,} articles, {n_stories:,} stories; {result['cpus']} CPUs, load average {load_average}")
+    print(f"store: {n:,} articles, {n_stories:,} stories; {result['cpus']} CPUs, load average {load_average}; "
+          f"{args.workers} server worker(s)")
     for label, part in (("1 client", result["serial"]), (f"{result['clients']} clients", result["loaded"])):
         print(f"{label} for {part['seconds']} s: {part['requests']:,} requests, {part['rps']} req/s, "
-              f"{part['errors']} errors")
+              f"{part['errors']} errors {part['error_kinds'] or ''}")
         print(f"  {'endpoint':10} {'req':>7} {'req/s':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'errors':>6}")
         for name, e in part["endpoints"].items():
             print(f"  {name:10} {e['requests']:>7} {e['rps']:>7} {e['p50_ms']:>8} {e['p95_ms']:>8} {e['p99_ms']:>8} "

@@ -302,9 +302,11 @@ def test_serve_command_binds_loopback_by_default(monkeypatch, tmp_path):
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.append(kw))
-    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123"])
+    result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123", "--token", "t"])
     assert result.exit_code == 0, result.output
-    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "server_header": False}]
+    # with a token: one process, so ingestion jobs and their progress live in the one app
+    assert calls == [{"host": "127.0.0.1", "port": 8123, "log_level": "warning", "server_header": False,
+                      "timeout_keep_alive": 30}]
 
 
 def test_demo_offers_to_serve(tmp_path):

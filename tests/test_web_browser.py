@@ -179,3 +179,129 @@ def test_wrong_token_is_refused_in_the_browser(server, page):
     page.fill("textarea[name=jsonl]", '{"title": "x", "text": "y"}')
     page.click(".ingest-form button[type=submit]")
     assert page.locator("h1").text_content() == "Error 403"
+
+
+# -- the seeds: wire provenance, the discrepancy, quotes; hostile outlets and quotes on the new sections ---------
+HOSTILE_WIRE = ("Harbour officials said on Tuesday that the <script>window.__xss=11</script> flood barrier at "
+                "Vellmark held overnight after three days of rain.\n\n"
+                "\"<img src=x onerror=\"window.__xss=12\"> We will not open the sluices before Friday,\" said "
+                "Mayor Alda Brennick, speaking at the town hall.\n\n"
+                "Engineers from the <b>regional</b> water board inspected the barrier at dawn and found no "
+                "damage to its gates.\n\n"
+                "Residents of the lower town were told to keep sandbags in place until the weekend.")
+HOSTILE = [
+    {"title": "Vellmark <script>window.__xss=13</script> barrier holds", "outlet": "<b>Bold</b> Outlet",
+     "date": "2025-04-02", "url": "https://example.org/a", "text": HOSTILE_WIRE},
+    {"title": "Barrier <img src=x onerror=\"window.__xss=14\"> holds in Vellmark",
+     "outlet": "<img src=x onerror=\"window.__xss=15\">Wire", "date": "2025-04-02", "url": "https://example.org/b",
+     "text": HOSTILE_WIRE.replace("three days", "four days").replace("lower town", "old town")},
+]
+
+
+@pytest.fixture(scope="module")
+def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    uvicorn = pytest.importorskip("uvicorn")
+    from storyline.api import create_app
+    from tests.conftest import SEEDS, shared_data
+
+    shared_data("seeds")
+    db = tmp_path_factory.mktemp("web-seeds") / "seeds.db"
+    hostile = tmp_path_factory.mktemp("hostile") / "hostile.jsonl"
+    hostile.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n", encoding="utf-8")
+    with Store(db) as store:
+        Pipeline(store).run([*sorted(SEEDS.glob("*.txt")), hostile])
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(db, config=StorylineConfig()), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-seeds", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            pytest.fail("the test server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _seed_story(server: str, page) -> None:
+    """Open the June 2014 story of the seeds (the largest story) from the story listing."""
+    import httpx
+
+    stories = httpx.get(server + "/api/stories", params={"limit": 50}).json()["items"]
+    largest = max(stories, key=lambda s: (s["size"], s["id"]))
+    page.goto(f"{server}/stories/{largest['id']}")
+
+
+def test_story_page_shows_reuters_passage_and_the_discrepancy(seeds_server, page):
+    _seed_story(seeds_server, page)
+    passages = page.locator(".provenance .passage")
+    assert passages.count() >= 1
+    origins = set(page.locator(".provenance .origin").all_text_contents())
+    assert origins == {"Reuters"}
+    tal_afar = passages.filter(has_text="Tal Afar is a short drive west from Mosul").first
+    assert tal_afar.locator(".carrier").count() == 2
+    assert page.locator(".provenance ins", has_text="ISIS").count() >= 1  # the word-level edit ISIL -> ISIS
+    assert page.locator(".coverage-matrix tbody tr").count() >= 3
+    discrepancy = page.locator(".discrepancy").filter(has_text="1,700")
+    assert discrepancy.count() >= 1
+    assert discrepancy.first.locator(".claim-value").count() >= 2
+    page.screenshot(path=str(ARTIFACTS / "story-provenance-discrepancy.png"), full_page=True)
+    # each side is cited: the link opens the article with exactly the cited text highlighted
+    cited = discrepancy.first.locator("blockquote.cited-text").first
+    link = cited.locator("a.cite")
+    expected = link.get_attribute("title")
+    link.click()
+    page.wait_for_url("**/articles/*")
+    assert "".join(page.locator("mark.cited").all_text_contents()) == expected
+    assert "1,700" in expected
+    page.screenshot(path=str(ARTIFACTS / "discrepancy-cited.png"), full_page=True)
+
+
+def test_article_page_highlights_quotes_and_mentions(seeds_server, page):
+    _seed_story(seeds_server, page)
+    page.locator(".articles a").first.click()
+    page.wait_for_url("**/articles/*")
+    quotes = page.locator(".article-text span.quote")
+    assert quotes.count() >= 1
+    assert quotes.first.get_attribute("title").startswith("said by ")
+    assert page.locator(".article-text span.mention").count() >= 3
+    page.screenshot(path=str(ARTIFACTS / "article-quotes-mentions.png"), full_page=True)
+
+
+def test_storyline_page_shows_actors_stances_and_quotes(seeds_server, page):
+    _seed_story(seeds_server, page)
+    page.locator("a.storyline-link").first.click()
+    page.wait_for_url("**/storylines/*")
+    assert page.locator(".actors .actor").count() >= 3
+    assert page.locator(".quotes .speaker").count() >= 1
+    assert page.locator(".stances .stance").count() >= 1
+    first = page.locator(".stances .stance blockquote a.cite").first
+    expected = first.get_attribute("title")
+    page.screenshot(path=str(ARTIFACTS / "storyline-actors.png"), full_page=True)
+    first.click()
+    page.wait_for_url("**/articles/*")
+    assert "".join(page.locator("mark.cited").all_text_contents()) == expected
+
+
+def test_hostile_outlets_and_quotes_stay_inert_on_analysis_pages(seeds_server, page):
+    import httpx
+
+    found = httpx.get(seeds_server + "/api/search", params={"q": "Vellmark barrier"}).json()["items"]
+    assert len(found) == 2
+    story = httpx.get(f"{seeds_server}/api/articles/{found[0]['id']}").json()["article"]["story"]["id"]
+    page.goto(f"{seeds_server}/stories/{story}")
+    assert page.locator(".provenance .passage").count() >= 1
+    carriers = set(page.locator(".provenance .carrier a.cite").all_text_contents())
+    assert {"<b>Bold</b> Outlet", "<img src=x onerror=\"window.__xss=15\">Wire"} <= carriers
+    assert "<script>window.__xss=11</script>" in page.locator(".provenance").text_content()
+    assert page.locator("main script, main img, main b").count() == 0
+    page.screenshot(path=str(ARTIFACTS / "hostile-story-analysis.png"), full_page=True)
+    page.locator(".provenance .carrier a.cite").first.click()
+    page.wait_for_url("**/articles/*")
+    assert page.locator("main script, main img, main b").count() == 0
+    quoted = page.locator(".article-text span.quote").all_text_contents()
+    assert any("<script>" in q or "<img" in q for q in quoted)  # hostile markup inside a quote, shown as text
+    page.screenshot(path=str(ARTIFACTS / "hostile-article-annotated.png"), full_page=True)
+    assert page.evaluate("window.__xss") == 0 and page.dialogs == []

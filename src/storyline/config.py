@@ -394,8 +394,21 @@ class ServeConfig:
     """Worker threads serving requests (each has its own SQLite connection)."""
     chart_max_days: int = 366
     """Activity charts show at most this many days (the most recent ones)."""
+    workers: int = 2
+    """Server processes (uvicorn workers); each has its own threads, connections and caches. With
+    more than one, ingestion jobs run in whichever process took the request, and a job's progress
+    is only known there: serve with one worker when using the ingestion page heavily."""
+    cache_entries: int = 512
+    """Computed page parts (provenance, comparisons, actors) kept per connection; an entry is
+    dropped as soon as the store changes (SQLite's data_version)."""
+    analysis_max_articles: int = 400
+    """Story and storyline pages show provenance, discrepancies, actors and quotes for subjects up
+    to this many articles; larger ones link to the JSON API instead (it reads every article)."""
 
     def __post_init__(self) -> None:
+        _check(1 <= self.workers <= 64, "serve.workers", self.workers, "between 1 and 64")
+        _check(self.cache_entries >= 0, "serve.cache_entries", self.cache_entries, ">= 0")
+        _check(self.analysis_max_articles >= 0, "serve.analysis_max_articles", self.analysis_max_articles, ">= 0")
         _check(bool(self.host), "serve.host", self.host, "a host name or address")
         _check(0 < self.port < 65536, "serve.port", self.port, "a TCP port (1-65535)")
         _check(self.max_body_bytes >= 1024, "serve.max_body_bytes", self.max_body_bytes, ">= 1024")

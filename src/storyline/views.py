@@ -11,6 +11,7 @@ from typing import Any
 
 from storyline.config import ProvenanceConfig, StorylineConfig
 from storyline.model import Article, Failure, Span, Summary
+from storyline.page_views import annotated_paragraphs, article_annotations
 from storyline.provenance import Alignment, align_articles, shared_passages
 from storyline.report import timeline_view
 from storyline.store import ProvenanceIndex, Store, StoryRow
@@ -295,6 +296,9 @@ def article_detail(store: Store, article_id: str, start: int | None = None, end:
                    ) -> dict[str, Any]:
     """Describe an article for its page: metadata, text as paragraphs, its story, an optional highlighted span.
 
+    The paragraphs' segments also mark the stored entity mentions and quotes (see
+    :func:`storyline.page_views.annotated_paragraphs`).
+
     A span outside the text (or empty) is ignored: ``highlight`` is then None.
 
     Raises:
@@ -306,7 +310,10 @@ def article_detail(store: Store, article_id: str, start: int | None = None, end:
     if start is not None and end is not None and 0 <= start < end <= len(article.text):
         span = Span(start, end)
     view["highlight"] = {"start": span.start, "end": span.end, "text": span.slice(article.text)} if span else None
-    view["paragraphs"] = highlighted_paragraphs(article, span)
+    annotations = article_annotations(store, article_id)
+    view["paragraphs"] = annotated_paragraphs(article, span, annotations)
+    view["annotations"] = {"mentions": sum(kind == "mention" for _, kind, _ in annotations),
+                           "quotes": sum(kind == "quote" for _, kind, _ in annotations)}
     story = article_story(store, article_id)
     view["story"] = story_listing_view(story) if story else None
     view["storyline_id"] = story_storyline(store, story.id) if story else None

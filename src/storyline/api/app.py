@@ -23,11 +23,14 @@ from storyline.api.security import BodyLimitMiddleware, SecurityHeadersMiddlewar
 from storyline.config import StorylineConfig
 from storyline.store import Store
 
-__all__ = ["ROUTERS", "create_app"]
+__all__ = ["ROUTERS", "SERVE_ENV", "app_from_env", "create_app"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
 ROUTERS = (routes_api.router, routes_web.router)
+
+SERVE_ENV = "STORYLINE_SERVE"
+"""Environment variable carrying ``{"db", "config", "serve"}`` (JSON) to worker processes."""
 
 
 def create_app(db: str | Path, *, token: str | None = None, config: StorylineConfig | None = None) -> FastAPI:
@@ -64,3 +67,22 @@ def create_app(db: str | Path, *, token: str | None = None, config: StorylineCon
     app.add_middleware(BodyLimitMiddleware, max_bytes=config.serve.max_body_bytes)
     app.add_middleware(SecurityHeadersMiddleware)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """Build the app in a uvicorn worker process from :data:`SERVE_ENV` (and the token from ``STORYLINE_TOKEN``).
+
+    ``storyline serve --workers N`` starts N processes, each importing this factory: a process
+    cannot be handed the parent's app object, so it gets the store path, the config file and
+    the ``serve`` overrides instead.
+    """
+    import json
+    import os
+
+    from storyline.config import load_config
+
+    spec = json.loads(os.environ[SERVE_ENV])
+    config = load_config(spec.get("config"))
+    if spec.get("serve"):
+        config = config.replace("serve", **spec["serve"])
+    return create_app(spec["db"], token=os.environ.get("STORYLINE_TOKEN") or None, config=config)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import Request
@@ -20,6 +22,8 @@ from storyline.store import Store
 from storyline.store.queries import ArticleFilter
 
 __all__ = ["AppContext", "ctx_of", "filters_from", "paging", "safe_url"]
+
+T = TypeVar("T")
 
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 
@@ -76,14 +80,45 @@ class AppContext:
             self.jobs = JobRunner(self.db_path, self.config)
 
     def store(self) -> Store:
-        """Return this thread's Store connection (SQLite connections are not shared across threads)."""
+        """Return this thread's read-only Store connection (SQLite connections are not shared across threads).
+
+        ``query_only`` makes a write through a page's connection an error: the server writes only
+        through the job runner's own connection.
+        """
         store = getattr(self._local, "store", None)
         if store is None:
             store = Store(self.db_path)
+            store.db.execute("PRAGMA query_only = ON")
+            store.db.execute("PRAGMA mmap_size = 268435456")  # reads map the file instead of copying pages
             self._local.store = store
+            self._local.cache = OrderedDict()
             with self._lock:
                 self._stores.append(store)
         return store
+
+    def cached(self, key: tuple[Any, ...], compute: Callable[[Store], T]) -> T:
+        """Return ``compute(store)``, computed once per ``key`` while the store does not change.
+
+        The cache is per thread (per connection) and keyed by SQLite's ``data_version``, which
+        changes on this connection whenever any other connection commits: an ingestion job's
+        write invalidates every entry, in every worker process, without any signalling.
+        """
+        store = self.store()
+        size = self.config.serve.cache_entries
+        if size == 0:
+            return compute(store)
+        cache: OrderedDict[tuple[Any, ...], tuple[int, Any]] = self._local.cache
+        version = int(store.db.execute("PRAGMA data_version").fetchone()[0])
+        hit = cache.get(key)
+        if hit is not None and hit[0] == version:
+            cache.move_to_end(key)
+            return hit[1]
+        value = compute(store)
+        cache[key] = (version, value)
+        cache.move_to_end(key)
+        while len(cache) > size:
+            cache.popitem(last=False)
+        return value
 
     def close(self) -> None:
         """Stop the job runner and close every connection opened."""

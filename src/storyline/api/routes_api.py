@@ -20,6 +20,7 @@ from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
 from storyline.nlp.views import actors_view, compare_view, quotes_view, stances_view
+from storyline.page_views import article_meta, subject_article_ids
 from storyline.report import subject_report
 from storyline.store.queries import (
     article_page,
@@ -110,35 +111,109 @@ def report(request: Request, subject_id: str) -> dict[str, Any]:
     return _ok(report=subject_report(ctx.store(), subject_id, ctx.config))
 
 
+Actor = Annotated[str | None, Query(max_length=300, description="Only this actor (name or alias, case-insensitive).")]
+
+
+def _listing(items: list[Any], limit: int, offset: int) -> dict[str, Any]:
+    """One page of a computed list, in the listing shape."""
+    return _ok(items=items[offset:offset + limit], total=len(items), limit=limit, offset=offset,
+               has_more=offset + limit < len(items))
+
+
+def _names_match(actor: str | None, *names: str | None) -> bool:
+    wanted = (actor or "").strip().lower()
+    return not wanted or any(wanted in (n or "").lower() for n in names)
+
+
+def _in_dates(day: str | None, since: date | None, until: date | None) -> bool:
+    if since is None and until is None:
+        return True
+    return day is not None and (since is None or day[:10] >= since.isoformat()) and (
+        until is None or day[:10] <= until.isoformat())
+
+
 @router.get("/stories/{subject_id}/actors", tags=["actors"], summary="Actors of a story or storyline")
-def actors(request: Request, subject_id: str, limit: Limit = None) -> dict[str, Any]:
-    limit, _ = paging(request, limit, 0)
-    return _ok(items=actors_view(ctx_of(request).store(), subject_id, limit=limit))
+def actors(request: Request, subject_id: str, limit: Limit = None, offset: Offset = 0, actor: Actor = None
+           ) -> dict[str, Any]:
+    limit, offset = paging(request, limit, offset)
+    ctx = ctx_of(request)
+    found = ctx.cached(("api-actors", subject_id), lambda store: actors_view(store, subject_id))
+    return _listing([a for a in found if _names_match(actor, a["name"], *a["aliases"])], limit, offset)
 
 
 @router.get("/stories/{subject_id}/quotes", tags=["actors"], summary="Who said what, cited in every carrier")
-def quotes(request: Request, subject_id: str, speaker: Annotated[str | None, Query(max_length=300)] = None
+def quotes(request: Request, subject_id: str, speaker: Annotated[str | None, Query(max_length=300)] = None,
+           limit: Limit = None, offset: Offset = 0, outlet: Outlet = None, since: Since = None, until: Until = None
            ) -> dict[str, Any]:
+    limit, offset = paging(request, limit, offset)
+    filters_from(since, until)  # validates the range
     ctx = ctx_of(request)
-    return _ok(items=quotes_view(ctx.store(), subject_id, speaker, ctx.config.nlp))
+    found = ctx.cached(("api-quotes", subject_id, speaker),
+                       lambda store: quotes_view(store, subject_id, speaker, ctx.config.nlp))
+    if outlet or since or until:
+        dates = ctx.cached(("api-days", subject_id), lambda store: _article_days(store, subject_id))
+        found = [q for q in found if any((not outlet or c["outlet"] == outlet)
+                                         and _in_dates(dates.get(c["article_id"]), since, until)
+                                         for c in q["citations"])]
+    return _listing(found, limit, offset)
+
+
+def _article_days(store: Any, subject_id: str) -> dict[str, str | None]:
+    ids = subject_article_ids(store, subject_id)
+    return {i: day for i, (_, day) in article_meta(store, ids).items()}
 
 
 @router.get("/stories/{subject_id}/stances", tags=["actors"], summary="How pairs of actors relate over time")
-def stances(request: Request, subject_id: str) -> dict[str, Any]:
+def stances(request: Request, subject_id: str, limit: Limit = None, offset: Offset = 0, actor: Actor = None,
+            since: Since = None, until: Until = None) -> dict[str, Any]:
+    limit, offset = paging(request, limit, offset)
+    filters_from(since, until)
     ctx = ctx_of(request)
-    return _ok(items=stances_view(ctx.store(), subject_id, ctx.config.nlp))
+    found = ctx.cached(("api-stances", subject_id), lambda store: stances_view(store, subject_id, ctx.config.nlp))
+    pairs = []
+    for pair in found:
+        if not _names_match(actor, *pair["actors"]):
+            continue
+        dated = [a for a in pair["articles"] if _in_dates(a["date"], since, until)]
+        if dated:
+            pairs.append({**pair, "articles": dated})
+    return _listing(pairs, limit, offset)
 
 
 @router.get("/stories/{story_id}/compare", tags=["actors"],
             summary="Outlets compared: coverage, what only one reports, naming, discrepancies")
-def compare(request: Request, story_id: str) -> dict[str, Any]:
-    return _ok(comparison=compare_view(ctx_of(request).store(), story_id))
+def compare(request: Request, story_id: str, limit: Limit = None, offset: Offset = 0, outlet: Outlet = None,
+            actor: Actor = None) -> dict[str, Any]:
+    """``limit``/``offset`` page the discrepancies and the coverage rows; ``outlet`` keeps what that outlet
+    reports; ``actor`` keeps that actor's coverage and naming and the discrepancies that name it."""
+    limit, offset = paging(request, limit, offset)
+    view = dict(ctx_of(request).cached(("compare", story_id), lambda store: compare_view(store, story_id)))
+    coverage = dict(view["coverage"])
+    rows = [a for a in coverage["actors"] if _names_match(actor, a["name"])
+            and (not outlet or outlet in a["outlets"])]
+    discrepancies = [d for d in view["discrepancies"] if _names_match(actor, d["claim"])
+                     and (not outlet or any(v["outlet"] == outlet for v in d["values"]))]
+    if outlet:
+        coverage["quotes"] = [q for q in coverage["quotes"] if outlet in q["outlets"]]
+        coverage["claims"] = [c for c in coverage["claims"] if outlet in c["outlets"]]
+        view["exclusive"] = {k: v for k, v in view["exclusive"].items() if k == outlet}
+    coverage["actors"] = rows[offset:offset + limit]
+    view.update(coverage=coverage, discrepancies=discrepancies[offset:offset + limit],
+                naming=[n for n in view["naming"] if _names_match(actor, n["name"])],
+                totals={"actors": len(rows), "discrepancies": len(discrepancies)}, limit=limit, offset=offset)
+    return _ok(comparison=view)
 
 
 @router.get("/stories/{story_id}/provenance", tags=["provenance"],
             summary="Wire provenance: related article pairs and shared passages with their likely origin")
-def provenance(request: Request, story_id: str) -> dict[str, Any]:
-    return _ok(provenance=provenance_view(ctx_of(request).store(), story_id))
+def provenance(request: Request, story_id: str, limit: Limit = None, offset: Offset = 0, outlet: Outlet = None
+               ) -> dict[str, Any]:
+    """``limit``/``offset`` page the shared passages; ``outlet`` keeps the passages that outlet carries."""
+    limit, offset = paging(request, limit, offset)
+    view = dict(ctx_of(request).cached(("provenance", story_id), lambda store: provenance_view(store, story_id)))
+    passages = [p for p in view["passages"] if not outlet or any(c["outlet"] == outlet for c in p["carriers"])]
+    view.update(passages=passages[offset:offset + limit], passages_total=len(passages), limit=limit, offset=offset)
+    return _ok(provenance=view)
 
 
 @router.get("/articles", tags=["articles"], summary="Articles, newest first")

@@ -6,6 +6,7 @@ template. Pages are numbered from 1 (``?page=``); a page's size is ``serve.page_
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Annotated, Any
 
@@ -13,12 +14,15 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from storyline.api.charts import bar_chart_svg
-from storyline.api.context import ctx_of, filters_from
+from storyline.api.context import AppContext, ctx_of, filters_from
 from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
+from storyline.nlp.views import compare_view
+from storyline.page_views import subject_actors_view
 from storyline.report import subject_report
+from storyline.store import Store
 from storyline.store.queries import articles_per_day, failure_page, search_page, story_page, storyline_page
 from storyline.views import (
     activity_view,
@@ -26,6 +30,7 @@ from storyline.views import (
     failure_view,
     numbered_report,
     page_view,
+    provenance_view,
     search_hit_view,
     story_listing_view,
     story_overview,
@@ -53,22 +58,40 @@ def _offset(request: Request, page: int) -> tuple[int, int]:
 @router.get("/")
 def home(request: Request, page: PageNumber = 1) -> Response:
     ctx = ctx_of(request)
-    store = ctx.store()
     limit, offset = _offset(request, page)
-    stories = story_page(store, limit=limit, offset=offset)
-    lines = storyline_page(store, limit=limit, offset=offset)
-    chart = bar_chart_svg(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days), "Articles per day")
-    return _render(request, "home.html", stories=page_view(stories, [story_listing_view(s) for s in stories.items]),
-                   storylines=page_view(lines, [storyline_listing_view(s) for s in lines.items]),
-                   page=page, activity_chart=chart)
+
+    def compute(store: Store) -> dict[str, Any]:
+        stories = story_page(store, limit=limit, offset=offset)
+        lines = storyline_page(store, limit=limit, offset=offset)
+        return {"stories": page_view(stories, [story_listing_view(s) for s in stories.items]),
+                "storylines": page_view(lines, [storyline_listing_view(s) for s in lines.items]),
+                "activity_chart": bar_chart_svg(activity_view(articles_per_day(store), ctx.config.serve.chart_max_days),
+                                                "Articles per day")}
+
+    return _render(request, "home.html", page=page, **ctx.cached(("home", limit, offset), compute))
+
+
+def _analysis(ctx: AppContext, kind: str, subject_id: str, size: int, compute: Callable[[Store], Any]) -> Any:
+    """A page's analysis part (provenance, comparison, actors), cached; None past serve.analysis_max_articles."""
+    if size > ctx.config.serve.analysis_max_articles:
+        return None
+    return ctx.cached((kind, subject_id), compute)
 
 
 @router.get("/storylines/{storyline_id}")
 def storyline(request: Request, storyline_id: str) -> Response:
     ctx = ctx_of(request)
-    view = storyline_overview(ctx.store(), storyline_id, max_days=ctx.config.serve.chart_max_days)
-    chart = bar_chart_svg(view["activity"], "Articles per day in this storyline")
-    return _render(request, "storyline.html", storyline=view, activity_chart=chart)
+
+    def compute(store: Store) -> dict[str, Any]:
+        view = storyline_overview(store, storyline_id, max_days=ctx.config.serve.chart_max_days)
+        return {"storyline": view, "activity_chart": bar_chart_svg(view["activity"],
+                                                                   "Articles per day in this storyline")}
+
+    parts = ctx.cached(("storyline", storyline_id), compute)
+    actors = _analysis(ctx, "actors", storyline_id, parts["storyline"]["articles"] or 0,
+                       lambda store: subject_actors_view(store, storyline_id, ctx.config.nlp))
+    return _render(request, "storyline.html", actors=actors, analysis_max=ctx.config.serve.analysis_max_articles,
+                   **parts)
 
 
 @router.get("/timeline/{subject_id}")
@@ -92,16 +115,26 @@ def whatsnew(request: Request, since: date | None = None) -> Response:
 def story(request: Request, story_id: str, page: PageNumber = 1) -> Response:
     ctx = ctx_of(request)
     per_page = 50  # a story page lists more articles than a listing page: they are one line each
-    view = story_overview(ctx.store(), story_id, limit=per_page, offset=(page - 1) * per_page,
-                          max_days=ctx.config.serve.chart_max_days)
-    chart = bar_chart_svg(view["activity"], "Articles per day in this story")
-    return _render(request, "story.html", story=view, page=page, activity_chart=chart)
+
+    def compute(store: Store) -> dict[str, Any]:
+        view = story_overview(store, story_id, limit=per_page, offset=(page - 1) * per_page,
+                              max_days=ctx.config.serve.chart_max_days)
+        return {"story": view, "activity_chart": bar_chart_svg(view["activity"], "Articles per day in this story")}
+
+    parts = ctx.cached(("story", story_id, page), compute)
+    size = parts["story"]["size"]
+    provenance = _analysis(ctx, "provenance", story_id, size, lambda store: provenance_view(store, story_id))
+    comparison = _analysis(ctx, "compare", story_id, size, lambda store: compare_view(store, story_id))
+    return _render(request, "story.html", page=page, provenance=provenance, comparison=comparison,
+                   analysis_max=ctx.config.serve.analysis_max_articles, **parts)
 
 
 @router.get("/articles/{article_id}")
 def article(request: Request, article_id: str, start: Annotated[int | None, Query(ge=0)] = None,
             end: Annotated[int | None, Query(ge=0)] = None) -> Response:
-    return _render(request, "article.html", article=article_detail(ctx_of(request).store(), article_id, start, end))
+    view = ctx_of(request).cached(("article", article_id, start, end),
+                                  lambda store: article_detail(store, article_id, start, end))
+    return _render(request, "article.html", article=view)
 
 
 @router.get("/search")

@@ -15,6 +15,9 @@ from storyline.config import StorylineConfig
 __all__ = ["offer_to_serve", "serve", "serve_store"]
 
 TOKEN_ENV = "STORYLINE_TOKEN"
+KEEP_ALIVE_SECONDS = 30
+"""Idle keep-alive connections are closed after this long. uvicorn's 5 s default races clients
+that reuse a pooled connection just as the server closes it (the request fails with a reset)."""
 
 
 def _is_loopback(host: str) -> bool:
@@ -26,12 +29,18 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def serve_store(db: Path, config: StorylineConfig, token: str | None) -> None:
-    """Run the app over ``db`` with uvicorn until interrupted (host and port from ``config.serve``)."""
+def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers: int = 1,
+                config_path: Path | None = None, serve_changes: dict[str, object] | None = None) -> None:
+    """Run the app over ``db`` with uvicorn until interrupted (host and port from ``config.serve``).
+
+    With ``workers`` > 1, uvicorn starts that many processes sharing the socket; each builds its
+    app from ``config_path`` and ``serve_changes`` (see :func:`storyline.api.app.app_from_env`).
+    """
     try:
         import uvicorn
 
         from storyline.api import create_app
+        from storyline.api.app import SERVE_ENV
     except ImportError as exc:
         err_console.print(f"[red]error:[/red] serving needs the web extra: pip install 'storyline[web]' ({exc})")
         raise SystemExit(1) from None
@@ -40,9 +49,24 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None) -> None:
         err_console.print(f"[yellow]warning:[/yellow] binding {host}: the site is reachable from other machines"
                           + ("" if token else "; writes stay off without --token"))
     err_console.print(f"storyline: serving {db} at http://{host}:{port}/  "
-                      f"(writes {'on: token required' if token else 'off'}; Ctrl+C to stop)")
-    uvicorn.run(create_app(db, token=token, config=config), host=host, port=port, log_level="warning",
-                server_header=False)
+                      f"(writes {'on: token required' if token else 'off'}; {workers} worker process"
+                      f"{'es' if workers > 1 else ''}; Ctrl+C to stop)")
+    if workers == 1:
+        uvicorn.run(create_app(db, token=token, config=config), host=host, port=port, log_level="warning",
+                    server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+        return
+    import json
+    import os
+
+    from storyline.store import Store
+
+    Store(db).close()  # create or migrate once, before the workers race to do it
+    os.environ[SERVE_ENV] = json.dumps({"db": str(db), "config": str(config_path) if config_path else None,
+                                        "serve": serve_changes or {}})
+    if token:
+        os.environ[TOKEN_ENV] = token
+    uvicorn.run("storyline.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                log_level="warning", server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
 
 
 @app.command()
@@ -52,6 +76,9 @@ def serve(
     port: Annotated[int | None, typer.Option(help="TCP port [default: 8000].")] = None,
     token: Annotated[str | None, typer.Option(envvar=TOKEN_ENV, help="Token that enables ingestion and other "
                                               f"writes (or ${TOKEN_ENV}); without it writes are off.")] = None,
+    workers: Annotated[int | None, typer.Option(min=1, max=64, help=(
+        "Server processes [default: serve.workers (2) without --token; 1 with --token, because an "
+        "ingestion job's progress is only known to the process that runs it]."))] = None,
     config: ConfigOption = None,
 ) -> None:
     """Serve the web UI and the JSON API (docs at /docs, schema at /api/openapi.json)."""
@@ -59,7 +86,12 @@ def serve(
     changes = {k: v for k, v in (("host", host), ("port", port)) if v is not None}
     if changes:
         cfg = cfg.replace("serve", **changes)
-    serve_store(db or default_db_path(), cfg, token)
+    if workers is None:
+        workers = 1 if token else cfg.serve.workers
+    elif workers > 1 and token:
+        err_console.print("[yellow]warning:[/yellow] with several workers, an ingestion job's progress is only "
+                          "shown by the worker that took it; polling may answer 404 from another one")
+    serve_store(db or default_db_path(), cfg, token, workers=workers, config_path=config, serve_changes=changes)
 
 
 def offer_to_serve(db: Path) -> None:

@@ -304,15 +304,14 @@ class Store:
                          json.loads(r["centroid"]), json.loads(r["named"]), r["size"]) for r in rows]
 
     def story(self, story_id: str) -> StoryRow:
-        """Return one story.
+        """Return one story, reading only that story (not every story's members).
 
         Raises:
             NotFoundError: no story has this id.
         """
-        for row in self.stories():
-            if row.id == story_id:
-                return row
-        raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
+        from storyline.store.queries import story_row  # queries builds on this module
+
+        return story_row(self, story_id)
 
     def save_clustering(self, stories: Iterable[StoryRow], assignments: dict[str, str],
                         df_delta: dict[str, int], n_docs: int) -> None:

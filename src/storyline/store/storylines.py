@@ -273,8 +273,28 @@ def load_storylines(store: Store, include_merged: bool = False) -> list[Storylin
 
 
 def load_storyline(store: Store, storyline_id: str) -> StorylineRow | None:
-    """Return one storyline (merged ones too), or None."""
-    return next((row for row in load_storylines(store, include_merged=True) if row.storyline.id == storyline_id), None)
+    """Return one storyline (merged ones too), or None; reads only that storyline's stories."""
+    from storyline.errors import NotFoundError
+    from storyline.store.queries import story_row  # queries imports the store module this one builds on
+
+    r = store.db.execute("SELECT id, label, merged_into FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
+    if r is None:
+        return None
+    rows = []
+    for m in store.db.execute("SELECT story_id FROM storyline_stories WHERE storyline_id = ?", (storyline_id,)):
+        try:
+            rows.append(story_row(store, m["story_id"]))
+        except NotFoundError:  # as in load_storylines: a link to a story no longer stored is skipped
+            continue
+    if not rows and not r["merged_into"]:
+        return None
+    rows.sort(key=lambda s: (s.story.first_seen or "9999", s.id))
+    history = [StorylineEvent(e["kind"], e["created_at"], e["detail"]) for e in store.db.execute(
+        "SELECT kind, detail, created_at FROM storyline_events WHERE storyline_id = ? ORDER BY id", (storyline_id,))]
+    firsts = [s.story.first_seen for s in rows if s.story.first_seen]
+    lasts = [s.story.last_seen for s in rows if s.story.last_seen]
+    line = Storyline(r["id"], [s.id for s in rows], r["label"], history)
+    return StorylineRow(line, rows, min(firsts, default=None), max(lasts, default=None), r["merged_into"])
 
 
 def whatsnew_rows(store: Store, *, published_since: str | None = None,

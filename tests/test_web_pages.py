@@ -1,0 +1,177 @@
+"""Web pages' analysis parts and serving: annotated article text, page cache, worker processes, API filters."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("fastapi")
+
+from fastapi.testclient import TestClient
+
+from storyline import Pipeline, Store, StorylineConfig
+from storyline.api import create_app
+from storyline.api.context import AppContext
+from storyline.model import Article, Span
+from storyline.page_views import annotated_paragraphs, subject_actors_view, subject_article_ids
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from storyline.cli import demo_corpus_path
+
+    path = tmp_path_factory.mktemp("pages") / "demo.db"
+    with Store(path) as store:
+        Pipeline(store).run([demo_corpus_path()])
+    return path
+
+
+@pytest.fixture(scope="module")
+def client(demo_db: Path):
+    with TestClient(create_app(demo_db)) as c:
+        yield c
+
+
+def _largest_story(client) -> str:
+    """The dockworkers' strike: the story of the demo's wire copy (Northgate Gazette carries an edited copy)."""
+    one = client.get("/api/articles", params={"outlet": "Northgate Gazette", "limit": 1}).json()["items"][0]
+    return client.get(f"/api/articles/{one['id']}").json()["article"]["story"]["id"]
+
+
+def test_annotated_paragraphs_cut_at_every_boundary():
+    text = "Mayor Alda Brennick said \"we hold\" today.\n\nSecond paragraph here."
+    article = Article(id="a", raw_sha256="x", origin="t", text=text, paragraphs=[Span(0, 41), Span(43, len(text))])
+    quote = text.index('"we hold"'), text.index('"we hold"') + len('"we hold"')
+    cited = Span(6, quote[1])  # from inside the name to the end of the quote
+    paragraphs = annotated_paragraphs(article, cited, [(Span(0, 19), "mention", "Alda Brennick"),
+                                                      (Span(*quote), "quote", "Alda Brennick"),
+                                                      (Span(500, 600), "mention", "out of range")])
+    first = paragraphs[0]
+    assert "".join(s["text"] for s in first) == text[:41]
+    assert "".join(s["text"] for s in first if s["mark"]) == cited.slice(text)
+    assert "".join(s["text"] for s in first if s["mention"]) == "Mayor Alda Brennick"
+    assert "".join(s["text"] for s in first if s["quote"]) == '"we hold"'
+    assert next(s for s in first if s["mention"] and s["mark"])["text"] == "Alda Brennick"
+    assert paragraphs[1] == [{"text": "Second paragraph here.", "mark": False, "quote": None, "mention": None}]
+
+
+def test_page_cache_follows_the_store(tmp_path, demo_db):
+    db = tmp_path / "copy.db"
+    db.write_bytes(demo_db.read_bytes())
+    ctx = AppContext(db_path=str(db), config=StorylineConfig(), token=None)
+    calls = []
+
+    def compute(store):
+        calls.append(1)
+        return store.count_articles()
+
+    try:
+        assert ctx.cached(("n",), compute) == ctx.cached(("n",), compute) and len(calls) == 1
+        with pytest.raises(Exception, match=r"readonly|read-only|query_only"):
+            ctx.store().db.execute("DELETE FROM failures")  # the server's page connections cannot write
+        with Store(db) as writer:  # another connection commits: every entry is stale
+            Pipeline(writer).run([_one_article(tmp_path)])
+        ctx.cached(("n",), compute)
+        assert len(calls) == 2
+    finally:
+        ctx.close()
+
+
+def _one_article(tmp_path: Path) -> Path:
+    path = tmp_path / "one.jsonl"
+    path.write_text(json.dumps({"title": "Ferry timetable changes", "outlet": "Test Wire", "date": "2025-03-20",
+                                "text": "The island ferry will run twice a day from Monday, the operator said. "
+                                        "Passengers were told to book ahead for the weekend crossings."}) + "\n")
+    return path
+
+
+def test_serve_starts_worker_processes_without_a_token(monkeypatch, tmp_path):
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from storyline.api.app import SERVE_ENV, app_from_env
+    from storyline.cli import app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.append((app_, kw)))
+    monkeypatch.setenv(SERVE_ENV, "{}")  # the CLI overwrites it; monkeypatch restores it afterwards
+    db = tmp_path / "s.db"
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", "8124"])
+    assert result.exit_code == 0, result.output
+    target, kw = calls[0]
+    assert target == "storyline.api.app:app_from_env" and kw["factory"] and kw["workers"] == 2
+    assert kw["host"] == "127.0.0.1" and kw["port"] == 8124
+    with TestClient(app_from_env()) as c:  # what each worker process builds
+        health = c.get("/api/health").json()
+        assert health["ok"] and health["writes_enabled"] is False
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--workers", "3", "--token", "t"])
+    assert result.exit_code == 0 and calls[1][1]["workers"] == 3 and "progress" in result.output
+
+
+def test_story_and_storyline_pages_show_analysis(client):
+    story = _largest_story(client)
+    html = client.get(f"/stories/{story}").text
+    assert 'class="provenance"' in html and "Continental Wire" in html
+    assert "<del>harbour</del> → <ins>harbor</ins>" in html
+    line = client.get(f"/api/stories/{story}").json()["story"]["storyline_id"]
+    html = client.get(f"/storylines/{line}").text
+    assert 'class="actors"' in html
+
+
+def test_large_subjects_link_to_the_api(demo_db):
+    config = StorylineConfig().replace("serve", analysis_max_articles=1)
+    with TestClient(create_app(demo_db, config=config)) as c:
+        story = _largest_story(c)
+        html = c.get(f"/stories/{story}").text
+        assert 'class="provenance"' not in html and f"/api/stories/{story}/provenance" in html
+
+
+def test_subject_views_read_by_id(demo_db):
+    with Store(demo_db) as store:
+        story = max(store.stories(), key=lambda r: len(r.story.article_ids))
+        assert sorted(subject_article_ids(store, story.id)) == sorted(story.story.article_ids)
+        view = subject_actors_view(store, story.id, max_actors=3)
+        assert len(view["actors"]) <= 3 and view["actors_total"] >= len(view["actors"])
+        for pair in view["stances"]:
+            for entry in pair["timeline"]:
+                for e in entry["evidence"]:
+                    assert e["cited_text"] == store.article(e["article_id"]).text[e["start"]:e["end"]]
+        with pytest.raises(Exception, match="no story or storyline"):
+            subject_article_ids(store, "nope")
+
+
+def test_api_analysis_pagination_and_filters(client):
+    story = _largest_story(client)
+    prov = client.get(f"/api/stories/{story}/provenance", params={"limit": 1}).json()["provenance"]
+    assert len(prov["passages"]) == 1 and prov["passages_total"] >= 1
+    only = client.get(f"/api/stories/{story}/provenance", params={"outlet": "Northgate Gazette"}).json()["provenance"]
+    assert only["passages"] and all(any(c["outlet"] == "Northgate Gazette" for c in p["carriers"])
+                                    for p in only["passages"])
+    none = client.get(f"/api/stories/{story}/provenance", params={"outlet": "No Such Outlet"}).json()["provenance"]
+    assert none["passages"] == [] and none["passages_total"] == 0
+    actors = client.get(f"/api/stories/{story}/actors", params={"limit": 2}).json()
+    assert len(actors["items"]) <= 2 and actors["total"] >= len(actors["items"])
+    if actors["items"]:
+        name = actors["items"][0]["name"]
+        found = client.get(f"/api/stories/{story}/actors", params={"actor": name.lower()}).json()["items"]
+        assert any(a["name"] == name for a in found)
+    comparison = client.get(f"/api/stories/{story}/compare", params={"limit": 1}).json()["comparison"]
+    assert len(comparison["coverage"]["actors"]) <= 1 and "totals" in comparison
+    quotes = client.get(f"/api/stories/{story}/quotes", params={"since": "2999-01-01"}).json()
+    assert quotes["items"] == [] and quotes["total"] == 0
+    assert client.get(f"/api/stories/{story}/quotes", params={"since": "2025-02-01", "until": "2025-01-01"}
+                      ).status_code == 422
+    stances = client.get(f"/api/stories/{story}/stances", params={"actor": "zzz-nobody"}).json()
+    assert stances["items"] == []
+
+
+def test_article_api_has_annotations(client):
+    story = _largest_story(client)
+    ids = client.get("/api/articles", params={"story": story, "limit": 50}).json()["items"]
+    views = [client.get(f"/api/articles/{a['id']}").json()["article"] for a in ids]
+    assert any(v["annotations"]["mentions"] for v in views)
+    for v in views:
+        marked = [s for p in v["paragraphs"] for s in p if s["mention"]]
+        assert len(marked) >= (1 if v["annotations"]["mentions"] else 0)
