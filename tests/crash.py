@@ -26,11 +26,11 @@ from tests.fuzz_corpus import contents_diff, store_contents
 
 SRC = Path(__file__).resolve().parents[1] / "src"
 
-# state kill points: a query over the store that turns true at the moment to kill
+# state kill points: a query over the store that turns true at the moment to kill ({n}: a count to reach)
 KILL_WHEN = {
-    "mid-ingest": "SELECT count(*) >= {articles} FROM articles",
+    "mid-ingest": "SELECT count(*) >= {n} FROM articles",
     "clustered": "SELECT count(*) > 0 FROM stories",
-    "annotating": "SELECT count(*) > 0 FROM nlp_articles",
+    "annotating": "SELECT count(*) >= {n} FROM nlp_articles",
 }
 
 

@@ -119,7 +119,7 @@ KILL_POINTS = [("mid-ingest", None), ("clustered", None), ("annotating", None), 
 def test_kill_9_then_rerun_gives_exactly_the_clean_result(kill_corpus, tmp_path, point, share):
     """After SIGKILL the store is consistent; a re-run ends with every table as an uninterrupted run left it."""
     corpus, expected, duration = kill_corpus
-    when = KILL_WHEN[point].format(articles=len(expected["articles"]) // 2) if share is None else None
+    when = KILL_WHEN[point].format(n=max(1, len(expected["articles"]) // 2)) if share is None else None
     result = kill_trial(corpus.root, tmp_path / "killed.db", expected, point=point,
                         after=share * duration if share is not None else None, when=when)
     if share is None:
