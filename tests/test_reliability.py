@@ -148,12 +148,9 @@ def _killed(monkeypatch, target: object, name: str, after_calls: int) -> None:
 
 
 @pytest.fixture(scope="module")
-def demo_clean(tmp_path_factory):
+def demo_clean(demo_pipeline_store):
     """The demo corpus and the contents of its uninterrupted in-process run."""
-    db = tmp_path_factory.mktemp("demo") / "clean.db"
-    with Store(db) as store:
-        Pipeline(store).run([demo_corpus_path()])
-    return demo_corpus_path(), store_contents(db)
+    return demo_corpus_path(), store_contents(demo_pipeline_store)
 
 
 @pytest.mark.parametrize("crash", ["provenance", "actors"])
