@@ -30,7 +30,8 @@ SRC = Path(__file__).resolve().parents[1] / "src"
 KILL_WHEN = {
     "mid-ingest": "SELECT count(*) >= {n} FROM articles",
     "clustered": "SELECT count(*) > 0 FROM stories",
-    "annotating": "SELECT count(*) >= {n} FROM nlp_articles",
+    # annotations of a first batch stored, actors of some stories still to analyse
+    "annotating": "SELECT (SELECT count(*) FROM nlp_articles) >= {n} AND EXISTS (SELECT 1 FROM nlp_pending)",
 }
 
 
