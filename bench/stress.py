@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from tests.crash import KILL_WHEN, kill_trial  # noqa: E402
+from tests.crash import KILL_WHEN, ingest_command, kill_trial, patient_config  # noqa: E402
 from tests.fuzz_corpus import ARTICLE, DUPLICATE, Sizes, generate_corpus, store_contents, verify  # noqa: E402
 
 from storyline import Failure, Store, StorylineConfig, StorylineError, read_paths  # noqa: E402
@@ -39,11 +39,11 @@ from storyline.store import check_store  # noqa: E402
 ENV = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
 
 
-def _ingest(corpus_root: Path, db: Path) -> tuple[float, int]:
+def _ingest(corpus_root: Path, db: Path, config: Path | None = None) -> tuple[float, int]:
     """Run the CLI ingest to completion; return (seconds, peak RSS in KB of the ingest process)."""
     started = time.monotonic()
-    process = subprocess.Popen([sys.executable, "-m", "storyline", "ingest", str(corpus_root), "--db", str(db),
-                                "--json"], env=ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(ingest_command(corpus_root, db, config), env=ENV, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
@@ -88,13 +88,14 @@ def kill_trials(workdir: Path, inputs: int, trials: int, seed: int) -> dict[str,
     the articles), right after the clustering pass committed, while actors are analysed (at a random
     share of the annotations), and at a random time anywhere in the run.
     """
-    # heavy inputs stay small here: one near extract.timeout_seconds fails in one run and not in the
-    # next (the limit is wall time), and the trials compare runs exactly; the full run covers them
+    # heavy inputs stay small and the time limit is out of reach (patient_config): an input near
+    # extract.timeout_seconds fails in one run and not in the next on a busy machine (the limit is
+    # wall time), and the trials compare runs exactly; the full run covers heavy inputs and the limit
     sizes = Sizes(big_page_bytes=1 << 20, nest_depth=2_000, huge_attribute_bytes=100_000, bomb_bytes=1 << 20,
                   heavy_every=10**9)
     corpus = generate_corpus(workdir / "kill-corpus", inputs, seed=seed + 1, sizes=sizes)
-    reference = workdir / "reference.db"
-    duration, _ = _ingest(corpus.root, reference)
+    reference, config = workdir / "reference.db", patient_config(workdir)
+    duration, _ = _ingest(corpus.root, reference, config)
     expected = store_contents(reference)
     n_articles = len(expected["articles"])
     rng = random.Random(seed)
@@ -109,7 +110,7 @@ def kill_trials(workdir: Path, inputs: int, trials: int, seed: int) -> dict[str,
             delay = None
             n = max(1, int(rng.uniform(0.05, 0.95) * n_articles))
             point, when = f"{kind} ({n})" if kind != "clustered" else kind, KILL_WHEN[kind].format(n=n)
-        result = kill_trial(corpus.root, db, expected, point=point, after=delay, when=when)
+        result = kill_trial(corpus.root, db, expected, point=point, after=delay, when=when, config=config)
         row = {"trial": trial, "point": result.point, "killed": result.killed,
                "articles_at_kill": result.articles_at_kill, "problems_after_kill": result.problems_after_kill[:5],
                "problems_after_rerun": result.problems_after_rerun[:5], "differences": result.differences[:5],

@@ -40,9 +40,22 @@ def cli_env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(SRC)}
 
 
-def ingest_command(corpus_root: Path, db: Path) -> list[str]:
+def ingest_command(corpus_root: Path, db: Path, config: Path | None = None) -> list[str]:
     """``storyline ingest`` of a corpus into a store, as a subprocess command."""
-    return [sys.executable, "-m", "storyline", "ingest", str(corpus_root), "--db", str(db), "--json"]
+    return [sys.executable, "-m", "storyline", "ingest", str(corpus_root), "--db", str(db), "--json",
+            *(["--config", str(config)] if config else [])]
+
+
+def patient_config(folder: Path) -> Path:
+    """Write a config whose per-document time limit no busy machine reaches, and return its path.
+
+    The limit is wall time: on a loaded machine a heavy input can fail with TimeLimitError in one
+    run and be stored in the next. Kill trials compare runs exactly, so they must not depend on how
+    busy the machine is (the limit itself is tested on its own and in the full stress run).
+    """
+    path = folder / "patient.toml"
+    path.write_text("[extract]\ntimeout_seconds = 900\n", encoding="utf-8")
+    return path
 
 
 def _state_reached(db: Path, query: str) -> bool:
@@ -98,9 +111,10 @@ class TrialResult:
 
 
 def kill_trial(corpus_root: Path, db: Path, expected: dict[str, list], *, point: str, after: float | None = None,
-               when: str | None = None) -> TrialResult:
-    """Kill an ingest at a point, check the store, re-run it and compare with ``expected`` (a clean run)."""
-    command = ingest_command(corpus_root, db)
+               when: str | None = None, config: Path | None = None) -> TrialResult:
+    """Kill an ingest at a point, check the store, re-run it and compare with ``expected`` (a clean run
+    with the same ``config``)."""
+    command = ingest_command(corpus_root, db, config)
     result = TrialResult(point, run_and_kill(command, db, after=after, when=when))
     if db.exists():
         with Store(db) as store:

@@ -31,7 +31,7 @@ from storyline.errors import StorylineError, TimeLimitError, WorkerCrashError
 from storyline.ingest import CONTENT_TYPES, read_paths
 from storyline.isolation import IsolatedRunner
 from storyline.store import check_store, snapshot
-from tests.crash import KILL_WHEN, cli_env, ingest_command, kill_trial
+from tests.crash import KILL_WHEN, cli_env, ingest_command, kill_trial, patient_config
 from tests.fuzz_corpus import (
     HOSTILE_CASES,
     FuzzCorpus,
@@ -78,10 +78,11 @@ def clean_run(corpus, tmp_path_factory):
 def kill_corpus(tmp_path_factory):
     """A smaller corpus for the kill trials, and the contents of its uninterrupted run."""
     corpus = generate_corpus(tmp_path_factory.mktemp("kill"), CI_KILL_INPUTS, seed=12, sizes=SMALL_SIZES)
-    db = tmp_path_factory.mktemp("kill-clean") / "clean.db"
+    folder = tmp_path_factory.mktemp("kill-clean")
+    db, config = folder / "clean.db", patient_config(folder)
     started = time.monotonic()
-    subprocess.run(ingest_command(corpus.root, db), env=_env(), check=True, capture_output=True, timeout=600)
-    return corpus, store_contents(db), time.monotonic() - started
+    subprocess.run(ingest_command(corpus.root, db, config), env=_env(), check=True, capture_output=True, timeout=600)
+    return corpus, config, store_contents(db), time.monotonic() - started
 
 
 def test_generator_is_deterministic(tmp_path):
@@ -119,10 +120,10 @@ KILL_POINTS = [("mid-ingest", None), ("clustered", None), ("random", 0.61)]
 @pytest.mark.parametrize(("point", "share"), KILL_POINTS, ids=[p for p, _ in KILL_POINTS])
 def test_kill_9_then_rerun_gives_exactly_the_clean_result(kill_corpus, tmp_path, point, share):
     """After SIGKILL the store is consistent; a re-run ends with every table as an uninterrupted run left it."""
-    corpus, expected, duration = kill_corpus
+    corpus, config, expected, duration = kill_corpus
     when = KILL_WHEN[point].format(n=max(1, len(expected["articles"]) // 2)) if share is None else None
     result = kill_trial(corpus.root, tmp_path / "killed.db", expected, point=point,
-                        after=share * duration if share is not None else None, when=when)
+                        after=share * duration if share is not None else None, when=when, config=config)
     if share is None:
         assert result.killed, f"the run finished before reaching {point!r}"
     assert result.problems_after_kill == []
