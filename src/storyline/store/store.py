@@ -312,11 +312,11 @@ class Store:
         Raises:
             NotFoundError: no story has this id.
         """
-        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (_encodable(story_id),)).fetchone()
         if row is None:
             raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
         members = [r["id"] for r in self.db.execute(
-            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(day, '9999-12-31'), id", (story_id,))]
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(day, '9999-12-31'), id", (row["id"],))]
         return _story_row(row, members)
 
     def save_clustering(self, stories: Iterable[StoryRow], assignments: dict[str, str],
