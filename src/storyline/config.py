@@ -178,10 +178,6 @@ class ClusterConfig:
     """Stories whose last article is this many days older than the newest article stop being candidates."""
     max_active: int = 1500
     """Most stories kept active at once; the least recently updated is closed first."""
-    query_terms: int = 12
-    """An article looks up candidate stories by this many of its highest-weighted terms."""
-    rerank: int = 8
-    """Candidates scored exactly per article."""
     centroid_terms: int = 200
     """A story keeps at least this many features (pruned to this when it reaches twice as many)."""
     link_threshold: float = 0.1
@@ -201,8 +197,6 @@ class ClusterConfig:
         _check(self.time_scale_days > 0, "cluster.time_scale_days", self.time_scale_days, "> 0")
         _check(self.window_days > 0, "cluster.window_days", self.window_days, "> 0")
         _check(self.max_active >= 1, "cluster.max_active", self.max_active, ">= 1")
-        _check(self.query_terms >= 1, "cluster.query_terms", self.query_terms, ">= 1")
-        _check(self.rerank >= 1, "cluster.rerank", self.rerank, ">= 1")
         _check(self.centroid_terms >= 10, "cluster.centroid_terms", self.centroid_terms, ">= 10")
         _check(0 < self.link_threshold < 1, "cluster.link_threshold", self.link_threshold, "between 0 and 1")
         _check(self.link_time_scale_days > 0, "cluster.link_time_scale_days", self.link_time_scale_days, "> 0")

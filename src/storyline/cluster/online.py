@@ -6,19 +6,19 @@ Each arriving article (a unit TF-IDF vector, see ``cluster.features``) is compar
 
     cosine(article, story centroid) * exp(-days outside the story's date range / time_scale_days)
 
-(no decay when either side is undated). Candidates come from an inverted index over the active
-stories, queried with the article's ``query_terms`` highest-weighted terms; the best ``rerank`` of
-them are scored exactly. The article joins the best story at or above ``threshold`` or founds a
-new one. When it also scores above ``threshold`` with another story, the two stories are compared
-directly and merged when their centroids are at least ``merge_threshold`` similar: the older story
-(founded first) survives and keeps its id, and the merge is recorded.
+(no decay when either side is undated). Every active story sharing a term with the article is
+scored exactly, through the numpy inverted index of ``cluster.window``. The article joins the
+best story at or above ``threshold`` or founds a new one. When it also scores above
+``threshold`` with another story, the two stories are compared directly and merged when their
+centroids are at least ``merge_threshold`` similar: the older story (founded first) survives and
+keeps its id, and the merge is recorded.
 
-Cost per article is bounded by the index (query terms times active stories, at worst) and the
-rerank width, so it is constant in the length of the stream; the active window is the only state
-that grows with a story's life, and eviction keeps it bounded. Everything iterates in a fixed
-order, so the same input in the same order gives the same stories and ids; the state can be saved
-and loaded exactly (see ``store.storylines``), so a stream cut in two runs gives the same result
-as one run.
+Cost per article is bounded by the postings of its terms in the index (its terms times the
+active stories, at worst), so it is constant in the length of the stream; the active window is
+the only state that grows with a story's life, and eviction keeps it bounded. Everything
+iterates in a fixed order, so the same input in the same order gives the same stories and ids;
+the state can be saved and loaded exactly (see ``store.storylines``), so a stream cut in two
+runs gives the same result as one run.
 """
 
 from __future__ import annotations
@@ -28,7 +28,10 @@ from collections import OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
+import numpy as np
+
 from storyline.cluster.features import ENTITY_PREFIX, EntityTerms, TermStats, default_entity_terms, raw_terms
+from storyline.cluster.window import WindowIndex
 from storyline.config import ClusterConfig
 from storyline.model import Article
 
@@ -113,13 +116,14 @@ class EventClusterer:
     evicted: list[StoryState] = field(default_factory=list)
     touched: set[str] = field(default_factory=set)
     comparisons: int = 0
-    _postings: dict[str, dict[str, float]] = field(default_factory=dict)
+    _window: WindowIndex = field(default_factory=WindowIndex)
     _merged_into: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.stats.entity_boost = self.config.entity_boost
         for story in self.active.values():
             self._index(story)
+        self._window.rebuild()
 
     @classmethod
     def from_states(cls, config: ClusterConfig, states: list[StoryState], df: dict[str, int], n_docs: int,
@@ -131,18 +135,8 @@ class EventClusterer:
 
     # -- index ----------------------------------------------------------------------------
     def _index(self, story: StoryState) -> None:
-        postings = self._postings
-        for term, weight in story.vector.items():
-            postings.setdefault(term, {})[story.id] = weight
-
-    def _unindex(self, story: StoryState) -> None:
-        postings = self._postings
-        for term in story.vector:
-            bucket = postings.get(term)
-            if bucket is not None:
-                bucket.pop(story.id, None)
-                if not bucket:
-                    del postings[term]
+        self._window.add(story.id, story.vector)
+        self._window.set_meta(story.id, story.norm, story.first_day, story.last_day)
 
     # -- clustering -----------------------------------------------------------------------
     def vectorize(self, article: Article) -> dict[str, float]:
@@ -167,6 +161,7 @@ class EventClusterer:
         else:
             story = StoryState(story_id_for(article), {}, 0.0, 0, self.tick, self.tick, label=article.title or "")
             self.active[story.id] = story
+            self._index(story)
             self._absorb(story, vector, 0.0, day)
         self.assignments[article.id] = story.id
         self.touched.add(story.id)
@@ -176,58 +171,29 @@ class EventClusterer:
         return story.id
 
     def _score(self, vector: dict[str, float], day: int | None) -> list[tuple[float, StoryState, float]]:
-        """Return (similarity, story, dot) of every story at or above ``threshold``, plus the best one.
+        """Return (similarity, story, dot) of every story at or above ``threshold``, best first.
 
-        Dot products are accumulated exactly over the inverted index of the active stories; the
-        work is the total length of the article's posting lists, at most ``len(vector)`` times
-        ``max_active``.
+        Dot products are accumulated exactly over the inverted index of the active stories
+        (``cluster.window``); the work is the total length of the article's posting lists, at
+        most ``len(vector)`` times ``max_active``.
         """
-        dots: dict[str, float] = {}
-        postings = self._postings
-        touched = 0
-        get = dots.get
-        for term, weight in vector.items():
-            bucket = postings.get(term)
-            if bucket is None:
-                continue
-            touched += len(bucket)
-            for sid, w in bucket.items():
-                dots[sid] = get(sid, 0.0) + weight * w
-        self.comparisons += touched
+        slots, dots, sims, work = self._window.similarities(vector, day, self.config.time_scale_days)
+        self.comparisons += work
+        ids = self._window.ids
         active = self.active
-        threshold = self.config.threshold
-        scored = []
-        best: tuple[float, StoryState, float] | None = None
-        for sid, dot in dots.items():
-            story = active[sid]
-            sim = dot / story.norm
-            if day is not None and story.first_day is not None:
-                sim *= self._decay(story, day)
-            item = (sim, story, dot)
-            if sim >= threshold:
-                scored.append(item)
-            elif best is None or (sim, story.id) > (best[0], best[1].id):
-                best = item
-        if not scored and best is not None:
-            scored.append(best)
+        above = np.flatnonzero(sims >= self.config.threshold)
+        scored = [(float(sims[i]), active[ids[slots[i]]], float(dots[i])) for i in above]  # type: ignore[index]
         scored.sort(key=lambda x: (-x[0], x[1].id))
         return scored
 
-    def _decay(self, story: StoryState, day: int | None) -> float:
-        if day is None or story.first_day is None or story.last_day is None:
-            return 1.0
-        if story.first_day <= day <= story.last_day:
-            return 1.0
-        apart = story.first_day - day if day < story.first_day else day - story.last_day
-        return math.exp(-apart / self.config.time_scale_days)
-
     def _absorb(self, story: StoryState, vector: dict[str, float], dot: float, day: int | None) -> None:
         sv = story.vector
-        postings = self._postings
+        update = self._window.update
+        sid = story.id
         for term, weight in vector.items():
             value = sv.get(term, 0.0) + weight
             sv[term] = value
-            postings.setdefault(term, {})[story.id] = value
+            update(sid, term, value)
         # |s + v|^2 = |s|^2 + 2 s.v + |v|^2, and |v| is 1 (or 0 for an empty vector)
         norm2 = story.norm * story.norm + 2.0 * dot + (1.0 if vector else 0.0)
         story.norm = math.sqrt(max(norm2, 0.0))
@@ -236,6 +202,7 @@ class EventClusterer:
         if day is not None:
             story.first_day = day if story.first_day is None else min(story.first_day, day)
             story.last_day = day if story.last_day is None else max(story.last_day, day)
+        self._window.set_meta(sid, story.norm, story.first_day, story.last_day)
         self.active.move_to_end(story.id)
         if len(sv) > 2 * self.config.centroid_terms:
             self._prune(story)
@@ -243,10 +210,10 @@ class EventClusterer:
     def _prune(self, story: StoryState) -> None:
         """Keep a story's ``centroid_terms`` strongest features (memory stays bounded per story)."""
         kept = story.top_terms(self.config.centroid_terms)
-        self._unindex(story)
         story.vector = kept
         story.norm = math.sqrt(sum(w * w for w in kept.values()))
-        self._index(story)
+        self._window.replace(story.id, kept)
+        self._window.set_meta(story.id, story.norm, story.first_day, story.last_day)
 
     def _maybe_merge(self, story: StoryState, other: StoryState) -> StoryState:
         """Merge ``other`` and ``story`` if their centroids converged; return the survivor."""
@@ -259,11 +226,10 @@ class EventClusterer:
             return story
         survivor, absorbed = (story, other) if (story.founded, story.id) <= (other.founded, other.id) else (
             other, story)
-        self._unindex(absorbed)
+        self._window.remove(absorbed.id)
         sv = survivor.vector
         for term, weight in absorbed.vector.items():
             sv[term] = sv.get(term, 0.0) + weight
-        self._unindex(survivor)
         survivor.norm = math.sqrt(sum(w * w for w in sv.values()))
         survivor.size += absorbed.size
         survivor.last_tick = max(survivor.last_tick, absorbed.last_tick)
@@ -272,7 +238,8 @@ class EventClusterer:
             survivor.first_day, survivor.last_day = min(days), max(days)
         del self.active[absorbed.id]
         self.active.move_to_end(survivor.id)
-        self._index(survivor)
+        self._window.replace(survivor.id, sv)
+        self._window.set_meta(survivor.id, survivor.norm, survivor.first_day, survivor.last_day)
         if len(sv) > 2 * self.config.centroid_terms:
             self._prune(survivor)
         self.merges.append(StoryMerge(survivor.id, absorbed.id, round(similarity, 6), self.tick))
@@ -292,7 +259,7 @@ class EventClusterer:
             if not (too_many or too_old):
                 break
             del self.active[sid]
-            self._unindex(story)
+            self._window.remove(sid)
             self.evicted.append(story)
 
     # -- results --------------------------------------------------------------------------
@@ -308,4 +275,4 @@ class EventClusterer:
 
     def index_size(self) -> int:
         """Return the number of postings in the inverted index (memory of the active window)."""
-        return sum(len(bucket) for bucket in self._postings.values())
+        return self._window.postings()

@@ -183,20 +183,27 @@ def _robustness(docs: Sequence[LabelledDoc], config: ClusterConfig, result: Eval
     import statistics
 
     gold = [d.event for d in docs]
-    values = []
+    values: dict[str, list[float]] = {"nmi": [], "ari": [], "bcubed_f1": []}
     for seed in range(shuffles):
         order = list(docs)
         random.Random(seed).shuffle(order)
         stories, _, _ = cluster_articles([d.article for d in order], config)
-        values.append(partition_scores([d.event for d in order], stories)["nmi"])
-    if values:
-        result.metrics["storyline_shuffled"] = {"nmi": statistics.mean(values),
-                                                "nmi_min": min(values), "nmi_max": max(values)}
+        scores = partition_scores([d.event for d in order], stories)
+        for metric, series in values.items():
+            series.append(scores[metric])
+    if values["nmi"]:
+        shuffled: dict[str, float] = {}
+        for metric, series in values.items():
+            shuffled[metric] = statistics.mean(series)
+            shuffled[f"{metric}_sd"] = statistics.stdev(series) if len(series) > 1 else 0.0
+        shuffled["nmi_min"], shuffled["nmi_max"] = min(values["nmi"]), max(values["nmi"])
+        result.metrics["storyline_shuffled"] = shuffled
     articles = [d.article for d in docs]
     for factor, name in ((0.8, "storyline_threshold_-20%"), (1.2, "storyline_threshold_+20%")):
         changed = ClusterConfig(**{**_fields(config), "threshold": config.threshold * factor})
         stories, _, _ = cluster_articles(articles, changed)
-        result.metrics[name] = {"nmi": partition_scores(gold, stories)["nmi"]}
+        scores = partition_scores(gold, stories)
+        result.metrics[name] = {"nmi": scores["nmi"], "ari": scores["ari"], "bcubed_f1": scores["bcubed_f1"]}
 
 
 def _fields(config: ClusterConfig) -> dict:
