@@ -78,3 +78,15 @@ def rules_annotator():
     from storyline.nlp.annotate import Annotator
 
     return Annotator(NlpConfig(use_spacy=False))
+
+
+@pytest.fixture(scope="session")
+def demo_pipeline_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store holding the demo corpus run through the whole pipeline, built once per session.
+
+    Read it, or copy it before changing it (tests/test_integrity.py, tests/test_reliability.py).
+    """
+    db = tmp_path_factory.mktemp("demo-pipeline") / "demo.db"
+    with Store(db) as store:
+        Pipeline(store).run([demo_corpus_path()])
+    return db

@@ -597,12 +597,46 @@ def verify(corpus: FuzzCorpus, store: Store, readable_suffixes: Iterable[str]) -
     return problems, dict(sorted(by_type.items()))
 
 
+# Columns that record when something happened (or a row number): they differ between two correct
+# runs, so they are left out of the comparison; every other column of every table must match.
+_VOLATILE_COLUMNS = frozenset({"id", "created_at", "updated_at", "ingested_at", "fetched_at", "added_at", "seen_at",
+                               "last_attempt", "last_success", "next_attempt"})
+# the row id of these tables is the deterministic key itself (not an insertion counter)
+_ID_IS_KEY = frozenset({"articles", "stories", "storylines", "entities"})
+
+
 def store_contents(db: Path) -> dict[str, list]:
-    """What a finished run must reproduce: article ids, failures by input, the story partition."""
+    """What a finished run must reproduce: every table's rows, less timestamps and insertion counters.
+
+    Covers documents, articles, failures, stories, summaries and citations, the clusterer's state
+    and term statistics, storylines with their history and links, the provenance index (documents,
+    band keys, pairs with alignments) and the NLP tables (annotations, entities, mentions, stances).
+    """
     with Store(db) as store:
-        return {
-            "articles": sorted(a.id for a in store.articles()),
-            "failures": sorted((f.origin, f.error_type) for f in store.failures()),
-            "stories": sorted(sorted(row.story.article_ids) for row in store.stories()),
-            "summaries": sorted(row.id for row in store.stories() if store.summary(row.id) is not None),
-        }
+        tables = [r[0] for r in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
+            "AND name NOT LIKE 'articles_fts%' ORDER BY name")]
+        contents: dict[str, list] = {}
+        for table in tables:
+            columns = [r[1] for r in store.db.execute(f"PRAGMA table_info({table})")
+                       if r[1] not in _VOLATILE_COLUMNS or (r[1] == "id" and table in _ID_IS_KEY)]
+            if table == "raw_documents":  # the bytes are named by sha256; no need to hold them all
+                columns.remove("content")
+            if table == "meta":  # how many clustering passes were stored depends on where a run was killed
+                rows = store.db.execute("SELECT key, value FROM meta WHERE key != 'clustering_generation'")
+            else:
+                rows = store.db.execute(f"SELECT {', '.join(columns)} FROM {table}")
+            contents[table] = sorted(tuple(r) for r in rows)
+        return contents
+
+
+def contents_diff(got: dict[str, list], expected: dict[str, list]) -> list[str]:
+    """Describe how two ``store_contents`` differ (table, rows missing and extra), for test messages."""
+    diff = []
+    for table in sorted(set(got) | set(expected)):
+        mine, theirs = set(got.get(table, [])), set(expected.get(table, []))
+        if mine != theirs:
+            diff.append(f"{table}: {len(theirs - mine)} rows missing, {len(mine - theirs)} extra "
+                        f"(e.g. missing {sorted(theirs - mine, key=repr)[:1]!r:.300}, "
+                        f"extra {sorted(mine - theirs, key=repr)[:1]!r:.300})")
+    return diff

@@ -55,6 +55,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "_where(clauses)": "constant conditions from ArticleFilter.article_clauses; values are bound (store/queries.py)",
     "base": "FROM/WHERE built from constant conditions; the values are bound (store/queries.py)",
     "','.join('?' * len(rowids))": "placeholders only; the values are bound parameters (store/queries.py)",
+    "bad": "conditions over the constant column pairs of _NLP_SPANS (store/integrity.py)",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from storyline.cluster import EventClusterer
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
-from storyline.errors import FetchError, StoreError, StorylineError
+from storyline.errors import FetchError, NotFoundError, StoreError, StorylineError
 from storyline.extract import extract_article, extract_or_failure
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
@@ -40,6 +40,7 @@ from storyline.store import (
     claim_clustering_generation,
     clustering_generation,
     load_source_state,
+    mark_nlp_pending,
     remember_item,
     save_source_state,
 )
@@ -189,8 +190,26 @@ class Pipeline:
             self.index_provenance(article)
         return len(ids)
 
+    def recover(self) -> None:
+        """Finish what a run killed midway left undone: run before ingesting new documents.
+
+        A document is stored in one transaction and indexed for provenance in the next, and a
+        clustering pass is stored before its stories' actors are analysed; a crash between the two
+        leaves the second half undone, and a re-run skips documents it already holds. This indexes
+        the articles the provenance index lacks (a crash leaves at most the last one, so indexing it
+        first keeps the order of an uninterrupted run) and analyses the stories still marked for NLP.
+        """
+        self.index_unindexed()
+        if self.config.nlp.enabled:
+            from storyline.store.nlp import nlp_pending
+
+            pending = nlp_pending(self.store)
+            if pending:
+                self.annotate_stories(pending)
+
     def ingest(self, inputs: Iterable[RawDocument | Failure], progress: Progress | None = None) -> IngestReport:
         """Process RawDocuments (and record reader Failures) one by one."""
+        self.recover()
         report = IngestReport()
         for item in inputs:
             if isinstance(item, Failure):
@@ -249,6 +268,7 @@ class Pipeline:
             fetcher: the network seam for URLs and feeds (e.g. ``HttpFetcher``); None for local sources only.
             remember: remember paths, WARC files and pages as seen, so they are not read again (watch mode).
         """
+        self.recover()
         report = IngestReport()
         reader = SourceReader(self.config, fetcher, remember=remember)
         for source in expand_sources(sources):
@@ -306,6 +326,8 @@ class Pipeline:
                 self.update_storylines(set(touched))
                 for story_id in touched:
                     self.summarize_story(story_id)
+                if self.config.nlp.enabled:  # cleared story by story as their analyses are stored
+                    mark_nlp_pending(self.store, touched)
             if self.config.nlp.enabled:
                 self.annotate_stories(touched)
             return touched
@@ -341,12 +363,23 @@ class Pipeline:
         An article that fails is recorded as a Failure (stage ``annotate``) and the rest go on.
         """
         from storyline.nlp.annotate import Annotator, analyze_story
-        from storyline.store.nlp import annotated_ids, load_annotations, save_annotations, save_story_analysis
+        from storyline.store.nlp import (
+            annotated_ids,
+            clear_nlp_pending,
+            load_annotations,
+            save_annotations,
+            save_story_analysis,
+        )
 
         if self._annotator is None:
             self._annotator = Annotator(self.config.nlp)
         annotator = self._annotator
-        stories = {sid: self.store.story(sid).story.article_ids for sid in story_ids}
+        stories: dict[str, list[str]] = {}
+        for sid in story_ids:
+            try:
+                stories[sid] = self.store.story(sid).story.article_ids
+            except NotFoundError:  # merged away since it was marked: its survivor is analysed instead
+                clear_nlp_pending(self.store, sid)
         wanted = sorted({a for ids in stories.values() for a in ids})
         done = annotated_ids(self.store, wanted)
         pending = self.store.articles([a for a in wanted if a not in done])
@@ -371,12 +404,16 @@ class Pipeline:
                 analysis = analyze_story(articles, annotations, {a: story_id for a in article_ids},
                                          annotator.aliases, self.config.nlp)
             except Exception as exc:  # a resolution bug must not stop the ingest; the story keeps its old actors
-                self.store.save_failure(Failure(story_id, "annotate", type(exc).__name__,
-                                                f"story {story_id}: actor resolution failed: {exc!r}"))
+                with self.store.transaction():
+                    self.store.save_failure(Failure(story_id, "annotate", type(exc).__name__,
+                                                    f"story {story_id}: actor resolution failed: {exc!r}"))
+                    clear_nlp_pending(self.store, story_id)
                 continue
             resolution = analysis.resolution
-            save_story_analysis(self.store, article_ids, resolution.entities, resolution.roles, resolution.mentions,
-                                analysis.speakers, analysis.stances)
+            with self.store.transaction():  # the analysis and the end of the story's mark: both or neither
+                save_story_analysis(self.store, article_ids, resolution.entities, resolution.roles,
+                                    resolution.mentions, analysis.speakers, analysis.stances)
+                clear_nlp_pending(self.store, story_id)
 
     def run(self, paths: Iterable[str | Path], progress: Progress | None = None) -> IngestReport:
         """Ingest files and directories, then update stories and summaries."""

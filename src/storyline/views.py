@@ -28,7 +28,6 @@ from storyline.store.queries import (
     outlet_counts,
     outlet_samples,
     story_listing,
-    story_row,
     story_storyline,
     storyline_history,
     storyline_listing,
@@ -126,7 +125,7 @@ def story_detail(store: Store, story_id: str, config: StorylineConfig | None = N
     Raises:
         NotFoundError: no story has this id.
     """
-    row = story_row(store, story_id)
+    row = store.story(story_id)
     articles = store.articles(row.story.article_ids)
     by_id = {a.id: a for a in articles}
     view = story_view(row)

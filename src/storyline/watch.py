@@ -82,6 +82,8 @@ class Watcher:
     def run_cycle(self) -> CycleReport:
         """Poll every source that is due once (steps 1-4 of the module docstring)."""
         store = self.pipeline.store
+        if self.cycles_run == 0:  # finish what a killed earlier run left undone (see Pipeline.recover)
+            self.pipeline.recover()
         now = self.clock()
         self.cycles_run += 1
         cycle = CycleReport(self.cycles_run, now.isoformat())

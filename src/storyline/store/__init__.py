@@ -4,12 +4,15 @@ from storyline.store import queries, storylines
 from storyline.store.integrity import check_store, claim_clustering_generation, clustering_generation, snapshot
 from storyline.store.nlp import (
     annotated_ids,
+    clear_nlp_pending,
     load_annotations,
     load_claims,
     load_entities,
     load_entity_mentions,
     load_speaker_quotes,
     load_stances,
+    mark_nlp_pending,
+    nlp_pending,
     save_annotations,
     save_story_analysis,
 )
@@ -34,6 +37,7 @@ __all__ = [
     "annotated_ids",
     "check_store",
     "claim_clustering_generation",
+    "clear_nlp_pending",
     "clustering_generation",
     "load_annotations",
     "load_claims",
@@ -42,6 +46,8 @@ __all__ = [
     "load_source_state",
     "load_speaker_quotes",
     "load_stances",
+    "mark_nlp_pending",
+    "nlp_pending",
     "queries",
     "record_attempt",
     "remember_item",

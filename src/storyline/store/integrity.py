@@ -83,7 +83,12 @@ def check_store(store: Store, *, fts: bool = True, deep: bool = True) -> list[st
     exactly one outcome (an article, or a failure of ingest/extract/store); every story has
     articles and its stored size matches them; the document count behind the term statistics
     matches the clustered articles; every story has a summary whose citations point inside
-    articles of that story; offsets lie inside their text, in order.
+    articles of that story; storylines (every story in exactly one live storyline; history, merges,
+    links and the clusterer's window name existing stories and storylines); NLP tables (mention,
+    quote, claim and stance spans inside their article's text; speakers, mentions and stances name
+    existing entities); the provenance index (every indexed document is an article, every band
+    entry an indexed document, every pair two articles in order with passage spans inside their
+    texts); offsets lie inside their text, in order.
     """
     problems: list[str] = []
     with snapshot(store) as db:
@@ -114,6 +119,9 @@ def check_store(store: Store, *, fts: bool = True, deep: bool = True) -> list[st
         if int(row[0] if row else 0) != clustered:
             problems.append(f"term statistics count {row[0] if row else 0} documents but {clustered} are clustered")
         problems.extend(_check_summaries(db))
+        problems.extend(_check_storylines(db))
+        problems.extend(_check_nlp(db))
+        problems.extend(_check_provenance(db, deep))
         if deep:
             for article_id, text, paragraphs, sentences in db.execute(
                     "SELECT id, text, paragraphs, sentences FROM articles"):
@@ -144,3 +152,115 @@ def _check_summaries(db: sqlite3.Connection) -> list[str]:
         elif is_story and story != subject:
             problems.append(f"{where} cites article {article_id}, which is not in that story")
     return problems
+
+
+def _first(rows: list[tuple], limit: int = 20) -> list[tuple]:  # type: ignore[type-arg]
+    return rows[:limit]
+
+
+def _check_storylines(db: sqlite3.Connection) -> list[str]:
+    """Every story in exactly one live storyline; merges, history, links and window state resolve."""
+    problems = [f"story {s} belongs to no storyline" for (s,) in _first(db.execute(
+        "SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM storyline_stories m WHERE m.story_id = s.id)"
+        ).fetchall())]
+    # storyline_stories.story_id is its primary key, so "more than one storyline" cannot be stored
+    problems += [f"storyline membership names missing story {s}" for (s,) in _first(db.execute(
+        "SELECT story_id FROM storyline_stories m WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = m.story_id)"
+        ).fetchall())]
+    problems += [f"story {s} belongs to storyline {line}, which was merged into {into}" for s, line, into in _first(
+        db.execute("SELECT m.story_id, l.id, l.merged_into FROM storyline_stories m JOIN storylines l "
+                   "ON l.id = m.storyline_id WHERE l.merged_into IS NOT NULL").fetchall())]
+    problems += [f"storyline {line} was merged into missing storyline {into}" for line, into in _first(db.execute(
+        "SELECT id, merged_into FROM storylines l WHERE merged_into IS NOT NULL AND NOT EXISTS "
+        "(SELECT 1 FROM storylines o WHERE o.id = l.merged_into)").fetchall())]
+    problems += [f"storyline history row {i} names missing storyline {line}" for i, line in _first(db.execute(
+        "SELECT id, storyline_id FROM storyline_events e WHERE NOT EXISTS "
+        "(SELECT 1 FROM storylines l WHERE l.id = e.storyline_id)").fetchall())]
+    problems += [f"story merge {i}: absorbed story {a} still exists" for i, a in _first(db.execute(
+        "SELECT id, absorbed FROM story_merges m WHERE EXISTS (SELECT 1 FROM stories s WHERE s.id = m.absorbed)"
+        ).fetchall())]
+    # a survivor may itself be absorbed later; it must then appear as absorbed by a later merge
+    problems += [f"story merge {i}: survivor {s} is neither a story nor merged later" for i, s in _first(db.execute(
+        "SELECT id, survivor FROM story_merges m WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = m.survivor) "
+        "AND NOT EXISTS (SELECT 1 FROM story_merges n WHERE n.absorbed = m.survivor AND n.id > m.id)").fetchall())]
+    problems += [f"story link {a} - {b} names a missing story" for a, b in _first(db.execute(
+        "SELECT a, b FROM story_links k WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = k.a) "
+        "OR NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = k.b)").fetchall())]
+    problems += [f"clusterer window holds missing story {s}" for (s,) in _first(db.execute(
+        "SELECT story_id FROM cluster_state c WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = c.story_id)"
+        ).fetchall())]
+    return problems
+
+
+# (table, columns naming spans of the row's article text); NULL spans (no cue, no speaker) are fine
+_NLP_SPANS = (("name_mentions", (("start", "end"),)), ("entity_mentions", (("start", "end"),)),
+              ("quotes", (("start", "end"), ("cue_start", "cue_end"), ("speaker_start", "speaker_end"),
+                          ("ref_start", "ref_end"))),
+              ("claims", (("start", "end"), ("status_start", "status_end"))), ("stances", (("start", "end"),)))
+
+
+def _check_nlp(db: sqlite3.Connection) -> list[str]:
+    """Annotation spans lie inside their article's text; speakers, mentions and stances name entities."""
+    problems: list[str] = []
+    for table, spans in _NLP_SPANS:
+        bad = " OR ".join(f"({a} IS NOT NULL AND NOT (0 <= {a} AND {a} < {b} AND {b} <= length(t.text)))"
+                          for a, b in spans)
+        rows = db.execute(f"SELECT x.article_id, x.start, x.end FROM {table} x LEFT JOIN articles t "
+                          f"ON t.id = x.article_id WHERE t.id IS NULL OR {bad}").fetchall()
+        problems += [f"{table} row at [{start}, {end}) of article {article} is outside the article's text"
+                     for article, start, end in _first(rows)]
+    for article, start, parts, length in db.execute(
+            "SELECT q.article_id, q.start, q.parts, length(a.text) FROM quotes q "
+            "JOIN articles a ON a.id = q.article_id"):
+        if not _spans_ok(json.loads(parts), length):
+            problems.append(f"quote at {start} of article {article} has parts outside the text or out of order")
+    problems += [f"quote at {start} of article {article} names missing speaker entity {entity}"
+                 for article, start, entity in _first(db.execute(
+                     "SELECT article_id, start, speaker_entity FROM quotes q WHERE speaker_entity IS NOT NULL AND "
+                     "NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = q.speaker_entity)").fetchall())]
+    problems += [f"mention at {start} of article {article} names missing entity {entity}"
+                 for article, start, entity in _first(db.execute(
+                     "SELECT article_id, start, entity_id FROM entity_mentions m WHERE NOT EXISTS "
+                     "(SELECT 1 FROM entities e WHERE e.id = m.entity_id)").fetchall())]
+    problems += [f"stance at {start} of article {article} names missing actor {a} or {b}"
+                 for article, start, a, b in _first(db.execute(
+                     "SELECT article_id, start, actor_a, actor_b FROM stances s WHERE "
+                     "NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = s.actor_a) OR "
+                     "NOT EXISTS (SELECT 1 FROM entities e WHERE e.id = s.actor_b)").fetchall())]
+    return problems
+
+
+def _check_provenance(db: sqlite3.Connection, deep: bool) -> list[str]:
+    """Indexed documents are articles, band entries indexed documents, pairs ordered with spans in their texts."""
+    problems = [f"provenance index holds document {doc} for missing article {article}" for doc, article in _first(
+        db.execute("SELECT doc, article_id FROM prov_docs p WHERE NOT EXISTS "
+                   "(SELECT 1 FROM articles a WHERE a.id = p.article_id)").fetchall())]
+    problems += [f"prov_bands entry (segment {seg}, key {key}) names missing indexed document {doc}"
+                 for seg, key, doc in _first(db.execute(
+                     "SELECT seg, key, doc FROM prov_bands b WHERE NOT EXISTS "
+                     "(SELECT 1 FROM prov_docs p WHERE p.doc = b.doc)").fetchall())]
+    problems += [f"prov_bands entry (key {key}, document {doc}) is in missing segment {seg}"
+                 for seg, key, doc in _first(db.execute(
+                     "SELECT seg, key, doc FROM prov_bands b WHERE NOT EXISTS "
+                     "(SELECT 1 FROM prov_segments s WHERE s.seg = b.seg)").fetchall())]
+    problems += [f"provenance pair {a} - {b} is not in order" for a, b in _first(db.execute(
+        "SELECT article_a, article_b FROM prov_pairs WHERE NOT article_a < article_b").fetchall())]
+    rows = db.execute("SELECT p.article_a, p.article_b, length(a.text), length(b.text), "
+                      "CASE WHEN ? THEN p.alignment END FROM prov_pairs p "
+                      "LEFT JOIN articles a ON a.id = p.article_a LEFT JOIN articles b ON b.id = p.article_b", (deep,))
+    for article_a, article_b, length_a, length_b, alignment in rows:
+        if length_a is None or length_b is None:
+            problems.append(f"provenance pair {article_a} - {article_b} names a missing article")
+        elif alignment is not None and not _alignment_ok(json.loads(alignment), length_a, length_b):
+            problems.append(f"provenance pair {article_a} - {article_b} has passage spans outside the texts")
+        if len(problems) > 60:
+            break
+    return problems
+
+
+def _alignment_ok(alignment: dict, length_a: int, length_b: int) -> bool:  # type: ignore[type-arg]
+    def inside(span: list[int] | None, length: int) -> bool:
+        return span is None or 0 <= span[0] <= span[1] <= length
+
+    return all(inside(p["a_span"], length_a) and inside(p["b_span"], length_b) for p in alignment.get("pairs", ())) \
+        and all(inside(r["a_span"], length_a) and inside(r["b_span"], length_b) for r in alignment.get("runs", ()))

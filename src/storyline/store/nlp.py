@@ -18,12 +18,15 @@ from storyline.store.store import Store
 
 __all__ = [
     "annotated_ids",
+    "clear_nlp_pending",
     "load_annotations",
     "load_claims",
     "load_entities",
     "load_entity_mentions",
     "load_speaker_quotes",
     "load_stances",
+    "mark_nlp_pending",
+    "nlp_pending",
     "save_annotations",
     "save_story_analysis",
 ]
@@ -46,6 +49,24 @@ def annotated_ids(store: Store, article_ids: Iterable[str]) -> set[str]:
         found.update(r["article_id"] for r in store.db.execute(
             f"SELECT article_id FROM nlp_articles WHERE {_where_in('article_id', len(chunk))}", chunk))
     return found
+
+
+def mark_nlp_pending(store: Store, story_ids: Iterable[str]) -> None:
+    """Mark stories whose actors must be analysed (call inside the transaction that changed them)."""
+    with store.transaction() as db:
+        db.executemany("INSERT OR IGNORE INTO nlp_pending (story_id) VALUES (?)",
+                       [(story_id,) for story_id in sorted(set(story_ids))])
+
+
+def nlp_pending(store: Store) -> list[str]:
+    """Return the stories marked for analysis and not analysed yet, sorted."""
+    return [r[0] for r in store.db.execute("SELECT story_id FROM nlp_pending ORDER BY story_id")]
+
+
+def clear_nlp_pending(store: Store, story_id: str) -> None:
+    """Unmark a story (call inside the transaction that stores its analysis)."""
+    with store.transaction() as db:
+        db.execute("DELETE FROM nlp_pending WHERE story_id = ?", (story_id,))
 
 
 def save_annotations(store: Store, annotations: Iterable[ArticleAnnotation]) -> None:

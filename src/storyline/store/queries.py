@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from storyline.errors import NotFoundError
-from storyline.model import Article, Failure, Story
-from storyline.store.store import _ARTICLE_COLUMNS, Store, StoryRow, _article
+from storyline.model import Article, Failure
+from storyline.store.store import _ARTICLE_COLUMNS, Store, _article
 from storyline.text import STOPWORDS
 
 __all__ = [
@@ -33,7 +33,6 @@ __all__ = [
     "search_page",
     "story_listing",
     "story_page",
-    "story_row",
     "story_storyline",
     "storyline_history",
     "storyline_listing",
@@ -246,21 +245,6 @@ def story_storyline(store: Store, story_id: str) -> str | None:
     """Return the id of the storyline a story belongs to, or None."""
     row = store.db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (story_id,)).fetchone()
     return row["storyline_id"] if row else None
-
-
-def story_row(store: Store, story_id: str) -> StoryRow:
-    """Return one story with its member article ids (oldest first), reading only that story.
-
-    Raises:
-        NotFoundError: no story has this id.
-    """
-    r = store.db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
-    if r is None:
-        raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
-    members = [m["id"] for m in store.db.execute(
-        "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(day, '9999-12-31'), id", (story_id,))]
-    return StoryRow(Story(r["id"], members, r["first_seen"], r["last_seen"], r["label"], json.loads(r["keywords"])),
-                    json.loads(r["centroid"]), json.loads(r["named"]), r["size"])
 
 
 def _filtered_articles(store: Store, filters: ArticleFilter | None, columns: str, order: str,

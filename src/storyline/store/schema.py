@@ -380,6 +380,15 @@ DROP TABLE prov_doc_bands;
 DROP TABLE prov_window_bands;
 """
 
+# Stories whose actors must be (re-)analysed: marked in the clustering pass's transaction, cleared
+# in the transaction that stores a story's analysis, so a crash in between is finished by the next
+# run instead of leaving the story without actors for good.
+_V_NLP_PENDING = """
+CREATE TABLE nlp_pending (
+    story_id  TEXT PRIMARY KEY
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
-                               _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS)
+                               _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -58,6 +58,11 @@ def _spans(data: str) -> list[Span]:
     return [Span(a, b) for a, b in json.loads(data)]
 
 
+def _story_row(r: sqlite3.Row, members: list[str]) -> StoryRow:
+    return StoryRow(Story(r["id"], members, r["first_seen"], r["last_seen"], r["label"], json.loads(r["keywords"])),
+                    json.loads(r["centroid"]), json.loads(r["named"]), r["size"])
+
+
 def _article(row: sqlite3.Row) -> Article:
     date = None
     if row["date_value"]:
@@ -299,19 +304,20 @@ class Store:
                                  "ORDER BY coalesce(day, '9999-12-31'), id"):
             if r["story_id"] in members:
                 members[r["story_id"]].append(r["id"])
-        return [StoryRow(Story(r["id"], members[r["id"]], r["first_seen"], r["last_seen"], r["label"],
-                               json.loads(r["keywords"])),
-                         json.loads(r["centroid"]), json.loads(r["named"]), r["size"]) for r in rows]
+        return [_story_row(r, members[r["id"]]) for r in rows]
 
     def story(self, story_id: str) -> StoryRow:
-        """Return one story, reading only that story (not every story's members).
+        """Return one story (two indexed lookups: the pipeline calls this for every changed story).
 
         Raises:
             NotFoundError: no story has this id.
         """
-        from storyline.store.queries import story_row  # queries builds on this module
-
-        return story_row(self, story_id)
+        row = self.db.execute("SELECT * FROM stories WHERE id = ?", (_encodable(story_id),)).fetchone()
+        if row is None:
+            raise NotFoundError(f"no story {story_id!r}; list stories with `storyline stories`")
+        members = [r["id"] for r in self.db.execute(
+            "SELECT id FROM articles WHERE story_id = ? ORDER BY coalesce(day, '9999-12-31'), id", (row["id"],))]
+        return _story_row(row, members)
 
     def save_clustering(self, stories: Iterable[StoryRow], assignments: dict[str, str],
                         df_delta: dict[str, int], n_docs: int) -> None:

@@ -275,7 +275,6 @@ def load_storylines(store: Store, include_merged: bool = False) -> list[Storylin
 def load_storyline(store: Store, storyline_id: str) -> StorylineRow | None:
     """Return one storyline (merged ones too), or None; reads only that storyline's stories."""
     from storyline.errors import NotFoundError
-    from storyline.store.queries import story_row  # queries imports the store module this one builds on
 
     r = store.db.execute("SELECT id, label, merged_into FROM storylines WHERE id = ?", (storyline_id,)).fetchone()
     if r is None:
@@ -283,7 +282,7 @@ def load_storyline(store: Store, storyline_id: str) -> StorylineRow | None:
     rows = []
     for m in store.db.execute("SELECT story_id FROM storyline_stories WHERE storyline_id = ?", (storyline_id,)):
         try:
-            rows.append(story_row(store, m["story_id"]))
+            rows.append(store.story(m["story_id"]))
         except NotFoundError:  # as in load_storylines: a link to a story no longer stored is skipped
             continue
     if not rows and not r["merged_into"]:
