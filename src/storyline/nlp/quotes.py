@@ -258,7 +258,7 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
                                  speaker_text, cue.speaker, ref, cue.channel)
             claimed[cue.region] = quote
         else:
-            if cue.content is None or _words(text[cue.content.start:cue.content.end]) < min_words:
+            if cue.content is None or _words(text[cue.content.start:cue.content.end]) < 1:
                 continue
             inner_regions = [i for i, r in enumerate(regions)
                              if cue.content.start <= r.start and r.end <= cue.content.end]
