@@ -73,4 +73,9 @@ CUE_FORMS = (r"said|says|say|saying|told|tells|tell|added|adds|adding|stated|sta
           r"promised|stressed|stresses|contended|asserted|asserts|maintained|alleged|alleges|conceded|cautioned|"
           r"observed|remarked|tweeted|testified|reads")
 NOUN_CUES = frozenset({"claim", "statement", "assertion", "allegation", "warning", "promise", "remark", "comment",
-                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence"})
+                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence",
+                        "comment", "call", "proposal", "assessment", "estimate", "endorsement", "reply", "view",
+                        "acknowledgement", "testimony", "criticism", "support", "belief", "message", "praise",
+                        "denial", "demand", "plan", "vow", "threat", "request", "opposition", "position", "stance",
+                        "response", "apology", "explanation", "prediction", "complaint", "admission", "defense",
+                        "defence", "description", "tweet", "speech", "attack"})

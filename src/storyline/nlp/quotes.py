@@ -30,6 +30,7 @@ from storyline.nlp.records import NameMention, QuoteMention
 __all__ = ["attribute_quotes", "quote_regions"]
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
+_NOUN_PREPS = frozenset({"of", "on", "about", "for", "to", "against"})
 _OPEN = "“\u201f"
 _CLOSE = "”"
 _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|"
@@ -232,6 +233,7 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
     regions = quote_regions(text)
     speakers = _Speakers(text, mentions, regions)
     found = _spacy_cues(text, doc, regions) if doc is not None else _rule_cues(text, sentences, regions)
+    found += _headline_cues(text, regions, found)
     # several cues may reach for one quote ("Asked if ..., Rouhani told ...: “…”"): the nearest wins
     nearest: dict[int, _Cue] = {}
     for cue in found:
@@ -360,10 +362,16 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
 
 
 def _noun_cue(text: str, noun: Any, in_quote: list[bool]) -> _Cue | None:
-    """"Trump's claim that ...": the possessor speaks, the that-clause is the content."""
+    """"Trump's claim that ...", "his comments on Muslims", "her plan to ...": the possessor speaks.
+
+    The content is the that-clause, the infinitive, or the object of "of/on/about/for/to".
+    """
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and
-                   any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+                   any(t.lower_ in {"that", "to"} and t.dep_ in {"mark", "aux"} for t in c.children)), None)
+    if clause is None:
+        prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > noun.i), None)
+        clause = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     if owner is None or clause is None:
         return None
     content = _subtree_span(text, clause, [False] * len(in_quote))
@@ -495,6 +503,36 @@ def _according(text: str, doc: Any, token: Any, regions: list[_Region], in_quote
     if region is not None and not _covers(regions[region], content):
         region = None
     return _Cue(cue, speaker, None if region is not None else content, region)
+
+
+_HEADLINE = re.compile(r"^(?P<sp>[A-Z][\w’'.&-]*(?:\s+(?:[A-Z][\w’'.&/-]*|of|the|and|for|on)){0,5})"
+                       r"(?P<cue>:)\s+(?P<content>\S.*\S)\s*$")
+
+
+def _headline_cues(text: str, regions: list[_Region], found: list[_Cue]) -> list[_Cue]:
+    """"Graham: Trump's Rhetoric Destroying GOP's Chance": a headline line that names its speaker first.
+
+    Only a line of its own (a headline, or a paragraph of one line) with a short title-case name
+    before the colon; a line another cue already attributes is left alone.
+    """
+    cues = []
+    taken = [c.content or Span(regions[c.region].start, regions[c.region].end) for c in found
+             if c.content is not None or c.region is not None]
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        match = _HEADLINE.match(line)
+        if match and _words(match.group("content")) >= 3 and not match.group("sp").isupper() \
+                and not any(t.start < end and start < t.end for t in taken):
+            content = _trim(text, start + match.start("content"), start + match.end("content"))
+            region = _region_at(regions, content.start, content.end) if content else None
+            if region is not None and not _covers(regions[region], content):
+                region = None
+            cues.append(_Cue(Span(start + match.start("cue"), start + match.end("cue")),
+                             Span(start + match.start("sp"), start + match.end("sp")),
+                             None if region is not None else content, region))
+        start = end + 1
+    return cues
 
 
 def _rule_cues(text: str, sentences: list[Span], regions: list[_Region]) -> list[_Cue]:
