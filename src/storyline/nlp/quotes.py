@@ -430,10 +430,13 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
             cue_end = as_saying[0].idx + len(as_saying[0].text)
     cue = Span(cue_start, cue_end)
     sentence = verb.sent
-    comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
+    # "calls for the U.S. to act": a for-to clause is the content too
+    comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "advcl" and any(
+        t.dep_ == "mark" and t.lower_ == "for" for t in c.children))]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
     if comp is None and (lemma in OBJECT_CUES or lemma not in WEAK_CUES):
         comp = next((c for c in children if c.dep_ in {"dobj", "prep"} and c.i > verb.i), None)
+
     if lemma == "quote":
         comp = None
     region = None
