@@ -74,7 +74,7 @@ CUE_FORMS = (r"said|says|say|saying|told|tells|tell|added|adds|adding|stated|sta
           r"observed|remarked|tweeted|testified|reads")
 NOUN_CUES = frozenset({"claim", "statement", "assertion", "allegation", "warning", "promise", "remark", "comment",
                         "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence",
-                        "comment", "call", "proposal", "assessment", "estimate", "endorsement", "reply", "view",
+                        "call", "proposal", "assessment", "estimate", "endorsement", "reply", "view",
                         "acknowledgement", "testimony", "criticism", "support", "belief", "message", "praise",
                         "denial", "demand", "plan", "vow", "threat", "request", "opposition", "position", "stance",
                         "response", "apology", "explanation", "prediction", "complaint", "admission", "defense",
