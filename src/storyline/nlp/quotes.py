@@ -246,6 +246,10 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
     found = [c for c in found if c.region is None or (nearest[c.region] is c and not any(
         _overlap(r, regions[c.region]) >= 0.5 * (regions[c.region].end - regions[c.region].start) for r in reported))]
     found = [c for c in found if c.speaker is None or _plausible_speaker(text[c.speaker.start:c.speaker.end])]
+    # a verb with no speaker inside what someone else said ("he thinks cutting the deficit matters more
+    # than defending the nation") is part of that content, not a quote of its own
+    found = [c for c in found if c.speaker is not None or c.region is not None or not any(
+        o is not c and o.content is not None and o.content.start <= c.cue.start < o.content.end for o in found)]
     quotes: list[QuoteMention] = []
     claimed: dict[int, QuoteMention] = {}
     for cue in found:
