@@ -483,7 +483,9 @@ def _adjacent_region(text: str, regions: list[_Region], start: int, end: int, cu
     for i, r in enumerate(regions):
         gap = text[r.end:cue.start] if r.end <= cue.start else text[cue.end:r.start]
         in_sentence = r.start < end + 2 and start - 2 < r.end
-        if "\n\n" in gap or not (in_sentence or (":" in gap and len(gap) <= 60)):
+        # "Cruz continued:" closing a paragraph introduces the quote that opens the next one
+        colon_lead = r.start >= cue.end and re.fullmatch(r"[^.!?“”\"\n]{0,60}:\s*", gap) is not None
+        if ("\n\n" in gap and not colon_lead) or not (in_sentence or (":" in gap and len(gap) <= 60)):
             continue
         before = r.end <= cue.start
         # “…,” X said: a quote closing on a comma hands over to the cue after it
