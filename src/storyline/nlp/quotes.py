@@ -8,7 +8,9 @@ Steps for one article:
 2. attributions from cue verbs ("said", "told", "added", "quoted ... as saying", "according to"):
    with a spaCy parse the speaker is the verb's subject and the content its clausal complement
    or the quote next to it; without spaCy, patterns over the sentence do the same for the
-   common shapes (``NAME said that ...``, ``"...," he said``, ``said NAME``);
+   common shapes (``NAME said that ...``, ``"...," he said``, ``said NAME``); nouns with a possessor
+   ("Trump's claim that ...", "his comments on ...") and headlines ("Graham: ...") are cues too;
+   a speakerless verb inside another attribution's content belongs to it;
 3. a quote with no cue of its own continues the attributed quote right before it
    (“…,” he said. “…”) and joins it; otherwise it is kept and marked unattributed;
 4. the speaker is pointed at a name: the name inside the speaker phrase ("Pentagon spokesman
