@@ -32,7 +32,18 @@ def test_attribution_scoring_exact_and_overlap():
 def test_quote_attribution_on_polnear_subset(annotator):
     result = evaluate_quotes(shared_data("quotes", "polnear"), limit=8, annotator=annotator)
     ours, baseline = result.metrics["storyline"], result.metrics["quote_marks"]
-    assert ours["content_f1"] >= 0.60 and ours["source_f1"] >= 0.50 and ours["cue_f1"] >= 0.60
+    # floors just under the full dev set (content 0.722, source 0.706, cue 0.696)
+    assert ours["content_f1"] >= 0.70 and ours["source_f1"] >= 0.68 and ours["cue_f1"] >= 0.66
+    for role in ("source", "cue", "content"):
+        assert ours[f"{role}_f1"] > baseline[f"{role}_f1"]
+
+
+@pytest.mark.slow
+def test_quote_attribution_without_spacy_on_polnear_subset(rules_annotator):
+    """The pattern fallback (no spaCy) still beats the quotation-mark baseline (full dev: content 0.497)."""
+    result = evaluate_quotes(shared_data("quotes", "polnear"), limit=8, annotator=rules_annotator)
+    ours, baseline = result.metrics["storyline"], result.metrics["quote_marks"]
+    assert ours["content_f1"] >= 0.45 and ours["source_f1"] >= 0.30
     for role in ("source", "cue", "content"):
         assert ours[f"{role}_f1"] > baseline[f"{role}_f1"]
 
@@ -41,5 +52,5 @@ def test_quote_attribution_on_polnear_subset(annotator):
 def test_alias_resolution_on_ecbplus_subset(annotator):
     result = evaluate_entities(shared_data("clustering", "ecbplus"), topics=3)
     ours, baseline = result.metrics["storyline"], result.metrics["string_match"]
-    assert ours["conll_f1"] >= 0.80 and ours["bcubed_f1"] >= 0.85
+    assert ours["conll_f1"] >= 0.85 and ours["bcubed_f1"] >= 0.88  # full set: 0.867 / 0.896
     assert ours["conll_f1"] > baseline["conll_f1"]

@@ -112,3 +112,25 @@ def test_resolution_with_spacy_matches_rules(annotator):
             "b": "Critics of Nouri al-Maliki gathered on Monday. Maliki did not respond."}
     resolution = _resolve(docs, doc_model=nlp)
     assert _entity_of(resolution, "a", "Nuri al-Maliki", docs) == _entity_of(resolution, "b", "Maliki", docs, nth=1)
+
+
+def test_written_form_decides_whatever_the_ner_type():
+    """One name typed differently by NER, possessive or company suffix: still one actor."""
+    from storyline.nlp.records import NameMention
+
+    # texts: "Deep Throat met Zentrix Corp. in the garage." / "Deep Throat's tip and Zentrix's answer."
+    mentions = [NameMention("a", 0, 11, "Deep Throat", "person"), NameMention("a", 16, 28, "Zentrix Corp.", "org"),
+                NameMention("b", 0, 13, "Deep Throat's", "unknown"), NameMention("b", 22, 31, "Zentrix's", "org")]
+    resolution = resolve_actors(mentions, {"a": "s1", "b": "s2"}, load_aliases())
+    index = resolution.index()
+    assert index[("a", 0, 11)] == index[("b", 0, 13)]
+    assert index[("a", 16, 28)] == index[("b", 22, 31)]
+
+
+def test_a_weekday_names_a_different_day_in_each_story():
+    from storyline.nlp.records import NameMention
+
+    mentions = [NameMention(a, 0, 6, "Friday", "unknown") for a in ("a", "b", "c")]
+    resolution = resolve_actors(mentions, {"a": "s1", "b": "s1", "c": "s2"}, load_aliases())
+    index = resolution.index()
+    assert index[("a", 0, 6)] == index[("b", 0, 6)] != index[("c", 0, 6)]

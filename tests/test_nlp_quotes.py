@@ -110,3 +110,23 @@ def test_the_same_quote_in_two_outlets_is_one_quote_with_two_citations():
     assert len(berg) == 2
     assert {c.article_id for c in berg[0].citations} == {"a1", "a2"}
     assert len(merged) == 3  # the same words said by another person stay another quote
+
+
+def test_headline_names_its_speaker_before_a_colon(any_annotator):
+    text = "Mayor Berg: Bridge Will Stay Closed All Winter\n\nThe bridge over the river was closed in May."
+    quotes, _ = _quotes(any_annotator, text)
+    headline = next(q for q in quotes if q.cue == ":")
+    assert headline.speaker == "Mayor Berg" and headline.text == "Bridge Will Stay Closed All Winter"
+
+
+def test_long_tail_cues_and_noun_cues(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    text = ("Senator Ada Holm denounced the toll increase.\n\n"
+            "Holm's comments on the port drew a reply from the harbour board.\n\n"
+            "Minister Karl Rask is calling for the city to reopen the old ferry line.")
+    quotes, _ = _quotes(annotator, text)
+    by_cue = {q.cue: q for q in quotes}
+    assert by_cue["denounced"].text == "the toll increase" and by_cue["denounced"].speaker == "Senator Ada Holm"
+    assert by_cue["comments"].text == "the port" and by_cue["comments"].speaker == "Holm"
+    assert "the city to reopen the old ferry line" in by_cue["is calling"].text

@@ -20,12 +20,23 @@ CUE_LEMMAS = frozenset({
     "know", "cite", "reveal", "recommend", "propose", "attack", "slam", "blast", "praise", "question", "decline",
     "refuse", "see", "worry", "doubt", "signal", "tout", "endorse", "support", "oppose", "imply", "project",
     "forecast", "defend", "wonder", "disclose", "publish", "release",
+    # more verbs of speaking, judging and intending (the long tail of attribution cues on PolNeAR train)
+    "continue", "express", "speak", "discuss", "talk", "joke", "thank", "assure", "mock", "echo", "challenge",
+    "denounce", "decry", "remind", "refer", "offer", "answer", "shout", "yell", "chant", "email", "plead",
+    "ridicule", "brand", "highlight", "protest", "list", "repeat", "reiterate", "congratulate", "lament", "scoff",
+    "brag", "label", "dub", "characterize", "characterise", "advocate", "condemn", "applaud", "hail", "laud",
+    "lambaste", "chide", "fault", "tease", "apologize", "apologise", "swear", "guarantee", "inform", "advise",
+    "request", "appeal", "implore", "back", "favor", "favour", "prefer", "seem", "appear", "consider", "intend",
+    "seek", "suspect", "assume", "recognize", "recognise", "realize", "realise", "understand", "remember",
+    "imagine", "envision", "anticipate", "accept", "dispute", "regard", "deem", "insinuate", "muse", "outline",
 })
 """Lemmas of verbs that introduce speech or attributed content."""
 
 _IRREGULAR = {"said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write", "written": "write",
               "thought": "think", "found": "find", "shown": "show", "denied": "deny", "denies": "deny",
-              "replied": "reply", "replies": "reply", "read": "read", "reads": "read", "reading": "read"}
+              "replied": "reply", "replies": "reply", "read": "read", "reads": "read", "reading": "read",
+              "spoke": "speak", "spoken": "speak", "sought": "seek", "knew": "know", "known": "know", "saw": "see",
+              "seen": "see", "felt": "feel", "understood": "understand", "swore": "swear", "sworn": "swear"}
 
 
 def cue_lemma(token: Any) -> str:
@@ -47,7 +58,9 @@ def cue_lemma(token: Any) -> str:
 
 
 WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",
-                        "know", "feel", "release", "publish"})
+                        "know", "feel", "release", "publish", "continue", "speak", "talk", "seem", "appear",
+                        "consider", "intend", "seek", "remember", "understand", "imagine", "accept", "regard",
+                        "recognize", "recognise", "realize", "realise", "offer", "list", "answer"})
 # verbs whose object or infinitive is the attributed content ("wants to ...", "supports the plan")
 OBJECT_CUES = frozenset({"want", "plan", "hope", "vow", "pledge", "promise", "refuse", "decline", "threaten", "urge",
                           "support", "oppose", "criticize", "criticise", "praise", "call", "cite", "propose", "reject",
@@ -60,4 +73,9 @@ CUE_FORMS = (r"said|says|say|saying|told|tells|tell|added|adds|adding|stated|sta
           r"promised|stressed|stresses|contended|asserted|asserts|maintained|alleged|alleges|conceded|cautioned|"
           r"observed|remarked|tweeted|testified|reads")
 NOUN_CUES = frozenset({"claim", "statement", "assertion", "allegation", "warning", "promise", "remark", "comment",
-                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence"})
+                        "suggestion", "argument", "accusation", "charge", "pledge", "announcement", "insistence",
+                        "call", "proposal", "assessment", "estimate", "endorsement", "reply", "view",
+                        "acknowledgement", "testimony", "criticism", "support", "belief", "message", "praise",
+                        "denial", "demand", "plan", "vow", "threat", "request", "opposition", "position", "stance",
+                        "response", "apology", "explanation", "prediction", "complaint", "admission", "defense",
+                        "defence", "description", "tweet", "speech", "attack"})

@@ -8,7 +8,9 @@ Steps for one article:
 2. attributions from cue verbs ("said", "told", "added", "quoted ... as saying", "according to"):
    with a spaCy parse the speaker is the verb's subject and the content its clausal complement
    or the quote next to it; without spaCy, patterns over the sentence do the same for the
-   common shapes (``NAME said that ...``, ``"...," he said``, ``said NAME``);
+   common shapes (``NAME said that ...``, ``"...," he said``, ``said NAME``); nouns with a possessor
+   ("Trump's claim that ...", "his comments on ...") and headlines ("Graham: ...") are cues too;
+   a speakerless verb inside another attribution's content belongs to it;
 3. a quote with no cue of its own continues the attributed quote right before it
    (“…,” he said. “…”) and joins it; otherwise it is kept and marked unattributed;
 4. the speaker is pointed at a name: the name inside the speaker phrase ("Pentagon spokesman
@@ -30,6 +32,7 @@ from storyline.nlp.records import NameMention, QuoteMention
 __all__ = ["attribute_quotes", "quote_regions"]
 
 _PRONOUNS = frozenset({"he", "she", "they", "i", "we", "it"})
+_NOUN_PREPS = frozenset({"of", "on", "about", "for", "to", "against"})
 _OPEN = "“\u201f"
 _CLOSE = "”"
 _SPEAKER = (r"(?:[Hh]e|[Ss]he|[Tt]hey|I|[Ww]e|"
@@ -232,6 +235,7 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
     regions = quote_regions(text)
     speakers = _Speakers(text, mentions, regions)
     found = _spacy_cues(text, doc, regions) if doc is not None else _rule_cues(text, sentences, regions)
+    found += _headline_cues(text, regions, found)
     # several cues may reach for one quote ("Asked if ..., Rouhani told ...: “…”"): the nearest wins
     nearest: dict[int, _Cue] = {}
     for cue in found:
@@ -244,6 +248,10 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
     found = [c for c in found if c.region is None or (nearest[c.region] is c and not any(
         _overlap(r, regions[c.region]) >= 0.5 * (regions[c.region].end - regions[c.region].start) for r in reported))]
     found = [c for c in found if c.speaker is None or _plausible_speaker(text[c.speaker.start:c.speaker.end])]
+    # a verb with no speaker inside what someone else said ("he thinks cutting the deficit matters more
+    # than defending the nation") is part of that content, not a quote of its own
+    found = [c for c in found if c.speaker is not None or c.region is not None or not any(
+        o is not c and o.content is not None and o.content.start <= c.cue.start < o.content.end for o in found)]
     quotes: list[QuoteMention] = []
     claimed: dict[int, QuoteMention] = {}
     for cue in found:
@@ -258,7 +266,7 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
                                  speaker_text, cue.speaker, ref, cue.channel)
             claimed[cue.region] = quote
         else:
-            if cue.content is None or _words(text[cue.content.start:cue.content.end]) < min_words:
+            if cue.content is None or _words(text[cue.content.start:cue.content.end]) < 1:
                 continue
             inner_regions = [i for i, r in enumerate(regions)
                              if cue.content.start <= r.start and r.end <= cue.content.end]
@@ -360,10 +368,16 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
 
 
 def _noun_cue(text: str, noun: Any, in_quote: list[bool]) -> _Cue | None:
-    """"Trump's claim that ...": the possessor speaks, the that-clause is the content."""
+    """"Trump's claim that ...", "his comments on Muslims", "her plan to ...": the possessor speaks.
+
+    The content is the that-clause, the infinitive, or the object of "of/on/about/for/to".
+    """
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and
-                   any(t.lower_ == "that" and t.dep_ == "mark" for t in c.children)), None)
+                   any(t.lower_ in {"that", "to"} and t.dep_ in {"mark", "aux"} for t in c.children)), None)
+    if clause is None:
+        prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > noun.i), None)
+        clause = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
     if owner is None or clause is None:
         return None
     content = _subtree_span(text, clause, [False] * len(in_quote))
@@ -422,10 +436,13 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
             cue_end = as_saying[0].idx + len(as_saying[0].text)
     cue = Span(cue_start, cue_end)
     sentence = verb.sent
-    comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"}]
+    # "calls for the U.S. to act": a for-to clause is the content too
+    comps = [c for c in children if c.dep_ in {"ccomp", "xcomp"} or (c.dep_ == "advcl" and any(
+        t.dep_ == "mark" and t.lower_ == "for" for t in c.children))]
     comp = next((c for c in comps if c.i > verb.i), comps[0] if comps else None)
     if comp is None and (lemma in OBJECT_CUES or lemma not in WEAK_CUES):
         comp = next((c for c in children if c.dep_ in {"dobj", "prep"} and c.i > verb.i), None)
+
     if lemma == "quote":
         comp = None
     region = None
@@ -468,7 +485,9 @@ def _adjacent_region(text: str, regions: list[_Region], start: int, end: int, cu
     for i, r in enumerate(regions):
         gap = text[r.end:cue.start] if r.end <= cue.start else text[cue.end:r.start]
         in_sentence = r.start < end + 2 and start - 2 < r.end
-        if "\n\n" in gap or not (in_sentence or (":" in gap and len(gap) <= 60)):
+        # "Cruz continued:" closing a paragraph introduces the quote that opens the next one
+        colon_lead = r.start >= cue.end and re.fullmatch(r"[^.!?“”\"\n]{0,60}:\s*", gap) is not None
+        if ("\n\n" in gap and not colon_lead) or not (in_sentence or (":" in gap and len(gap) <= 60)):
             continue
         before = r.end <= cue.start
         # “…,” X said: a quote closing on a comma hands over to the cue after it
@@ -495,6 +514,36 @@ def _according(text: str, doc: Any, token: Any, regions: list[_Region], in_quote
     if region is not None and not _covers(regions[region], content):
         region = None
     return _Cue(cue, speaker, None if region is not None else content, region)
+
+
+_HEADLINE = re.compile(r"^(?P<sp>[A-Z][\w’'.&-]*(?:\s+(?:[A-Z][\w’'.&/-]*|of|the|and|for|on)){0,5})"
+                       r"(?P<cue>:)\s+(?P<content>\S.*\S)\s*$")
+
+
+def _headline_cues(text: str, regions: list[_Region], found: list[_Cue]) -> list[_Cue]:
+    """"Graham: Trump's Rhetoric Destroying GOP's Chance": a headline line that names its speaker first.
+
+    Only a line of its own (a headline, or a paragraph of one line) with a short title-case name
+    before the colon; a line another cue already attributes is left alone.
+    """
+    cues = []
+    taken = [c.content or Span(regions[c.region].start, regions[c.region].end) for c in found
+             if c.content is not None or c.region is not None]
+    start = 0
+    for line in text.split("\n"):
+        end = start + len(line)
+        match = _HEADLINE.match(line)
+        if match and _words(match.group("content")) >= 3 and not match.group("sp").isupper() \
+                and not any(t.start < end and start < t.end for t in taken):
+            content = _trim(text, start + match.start("content"), start + match.end("content"))
+            region = _region_at(regions, content.start, content.end) if content else None
+            if region is not None and not _covers(regions[region], content):
+                region = None
+            cues.append(_Cue(Span(start + match.start("cue"), start + match.end("cue")),
+                             Span(start + match.start("sp"), start + match.end("sp")),
+                             None if region is not None else content, region))
+        start = end + 1
+    return cues
 
 
 def _rule_cues(text: str, sentences: list[Span], regions: list[_Region]) -> list[_Cue]:

@@ -16,6 +16,11 @@ Steps:
 5. descriptions ("the secretary", "the prime minister") join the nearest preceding person of the
    article whose role or title contains them.
 
+Names are compared by their written form whatever type NER gave them ("Deep Throat" as person in
+one article and untyped in another is one actor), without a possessive or a company suffix
+("Intel's", "Intel Corp." = Intel). A weekday or month name ("Friday") is a date, not an actor:
+it names a different day in every story, so it only merges within its story.
+
 Entity ids are hashes of a canonical key (type + transliteration-folded full name, or the alias
 table's name), so the same actor gets the same id in every run and every story.
 """
@@ -23,19 +28,31 @@ table's name), so the same actor gets the same id in every run and every story.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
 from storyline.model import Entity, Mention
 from storyline.nlp.gazetteer import AliasTable
-from storyline.nlp.names import ParsedName, name_key, parse_person, translit_key
+from storyline.nlp.names import ParsedName, is_acronym_of, name_key, parse_person, translit_key
 from storyline.nlp.records import NameMention
 
 __all__ = ["Resolution", "known_entity_id", "resolve_actors"]
 
 _NOT_ROLES = frozenset({"former", "late", "mr.", "mrs.", "ms.", "mr", "mrs", "ms", "dr.", "dr", "miss"})
 _PERSONISH = frozenset({"person", "unknown", "gpe", "org", "loc", "group"})
+_POSSESSIVE = re.compile(r"(?:['’]s|s['’])$")
+_COMPANY = re.compile(r",?\s+(?:Inc|Corp|Co|Ltd|LLC|plc|Corporation|Incorporated)\.?$", re.IGNORECASE)
+_DATE_WORDS = re.compile(r"^(?:(?:on|in|last|next|this)\s+)?(?:monday|tuesday|wednesday|thursday|friday|"
+                         r"saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december)$",
+                         re.IGNORECASE)
+
+
+def _form(text: str) -> str:
+    """The written form a name is matched by: ``name_key`` without a possessive or a company suffix."""
+    text = _POSSESSIVE.sub(lambda m: "s" if m.group().startswith("s") else "", text.strip())
+    return name_key(_COMPANY.sub("", text)) or name_key(text)
 
 
 @dataclass(slots=True)
@@ -124,7 +141,8 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
         by_article.setdefault(m.article_id, []).append(m)
     # an acronym defined in one article ("... Authority (CFDA)") names the same actor in the others
     acronyms = {name_key(m.text): m.canonical for ms in by_article.values() for m in ms
-                if m.source == "acronym" and m.canonical and m.canonical != m.text}
+                if m.canonical and m.canonical != m.text
+                and (m.source == "acronym" or is_acronym_of(m.text, m.canonical))}
     nodes: list[_Node] = []
     node_of: dict[tuple[str, int, int], int] = {}
     singles: list[NameMention] = []
@@ -158,10 +176,9 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
             if len(m.text.split()) == 1 and m.label in _PERSONISH:
                 singles.append(m)  # decided once every article's persons are known
                 continue
-            canonical = m.canonical or m.text
-            node_key = ("name", f"{m.label}:{name_key(canonical)}")
+            node_key = ("name", _name_node_key(m, story))
             if node_key not in doc_nodes:
-                doc_nodes[node_key] = _Node("name", m.label, name_key(canonical), story)
+                doc_nodes[node_key] = _Node("name", m.label, node_key[1], story)
             doc_nodes[node_key].mentions.append(m)
         for node_key in sorted(doc_nodes):
             nodes.append(doc_nodes[node_key])
@@ -176,13 +193,19 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
     for i, node in enumerate(nodes):
         uf.find(i)
         if node.kind in {"known", "name"}:
-            key = (node.kind, node.type if node.kind == "name" else "", node.key)
+            key = (node.kind, "", node.key)  # NER types are noisy: the written form decides
             if key in first_of:
                 uf.union(first_of[key], i)
             else:
                 first_of[key] = i
         elif node.kind == "person" and node.parsed is not None:
             persons_by_surname.setdefault(translit_key(node.parsed.surname), []).append(i)
+    # a full name NER typed as a person in one place and otherwise elsewhere ("Deep Throat")
+    for i, node in enumerate(nodes):
+        if node.kind == "person" and node.parsed is not None:
+            other = first_of.get(("name", "", _form(node.parsed.full)))
+            if other is not None:
+                uf.union(other, i)
     for group in persons_by_surname.values():
         # same spelling of the given name: join at once; then compare one node per spelling
         spellings: dict[str, int] = {}
@@ -231,7 +254,7 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
             nodes[surname_nodes[key]].mentions.append(m)
             node_of[(m.article_id, m.start, m.end)] = surname_nodes[key]
         else:  # an organisation, place or untyped name: the same written form is the same actor
-            key_name = ("name", m.label, name_key(m.canonical or m.text))
+            key_name = ("name", "", _name_node_key(m, story))
             if key_name not in first_of:
                 nodes.append(_Node("name", m.label, key_name[2], story))
                 first_of[key_name] = len(nodes) - 1
@@ -277,6 +300,12 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
     return resolution
 
 
+def _name_node_key(m: NameMention, story: str) -> str:
+    """The key a non-person name merges on: its written form, scoped to the story for a date word."""
+    form = _form(m.canonical or m.text)
+    return f"{story}:{form}" if _DATE_WORDS.match(m.text.strip()) else form
+
+
 def _one_root(uf: _UnionFind, candidates: list[int]) -> int | None:
     """The one actor (union-find root) the candidates belong to, or None when none or several."""
     roots = {uf.find(i) for i in candidates}
@@ -298,6 +327,10 @@ def _entity(nodes: list[_Node], members: list[int], mentions: list[NameMention])
         return Entity(_entity_id(key), "person", name, aliases)
     node = nodes[members[0]]
     name = sorted(forms.items(), key=lambda kv: (-kv[1], -len(kv[0]), kv[0]))[0][0]
+    if node.kind == "name":  # the type most of its mentions were given
+        types = Counter(nodes[i].type for i in members for _ in nodes[i].mentions if nodes[i].kind == "name")
+        type_ = sorted(types.items(), key=lambda kv: (-kv[1], kv[0] == "unknown", kv[0]))[0][0]
+        return Entity(_entity_id(f"{type_}:{node.key}"), type_, name, aliases)
     if node.kind == "surname":
         return Entity(_entity_id(f"person:{node.key}"), "person", name, aliases)
     return Entity(_entity_id(f"{node.type}:{node.key}"), node.type, name, aliases)
