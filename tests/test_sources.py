@@ -158,7 +158,26 @@ def test_damaged_warc_files_fail_without_losing_what_was_read(tmp_store, tmp_pat
     garbage.write_bytes(b"this is not a WARC file\r\n" * 4)
     report = Pipeline(tmp_store).ingest_sources([classify(str(path)), classify(str(garbage))])
     assert len(report.ingested) == 1
-    assert report.failed == 1 and report.failures[0].message.startswith(f"{garbage}: damaged WARC file")
+    assert [f.origin for f in report.failures] == [str(path), str(garbage)]
+    assert all(f.message.startswith(f"{f.origin}: damaged WARC file") for f in report.failures)
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_a_truncated_warc_is_a_recorded_failure_not_silence(tmp_store, tmp_path, gzip):
+    whole = tmp_path / ("whole.warc.gz" if gzip else "whole.warc")
+    write_warc(whole, gzip=gzip)
+    data = whole.read_bytes()
+    # where the second article capture starts: cut inside it, and just before the file's end
+    second = data.index(b"flood.html") if not gzip else len(data) * 3 // 5
+    for name, cut in (("mid", second + 40), ("end", len(data) - 10)):
+        path = tmp_path / f"{name}-{whole.name}"
+        path.write_bytes(data[:cut])
+        report = Pipeline(tmp_store).ingest_sources([classify(str(path))])
+        assert [f.origin for f in report.failures] == [str(path)], name
+        message = report.failures[0].message
+        assert message.startswith(f"{path}: damaged WARC file") and ("truncated" in message or "ends" in message)
+        assert any(f.origin == str(path) for f in tmp_store.failures())  # a stored Failure row
+    assert len(tmp_store.articles()) >= 1  # the records before the cut were kept
 
 
 def test_url_lists_and_classify(tmp_path):
