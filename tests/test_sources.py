@@ -278,3 +278,26 @@ def test_malformed_feed_is_a_failure_of_that_source(tmp_store, news_site):
     report = run(tmp_store, [classify(f"{news_site.base}/bad.xml"), classify(f"{news_site.base}/articles/a1.html")])
     assert len(report.ingested) == 1
     assert report.failures[0].message.startswith(f"{news_site.base}/bad.xml: not an RSS or Atom feed")
+
+
+def test_an_upload_and_the_same_jsonl_file_split_into_the_same_documents(tmp_path):
+    from storyline.config import IngestConfig
+    from storyline.ingest import read_jsonl_bytes, read_paths
+
+    config = IngestConfig(max_bytes=200)
+    content = (b'{"text": "First record."}\r\n\n   \n{"text": "' + b"x" * 300 + b'"}\n'
+               b'{"text": "Third, no final newline."}')
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(content)
+    from_file = list(read_paths([path], config))
+    uploaded = list(read_jsonl_bytes("upload:batch.jsonl", content, config))
+    assert [type(d).__name__ for d in uploaded] == [type(d).__name__ for d in from_file] == [
+        "RawDocument", "Failure", "RawDocument"]
+    assert [d.origin.rsplit("#", 1)[1] for d in uploaded] == [d.origin.rsplit("#", 1)[1] for d in from_file] == [
+        "L1", "L4", "L5"]
+    assert [d.sha256 for d in uploaded if hasattr(d, "content")] == [d.sha256 for d in from_file
+                                                                     if hasattr(d, "content")]
+    assert uploaded[0].content == b'{"text": "First record."}'
+    assert uploaded[0].metadata == {"upload": "upload:batch.jsonl", "line": "1"}
+    assert from_file[0].metadata == {"path": str(path), "line": "1"}
+    assert "over the limit of 200" in uploaded[1].message

@@ -142,8 +142,13 @@ class ExtractConfig:
     """The longer extraction beats a truncated shorter one only when this share of its unconfirmed words is prose."""
     language_min_chars: int = 40
     """Texts shorter than this get no language (too little evidence)."""
+    outlet_min_pages: int = 3
+    """Plain-text scrapes: a line found on this many earlier stored pages of the same outlet is the outlet's
+    furniture and is removed, even when it reads like prose (the outlet profile, ``store.outlets``). 0 turns
+    outlet profiles off."""
 
     def __post_init__(self) -> None:
+        _check(self.outlet_min_pages >= 0, "extract.outlet_min_pages", self.outlet_min_pages, ">= 0 (0: off)")
         _check(self.min_text_chars >= 1, "extract.min_text_chars", self.min_text_chars, ">= 1")
         _check(0 < self.binary_control_ratio < 1, "extract.binary_control_ratio",
                self.binary_control_ratio, "between 0 and 1")
