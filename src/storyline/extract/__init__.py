@@ -96,7 +96,7 @@ def _from_text(text: str, profile: OutletProfile | None = None) -> HtmlExtractio
     meta = infer_text_metadata(cleaned, text)
     return HtmlExtraction(
         paragraphs=cleaned.paragraphs, method="scrape-cleaner", title=meta.title, authors=meta.authors,
-        date=meta.date, outlet=meta.outlet, credits=meta.credits,
+        date=meta.date, outlet=meta.outlet, credits=meta.credits or None,
         reason="plain text: feature-based line classification (extract.scrape)",
     )
 
@@ -186,7 +186,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None,
         language=language,
         paragraphs=paragraphs,
         sentences=split_sentences(body, paragraphs),
-        credits=extraction.credits or find_credits(body),
+        credits=extraction.credits if extraction.credits is not None else find_credits(body),
         extraction_method=extraction.method,
         extraction_reason=extraction.reason,
         warnings=warnings,

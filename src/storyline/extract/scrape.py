@@ -267,10 +267,12 @@ class RulePass:
     ``blocks`` holds the rule labels; ``first``/``last`` bound the article region (Kadane);
     ``tail`` is the index of the first end-of-article marker after the region start (or len);
     ``counts`` the number of copies of each block on the page; ``recurring`` marks lines the
-    outlet profile knows from the outlet's other pages.
+    outlet profile knows from the outlet's other pages; ``base`` holds each block's
+    ``(label, reason)`` from its own text, before the region decided where it sits.
     """
 
     blocks: list[Block]
+    base: list[tuple[str, str]]
     keys: list[str]
     counts: dict[str, int]
     markers: list[bool]
@@ -324,7 +326,7 @@ def rule_pass(text: str, profile: OutletProfile | None = None) -> RulePass:
                 and not line_features(text_block).link_like:
             label, reason = "item", "list item or table row inside the article"
         blocks.append(Block(i, text_block, label, reason))
-    return RulePass(blocks, keys, counts, markers, recurring, first, last, tail)
+    return RulePass(blocks, list(labelled), keys, counts, markers, recurring, first, last, tail)
 
 
 def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText:
