@@ -99,6 +99,22 @@ def test_readability_can_be_switched_off():
     assert extraction.method == "trafilatura" and "readability not run" in extraction.reason
 
 
+def test_a_long_all_prose_proposal_needs_no_second_opinion(monkeypatch):
+    from storyline.extract import html as html_module
+
+    calls = []
+    original = html_module.readability_candidate
+    monkeypatch.setattr(html_module, "readability_candidate", lambda *a: calls.append(a) or original(*a))
+    long_page = _page(BODY + PROSE_TAIL + BODY[::-1])  # ~140 words, all prose
+    config = ExtractConfig(second_opinion_min_words=80)
+    extraction = extract_html(long_page, config=config)
+    assert extraction.method == "trafilatura" and "readability not needed" in extraction.reason and not calls
+    # too short to trust alone, or the check switched off: readability gives its opinion
+    assert "readability not needed" not in extract_html(_page(BODY), config=config).reason
+    always = ExtractConfig(second_opinion_min_words=80, second_opinion_prose_share=1.0)
+    assert "agree" in extract_html(long_page, config=always).reason and len(calls) == 2
+
+
 def test_date_guessed_by_htmldate_is_marked_inferred():
     html = _page(BODY, head_date=False)
     extraction = extract_html(html, url="https://harbour.example/2024/05/17/crane-installed")

@@ -77,7 +77,7 @@ def test_scrape_cleaner_keeps_only_blocks_of_its_input(text):
     folded = " ".join(text.split())
     assert all(" ".join(p.split()) in folded for p in cleaned.paragraphs)
     assert {b.label for b in cleaned.blocks} <= {"code", "caption", "meta", "chrome", "body", "other", "repeat",
-                                                "tail", "heading"}
+                                                "tail", "heading", "item", "outside", "dropped"}
 
 
 @FAST

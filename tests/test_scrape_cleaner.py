@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline.extract.scrape import OutletProfile, clean_scrape, word_count
+from storyline.extract.scrape import OutletProfile, clean_scrape, line_key, word_count
 
 ARTICLE = [
     "The council voted on Tuesday to close the old bridge for repairs after engineers found cracks in it.",
@@ -45,3 +45,49 @@ def test_unspaced_scripts_count_as_words():
     assert word_count("商標権侵害と判断される場合があります") >= 8
     japanese = "今回の事件のように、権利者の許諾を得ずに、不正に改造した商品を販売することは、商標権侵害になります。"
     assert clean_scrape(_page("メニュー", japanese, japanese[:-1] + "か。")).paragraphs
+
+
+def _record(outlet: str, *lines: str) -> bytes:
+    import json
+
+    return json.dumps({"outlet": outlet, "title": "A story", "text": "\n".join(lines)}).encode()
+
+
+def test_a_line_recurring_on_three_stored_pages_of_an_outlet_is_removed_from_the_fourth(tmp_store):
+    from storyline import Pipeline, StorylineConfig
+    from storyline.config import ExtractConfig
+    from storyline.model import RawDocument
+    from storyline.store import load_outlet_profile
+
+    config = StorylineConfig(extract=ExtractConfig(timeout_seconds=0))
+    boiler = ("The Harbour Times has reported on the coast and its towns since 1921, "
+              "and every story is checked by two editors before it is published.")
+    stories = [
+        ("The ferry company said on Monday that the winter timetable would start two weeks early.",
+         "Passengers who booked crossings for the old dates will be moved to the nearest sailing, it said."),
+        ("Fishermen landed the largest catch of herring in a decade at the north quay this week.",
+         "Prices at the morning auction fell by a third as buyers struggled to take the extra fish."),
+        ("A storm brought down power lines along the coast road late on Thursday night.",
+         "Engineers restored electricity to most homes by the morning, the network operator said."),
+        ("The lifeboat crew rescued two walkers cut off by the tide near the lighthouse on Sunday.",
+         "Both were unhurt, and the coastguard reminded visitors to check the tide tables first."),
+    ]
+    raws = [RawDocument.from_bytes(f"batch.jsonl#L{i + 1}", _record("Harbour Times", *body, boiler),
+                                   "application/x-jsonl-record") for i, body in enumerate(stories)]
+    fourth_text = "\n".join([*stories[3], boiler])
+    assert boiler in clean_scrape(fourth_text).paragraphs  # on its own page, the line reads like prose
+
+    with Pipeline(tmp_store, config) as pipeline:
+        report = pipeline.ingest(raws)
+    assert len(report.ingested) == 4 and not report.failures
+    texts = [tmp_store.article(a).text for a in report.ingested]
+    assert all(boiler in text for text in texts[:3])  # fewer than 3 earlier pages: kept
+    assert boiler not in texts[3] and all(s in texts[3] for s in stories[3])
+    profile = load_outlet_profile(tmp_store, "harbour times", [line_key(boiler)], 3)
+    assert profile.pages == 4 and profile.recurring(line_key(boiler))
+
+    # another outlet's page with the same line keeps it: profiles are per outlet
+    with Pipeline(tmp_store, config) as pipeline:
+        other = pipeline.ingest([RawDocument.from_bytes("other.jsonl#L1", _record("Valley Post", *stories[0], boiler),
+                                                        "application/x-jsonl-record")])
+    assert boiler in tmp_store.article(other.ingested[0]).text

@@ -158,7 +158,26 @@ def test_damaged_warc_files_fail_without_losing_what_was_read(tmp_store, tmp_pat
     garbage.write_bytes(b"this is not a WARC file\r\n" * 4)
     report = Pipeline(tmp_store).ingest_sources([classify(str(path)), classify(str(garbage))])
     assert len(report.ingested) == 1
-    assert report.failed == 1 and report.failures[0].message.startswith(f"{garbage}: damaged WARC file")
+    assert [f.origin for f in report.failures] == [str(path), str(garbage)]
+    assert all(f.message.startswith(f"{f.origin}: damaged WARC file") for f in report.failures)
+
+
+@pytest.mark.parametrize("gzip", [True, False])
+def test_a_truncated_warc_is_a_recorded_failure_not_silence(tmp_store, tmp_path, gzip):
+    whole = tmp_path / ("whole.warc.gz" if gzip else "whole.warc")
+    write_warc(whole, gzip=gzip)
+    data = whole.read_bytes()
+    # where the second article capture starts: cut inside it, and just before the file's end
+    second = data.index(b"flood.html") if not gzip else len(data) * 3 // 5
+    for name, cut in (("mid", second + 40), ("end", len(data) - 10)):
+        path = tmp_path / f"{name}-{whole.name}"
+        path.write_bytes(data[:cut])
+        report = Pipeline(tmp_store).ingest_sources([classify(str(path))])
+        assert [f.origin for f in report.failures] == [str(path)], name
+        message = report.failures[0].message
+        assert message.startswith(f"{path}: damaged WARC file") and ("truncated" in message or "ends" in message)
+        assert any(f.origin == str(path) for f in tmp_store.failures())  # a stored Failure row
+    assert len(tmp_store.articles()) >= 1  # the records before the cut were kept
 
 
 def test_url_lists_and_classify(tmp_path):
@@ -259,3 +278,26 @@ def test_malformed_feed_is_a_failure_of_that_source(tmp_store, news_site):
     report = run(tmp_store, [classify(f"{news_site.base}/bad.xml"), classify(f"{news_site.base}/articles/a1.html")])
     assert len(report.ingested) == 1
     assert report.failures[0].message.startswith(f"{news_site.base}/bad.xml: not an RSS or Atom feed")
+
+
+def test_an_upload_and_the_same_jsonl_file_split_into_the_same_documents(tmp_path):
+    from storyline.config import IngestConfig
+    from storyline.ingest import read_jsonl_bytes, read_paths
+
+    config = IngestConfig(max_bytes=200)
+    content = (b'{"text": "First record."}\r\n\n   \n{"text": "' + b"x" * 300 + b'"}\n'
+               b'{"text": "Third, no final newline."}')
+    path = tmp_path / "batch.jsonl"
+    path.write_bytes(content)
+    from_file = list(read_paths([path], config))
+    uploaded = list(read_jsonl_bytes("upload:batch.jsonl", content, config))
+    assert [type(d).__name__ for d in uploaded] == [type(d).__name__ for d in from_file] == [
+        "RawDocument", "Failure", "RawDocument"]
+    assert [d.origin.rsplit("#", 1)[1] for d in uploaded] == [d.origin.rsplit("#", 1)[1] for d in from_file] == [
+        "L1", "L4", "L5"]
+    assert [d.sha256 for d in uploaded if hasattr(d, "content")] == [d.sha256 for d in from_file
+                                                                     if hasattr(d, "content")]
+    assert uploaded[0].content == b'{"text": "First record."}'
+    assert uploaded[0].metadata == {"upload": "upload:batch.jsonl", "line": "1"}
+    assert from_file[0].metadata == {"path": str(path), "line": "1"}
+    assert "over the limit of 200" in uploaded[1].message

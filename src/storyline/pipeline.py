@@ -19,7 +19,8 @@ from storyline.cluster import EventClusterer
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
 from storyline.errors import FetchError, NotFoundError, StoreError, StorylineError
-from storyline.extract import extract_article, extract_or_failure
+from storyline.extract import extract_article, extract_or_failure, scrape_input
+from storyline.extract.scrape import OutletProfile, page_line_keys
 from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
@@ -37,8 +38,10 @@ from storyline.store import (
     PairRecord,
     ProvenanceIndex,
     Store,
+    add_outlet_page,
     claim_clustering_generation,
     clustering_generation,
+    load_outlet_profile,
     load_source_state,
     mark_nlp_pending,
     remember_item,
@@ -93,24 +96,36 @@ class Pipeline:
             self._runner.close()
             self._runner = None
 
-    def extract(self, raw: RawDocument) -> Article:
+    def extract(self, raw: RawDocument, profile: OutletProfile | None = None) -> Article:
         """Extract one document within ``extract.timeout_seconds`` (in a worker process; see ``isolation``)."""
         timeout = self.config.extract.timeout_seconds
         if timeout <= 0:
-            return extract_article(raw, self.config.extract)
+            return extract_article(raw, self.config.extract, profile)
         if self._runner is None:
             self._runner = IsolatedRunner(timeout, "extract.timeout_seconds",
                                           preload=("trafilatura", "readability", "lxml.html", "charset_normalizer"))
-        return self._runner.run(extract_article, raw, self.config.extract, origin=raw.origin)
+        return self._runner.run(extract_article, raw, self.config.extract, profile, origin=raw.origin)
+
+    def _scrape_lines(self, raw: RawDocument) -> tuple[str, set[str]] | None:
+        """The outlet and line keys of a plain-text scrape (None: no outlet profile applies)."""
+        if not self.config.extract.outlet_min_pages:
+            return None
+        scrape = scrape_input(raw, self.config.extract)
+        return (scrape[0], page_line_keys(scrape[1])) if scrape is not None else None
 
     def prepare(self, raw: RawDocument) -> Article | Failure | None:
         """Extract a document the store does not hold yet: its article or its failure (None: already stored).
 
-        Runs no write, so callers can extract before taking the store's write lock.
+        A plain-text scrape is cleaned with its outlet's profile (lines recurring on the outlet's
+        stored pages, ``store.outlets``). Runs no write, so callers can extract before taking the
+        store's write lock.
         """
         if self.store.has_raw(raw.sha256):
             return None
-        return extract_or_failure(raw, self.config.extract, extractor=self.extract)
+        lines = self._scrape_lines(raw)
+        profile = None if lines is None else load_outlet_profile(
+            self.store, lines[0], lines[1], self.config.extract.outlet_min_pages)
+        return extract_or_failure(raw, self.config.extract, extractor=lambda doc: self.extract(doc, profile))
 
     def process(self, raw: RawDocument, report: IngestReport, prepared: Article | Failure | None = None) -> None:
         """Extract one raw document (unless ``prepared`` holds the outcome of ``prepare``) and store it
@@ -137,7 +152,11 @@ class Pipeline:
             report.duplicates += 1
             return
         try:
-            saved = self.store.save_document(raw, article)
+            with self.store.transaction():  # the article and its page's count in the outlet profile
+                saved = self.store.save_document(raw, article)
+                lines = self._scrape_lines(raw) if saved else None
+                if lines is not None:
+                    add_outlet_page(self.store, *lines)
         except (UnicodeError, ValueError, OverflowError) as exc:  # a value SQLite refuses; the batch goes on
             failure = Failure(raw.origin, "store", type(exc).__name__,
                               f"{raw.origin}: the extracted article could not be stored: {exc!r}", raw.sha256)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from storyline.config import ExtractConfig
 from storyline.errors import ExtractionError, MalformedRecordError, StorylineError
@@ -26,12 +27,12 @@ from storyline.extract.decode import declared_charset, decode_bytes
 from storyline.extract.html import HtmlExtraction, extract_html
 from storyline.extract.language import identify_language
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
-from storyline.extract.scrape import clean_scrape
+from storyline.extract.scrape import OutletProfile, clean_scrape
 from storyline.extract.urls import safe_url
 from storyline.model import Article, ArticleDate, Failure, RawDocument
 from storyline.text import clean_control_chars, paragraph_spans, split_sentences
 
-__all__ = ["article_id_for", "extract_article", "extract_or_failure"]
+__all__ = ["article_id_for", "extract_article", "extract_or_failure", "scrape_input"]
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 RECORD_TYPE = "application/x-jsonl-record"
@@ -62,17 +63,46 @@ def _plausible(date: ArticleDate | None, config: ExtractConfig, warnings: list[s
     return date
 
 
-def _from_text(text: str) -> HtmlExtraction:
-    cleaned = clean_scrape(text)
+def scrape_input(raw: RawDocument, config: ExtractConfig | None = None) -> tuple[str, str] | None:
+    """The outlet and the scraped text of a document that goes through the scrape cleaner, else None.
+
+    Plain text and JSONL records with a ``text`` field (and no ``html``) are cleaned as scrapes;
+    their outlet is the source's ``outlet`` field or the host of its ``url``. Documents without an
+    outlet, or that do not decode, give None (no outlet profile applies). Cheap: no extraction.
+    """
+    config = config or ExtractConfig()
+    fields = dict(raw.metadata)
+    try:
+        if raw.content_type == RECORD_TYPE:
+            record = json.loads(decode_bytes(raw.content, origin=raw.origin,
+                                             max_control_ratio=config.binary_control_ratio)[0])
+            if not isinstance(record, dict) or "html" in record or not isinstance(record.get("text"), str):
+                return None
+            fields.update({k: v for k, v in record.items() if isinstance(v, str)})
+            text = record["text"]
+        elif raw.content_type == "text/plain":
+            text = decode_bytes(raw.content, origin=raw.origin, declared=raw.metadata.get("charset"),
+                                max_control_ratio=config.binary_control_ratio)[0]
+        else:
+            return None
+    except (StorylineError, ValueError):
+        return None
+    outlet = (fields.get("outlet") or "").strip().lower() or urlsplit(fields.get("url") or "").hostname
+    return (outlet, text) if outlet else None
+
+
+def _from_text(text: str, profile: OutletProfile | None = None) -> HtmlExtraction:
+    cleaned = clean_scrape(text, profile)
     meta = infer_text_metadata(cleaned, text)
     return HtmlExtraction(
         paragraphs=cleaned.paragraphs, method="scrape-cleaner", title=meta.title, authors=meta.authors,
-        date=meta.date, outlet=meta.outlet, credits=meta.credits,
+        date=meta.date, outlet=meta.outlet, credits=meta.credits or None,
         reason="plain text: feature-based line classification (extract.scrape)",
     )
 
 
-def _parse_record(raw: RawDocument, config: ExtractConfig) -> tuple[HtmlExtraction, dict[str, str]]:
+def _parse_record(raw: RawDocument, config: ExtractConfig,
+                  profile: OutletProfile | None) -> tuple[HtmlExtraction, dict[str, str]]:
     text, _ = decode_bytes(raw.content, origin=raw.origin, max_control_ratio=config.binary_control_ratio)
     try:
         record = json.loads(text)
@@ -88,17 +118,19 @@ def _parse_record(raw: RawDocument, config: ExtractConfig) -> tuple[HtmlExtracti
     if "html" in fields:
         return extract_html(fields["html"], url=fields.get("url"), config=config), fields
     if "text" in fields:
-        return _from_text(fields["text"]), fields
+        return _from_text(fields["text"], profile), fields
     raise MalformedRecordError(f"{raw.origin}: record has neither a 'text' nor an 'html' field",
                                origin=raw.origin)
 
 
-def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Article:
+def extract_article(raw: RawDocument, config: ExtractConfig | None = None,
+                    profile: OutletProfile | None = None) -> Article:
     """Extract a clean Article from a raw document (see the module docstring for the steps).
 
     Args:
         raw: the input.
         config: extraction settings; defaults when None.
+        profile: the outlet's recurring lines, for plain-text scrapes (see ``scrape_input``); optional.
 
     Returns:
         The article, with paragraph and sentence offsets into its text.
@@ -111,7 +143,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
     fields = dict(raw.metadata)
     warnings: list[str] = []
     if raw.content_type == RECORD_TYPE:
-        extraction, record_fields = _parse_record(raw, config)
+        extraction, record_fields = _parse_record(raw, config, profile)
         fields.update(record_fields)
     else:
         declared = raw.metadata.get("charset") or (
@@ -121,7 +153,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         if encoding not in ("utf-8", "utf-8-sig", "ascii", declared):
             warnings.append(f"decoded as {encoding} (not UTF-8, no charset declared)")
         extraction = extract_html(text, url=fields.get("url"), config=config) if raw.content_type in HTML_TYPES \
-            else _from_text(text)
+            else _from_text(text, profile)
 
     body = clean_control_chars("\n\n".join(p.strip() for p in extraction.paragraphs if p.strip()))
     if len(body) < config.min_text_chars:
@@ -154,7 +186,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None) -> Ar
         language=language,
         paragraphs=paragraphs,
         sentences=split_sentences(body, paragraphs),
-        credits=extraction.credits or find_credits(body),
+        credits=extraction.credits if extraction.credits is not None else find_credits(body),
         extraction_method=extraction.method,
         extraction_reason=extraction.reason,
         warnings=warnings,

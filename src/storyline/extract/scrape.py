@@ -26,6 +26,7 @@ rows (no link-like tokens, ``extract.features``) survive; chrome, captions and r
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -33,7 +34,8 @@ from storyline.extract.features import line_features
 from storyline.text import STOPWORDS, normalize, tokenize
 from storyline.text import word_count as _spaced_words
 
-__all__ = ["Block", "CleanedText", "OutletProfile", "clean_scrape", "split_blocks"]
+__all__ = ["Block", "CleanedText", "OutletProfile", "RulePass", "clean_scrape", "line_key", "page_line_keys",
+           "rule_pass", "split_blocks"]
 
 
 _KEPT = ("body", "heading", "item")
@@ -188,12 +190,27 @@ def _label(text: str) -> tuple[str, str]:
     return "other", "no sentence structure"
 
 
+def line_key(block: str) -> str:
+    """A short stable key of one block (hash of its normalised text), as outlet profiles store it.
+
+    >>> line_key("Sign up  for our NEWSLETTER") == line_key("sign up for our newsletter")
+    True
+    """
+    return hashlib.blake2b(normalize(block).encode("utf-8"), digest_size=8).hexdigest()
+
+
+def page_line_keys(text: str) -> set[str]:
+    """The distinct line keys of one scraped page (what an outlet profile counts per page)."""
+    return {line_key(b) for b in split_blocks(text)}
+
+
 @dataclass(slots=True)
 class OutletProfile:
     """Lines seen across earlier articles of one outlet: text recurring there is the outlet's furniture.
 
-    Build it from the scraped pages of an outlet (``add`` each page); a line found on at least
-    ``min_pages`` pages counts as chrome when cleaning another page of that outlet.
+    Build it from the scraped pages of an outlet (``add`` each page), or load the counts of one
+    page's lines from the store (``store.outlets``); a line found on at least ``min_pages`` pages
+    counts as chrome when cleaning another page of that outlet, even when it reads like prose.
     """
 
     pages: int = 0
@@ -203,11 +220,11 @@ class OutletProfile:
     def add(self, text: str) -> None:
         """Count the distinct lines of one more page of the outlet."""
         self.pages += 1
-        for key in {normalize(b) for b in split_blocks(text)}:
+        for key in page_line_keys(text):
             self.line_pages[key] = self.line_pages.get(key, 0) + 1
 
     def recurring(self, key: str) -> bool:
-        """True when a (normalised) line occurs on ``min_pages`` or more of the outlet's pages."""
+        """True when a line (its ``line_key``) occurs on ``min_pages`` or more of the outlet's pages."""
         return self.line_pages.get(key, 0) >= self.min_pages
 
 
@@ -243,17 +260,30 @@ def _article_region(scores: list[float]) -> tuple[int, int]:
     return best_span
 
 
-def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText:
-    """Label every block of a scraped page and return the body paragraphs.
+@dataclass(slots=True)
+class RulePass:
+    """What the rules say about each block of a page, before the learned model (``extract.scrape_model``).
 
-    Args:
-        text: decoded page text as a scraper saved it.
-        profile: lines recurring across other pages of the same outlet (optional); they are chrome here.
-
-    Returns:
-        The body paragraphs in order, the header blocks (before the article region, for title,
-        byline and date inference) and every block with its label.
+    ``blocks`` holds the rule labels; ``first``/``last`` bound the article region (Kadane);
+    ``tail`` is the index of the first end-of-article marker after the region start (or len);
+    ``counts`` the number of copies of each block on the page; ``recurring`` marks lines the
+    outlet profile knows from the outlet's other pages; ``base`` holds each block's
+    ``(label, reason)`` from its own text, before the region decided where it sits.
     """
+
+    blocks: list[Block]
+    base: list[tuple[str, str]]
+    keys: list[str]
+    counts: dict[str, int]
+    markers: list[bool]
+    recurring: list[bool]
+    first: int
+    last: int
+    tail: int
+
+
+def rule_pass(text: str, profile: OutletProfile | None = None) -> RulePass:
+    """Label every block of a scraped page by the rules and find the article region."""
     raw_blocks = split_blocks(text)
     keys = [normalize(b) for b in raw_blocks]
     counts: dict[str, int] = {}
@@ -261,10 +291,11 @@ def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText
         counts[key] = counts.get(key, 0) + 1
 
     labelled: list[tuple[str, str]] = [_label(b) for b in raw_blocks]
+    recurring = [profile is not None and profile.recurring(line_key(b)) for b in raw_blocks]
     seen: set[str] = set()
     for i, key in enumerate(keys):
         label, _ = labelled[i]
-        if profile is not None and profile.recurring(key):
+        if recurring[i]:
             labelled[i] = ("chrome", "recurs on other pages of the outlet")
         elif label == "body" and key in seen:
             labelled[i] = ("repeat", "copy of an earlier block")
@@ -295,7 +326,28 @@ def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText
                 and not line_features(text_block).link_like:
             label, reason = "item", "list item or table row inside the article"
         blocks.append(Block(i, text_block, label, reason))
+    return RulePass(blocks, list(labelled), keys, counts, markers, recurring, first, last, tail)
 
+
+def clean_scrape(text: str, profile: OutletProfile | None = None) -> CleanedText:
+    """Label every block of a scraped page and return the body paragraphs.
+
+    The rules (``rule_pass``) label the blocks and find the article region; a linear model over
+    the rule labels and general features of each block and its neighbours, smoothed along the
+    page (``extract.scrape_model``), makes the final keep-or-drop call.
+
+    Args:
+        text: decoded page text as a scraper saved it.
+        profile: lines recurring across other pages of the same outlet (optional); they are chrome here.
+
+    Returns:
+        The body paragraphs in order, the header blocks (before the article region, for title,
+        byline and date inference) and every block with its label.
+    """
+    from storyline.extract.scrape_model import decide
+
+    rules = rule_pass(text, profile)
+    blocks = decide(rules)
     paragraphs = [b.text for b in blocks if b.label in _KEPT]
-    header = [b for b in blocks if b.index < first]
+    header = [b for b in blocks if b.index < rules.first]
     return CleanedText(paragraphs=paragraphs, header=header, blocks=blocks)

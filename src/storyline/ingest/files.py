@@ -72,12 +72,19 @@ def input_files(paths: Iterable[str | Path], config: IngestConfig | None = None)
         yield path
 
 
-def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None = None
-                      ) -> Iterator[RawDocument | Failure]:
+def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None = None, *,
+                      source_key: str = "path") -> Iterator[RawDocument | Failure]:
     """Yield one RawDocument per non-blank line of an open JSONL file (origin ``name#L<n>``).
 
-    Lines are read in bounded chunks, so an endless line cannot exhaust memory. Shared by the local
-    reader and the Spark reader (``scale/``), so both build the same documents.
+    Lines end at ``\n`` (a trailing ``\r`` is dropped) and are read in bounded chunks, so an
+    endless line cannot exhaust memory. The one JSONL reader: the local files, the Spark reader
+    (``scale/``) and uploads (``ingest.uploads``) all build their documents here.
+
+    Args:
+        handle: the open JSONL bytes.
+        name: the file's (or upload's) name; each line's origin is ``name#L<n>``.
+        config: the size limit; defaults when None.
+        source_key: the metadata key that records ``name`` (``path`` for files, ``upload`` for uploads).
     """
     config = config or IngestConfig()
     number = 0
@@ -95,7 +102,7 @@ def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None =
                 "(ingest.max_bytes)", origin=origin))
             continue
         yield RawDocument.from_bytes(origin, line.rstrip(b"\r\n"), CONTENT_TYPES[".jsonl"],
-                                     metadata={"path": name, "line": str(number)})
+                                     metadata={source_key: name, "line": str(number)})
 
 
 def document_from_bytes(name: str, content: bytes, config: IngestConfig | None = None) -> RawDocument | Failure:

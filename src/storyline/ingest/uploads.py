@@ -7,6 +7,7 @@ ingested from disk become the same article.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable, Iterator
 from pathlib import PurePath
@@ -14,7 +15,7 @@ from typing import Any
 
 from storyline.config import IngestConfig
 from storyline.errors import MalformedRecordError, TooLargeError, UnsupportedFormatError
-from storyline.ingest.files import CONTENT_TYPES
+from storyline.ingest.files import CONTENT_TYPES, read_jsonl_stream
 from storyline.model import Failure, RawDocument
 
 __all__ = ["read_jsonl_bytes", "read_records", "read_upload"]
@@ -26,19 +27,12 @@ def _failure(origin: str, error: Exception) -> Failure:
 
 def read_jsonl_bytes(origin: str, content: bytes,
                      config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
-    """Yield one RawDocument per non-blank JSONL line (origin ``<origin>#L<n>``), a Failure for oversized lines."""
-    config = config or IngestConfig()
-    for number, line in enumerate(content.splitlines(), start=1):
-        line_origin = f"{origin}#L{number}"
-        if not line.strip():
-            continue
-        if len(line) > config.max_bytes:
-            yield _failure(line_origin, TooLargeError(
-                f"{line_origin}: record is {len(line):,} bytes, over the limit of {config.max_bytes:,} "
-                "(ingest.max_bytes)", origin=line_origin))
-            continue
-        yield RawDocument.from_bytes(line_origin, line, CONTENT_TYPES[".jsonl"],
-                                     metadata={"upload": origin, "line": str(number)})
+    """Yield one RawDocument per non-blank JSONL line (origin ``<origin>#L<n>``), a Failure for oversized lines.
+
+    The file reader's ``read_jsonl_stream`` over the bytes, so an upload and the same file read
+    from disk split into the same lines; the name is kept under ``metadata['upload']``.
+    """
+    yield from read_jsonl_stream(io.BytesIO(content), origin, config, source_key="upload")
 
 
 def read_upload(filename: str, content: bytes, config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:

@@ -5,14 +5,16 @@ metadata, redirects and non-HTML captures are skipped, as they hold no article. 
 keeps the record's target URI (its origin and its ``url`` hint) and its WARC-Date (as
 ``fetched_at`` and ``metadata['warc_date']``: the capture time, not the publication date). The
 body is de-chunked and decompressed by warcio; one over ``ingest.max_bytes`` fails alone, and a
-damaged archive fails from the damaged record on, keeping what came before it.
+damaged archive fails from the damaged record on, keeping what came before it. A truncated file
+(a copy cut short, a crawl still being written) is a damaged archive too: warcio ends such a file
+quietly, so the reader checks that the last gzip member and the last record are complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from storyline.config import IngestConfig
 from storyline.errors import MalformedRecordError, TooLargeError
@@ -32,6 +34,69 @@ def is_warc(path: str | Path) -> bool:
     (True, False)
     """
     return str(path).lower().endswith(WARC_SUFFIXES)
+
+
+def _checked_iterator(handle: BinaryIO) -> Any:
+    """A warcio ArchiveIterator that notes whether the file ended inside a record.
+
+    warcio stops without an error when a file is cut short: a gzip member that ends early leaves
+    only its decompressor's ``eof`` flag unset (and ``close`` drops the decompressor), and a file
+    cut inside a record's headers ends the iteration as if the file were over, although the
+    record's first line (``next_line``) was already read.
+    """
+    from warcio.archiveiterator import ArchiveIterator
+
+    class _Checked(ArchiveIterator):  # type: ignore[misc]
+        cut_short = False
+
+        def _next_record(self, next_line: Any) -> Any:
+            try:
+                return super()._next_record(next_line)
+            except EOFError:
+                if next_line:
+                    self.cut_short = True
+                raise
+
+        def close(self) -> None:
+            reader = self.reader
+            decompressor = getattr(reader, "decompressor", None)
+            if decompressor is not None and not decompressor.eof:
+                self.cut_short = True
+            super().close()
+
+    return _Checked(handle)
+
+
+def _drained(record: Any) -> bool:
+    """Read what is left of a record's block; False when the file ends before its Content-Length."""
+    stream = record.raw_stream
+    while stream.read(1 << 16):
+        pass
+    return getattr(stream, "limit", 0) <= 0
+
+
+def _document(record: Any, path: str, config: IngestConfig) -> RawDocument | Failure | None:
+    """The document of one HTML 200 response record (a Failure when too large); None for other records."""
+    if record.rec_type != "response" or record.http_headers is None:
+        return None
+    if record.http_headers.get_statuscode() != "200":
+        return None
+    kind, charset = media_type(record.http_headers.get_header("Content-Type"))
+    if kind not in _HTML:
+        return None
+    uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}@{record.raw_stream.tell()}"
+    content = record.content_stream().read(config.max_bytes + 1)
+    if len(content) > config.max_bytes:
+        error = TooLargeError(f"{uri}: WARC record body is over the limit of {config.max_bytes:,} "
+                              f"bytes (ingest.max_bytes), in {path}", origin=uri)
+        return _failure(uri, error, error.message)
+    warc_date = record.rec_headers.get_header("WARC-Date")
+    metadata = {"url": uri, "path": str(path)}
+    for key, value in (("warc_date", warc_date), ("charset", charset),
+                       ("warc_record_id", record.rec_headers.get_header("WARC-Record-ID"))):
+        if value:
+            metadata[key] = value
+    return RawDocument.from_bytes(uri, content, kind, metadata=metadata, fetched_at=utc_iso(warc_date))
 
 
 def _failure(origin: str, error: Exception, message: str) -> Failure:
@@ -65,36 +130,26 @@ def read_warc_stream(handle: BinaryIO, path: str, config: IngestConfig | None = 
         path: the file's name, used in failures and ``metadata['path']``.
         config: the size limit; defaults when None.
     """
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     config = config or IngestConfig()
+    records = 0
     try:
-        for record in ArchiveIterator(handle):
+        iterator = _checked_iterator(handle)
+        for record in iterator:
+            records += 1
             if not record.format.startswith("warc"):
                 # warcio reads legacy ARC too, and so takes arbitrary text lines for ARC records
                 raise ValueError(f"not a WARC record at offset {record.raw_stream.tell()}")
-            if record.rec_type != "response" or record.http_headers is None:
-                continue
-            if record.http_headers.get_statuscode() != "200":
-                continue
-            kind, charset = media_type(record.http_headers.get_header("Content-Type"))
-            if kind not in _HTML:
-                continue
-            uri = record.rec_headers.get_header("WARC-Target-URI") or f"{path}@{record.raw_stream.tell()}"
-            content = record.content_stream().read(config.max_bytes + 1)
-            if len(content) > config.max_bytes:
-                error = TooLargeError(f"{uri}: WARC record body is over the limit of {config.max_bytes:,} "
-                                      f"bytes (ingest.max_bytes), in {path}", origin=uri)
-                yield _failure(uri, error, error.message)
-                continue
-            warc_date = record.rec_headers.get_header("WARC-Date")
-            metadata = {"url": uri, "path": str(path)}
-            for key, value in (("warc_date", warc_date), ("charset", charset),
-                               ("warc_record_id", record.rec_headers.get_header("WARC-Record-ID"))):
-                if value:
-                    metadata[key] = value
-            yield RawDocument.from_bytes(uri, content, kind, metadata=metadata, fetched_at=utc_iso(warc_date))
+            item = _document(record, path, config)
+            if not _drained(record):
+                uri = record.rec_headers.get_header("WARC-Target-URI") or "a record"
+                raise EOFError(f"the file is truncated inside the {record.rec_type} record for {uri}")
+            if item is not None:
+                yield item
+        if iterator.cut_short:
+            raise EOFError("the file is truncated: its last record is incomplete" if records
+                           else "no complete record: the file is empty or truncated")
     except (ArchiveLoadFailed, OSError, EOFError, ValueError) as exc:
         error = MalformedRecordError(f"{path}: damaged WARC file ({exc}); records before the damage were read",
                                      origin=str(path))

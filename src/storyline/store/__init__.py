@@ -16,6 +16,7 @@ from storyline.store.nlp import (
     save_annotations,
     save_story_analysis,
 )
+from storyline.store.outlets import add_outlet_page, load_outlet_profile
 from storyline.store.provenance import PairRecord, ProvenanceIndex
 from storyline.store.sources import (
     SourceHealth,
@@ -34,6 +35,7 @@ __all__ = [
     "SourceHealth",
     "Store",
     "StoryRow",
+    "add_outlet_page",
     "annotated_ids",
     "check_store",
     "claim_clustering_generation",
@@ -43,6 +45,7 @@ __all__ = [
     "load_claims",
     "load_entities",
     "load_entity_mentions",
+    "load_outlet_profile",
     "load_source_state",
     "load_speaker_quotes",
     "load_stances",

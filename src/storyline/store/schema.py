@@ -389,6 +389,22 @@ CREATE TABLE nlp_pending (
 ) WITHOUT ROWID;
 """
 
+# Outlet profiles for the scrape cleaner: how many of an outlet's scraped pages hold each line
+# (a hash of the normalised line, so the store keeps no extra copy of page text).
+_V_OUTLET_PROFILES = """
+CREATE TABLE outlet_pages (
+    outlet TEXT PRIMARY KEY,
+    pages  INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE outlet_lines (
+    outlet   TEXT NOT NULL,
+    line_key TEXT NOT NULL,
+    pages    INTEGER NOT NULL,
+    PRIMARY KEY (outlet, line_key)
+) WITHOUT ROWID;
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
-                               _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING)
+                               _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING,
+                               _V_OUTLET_PROFILES)
 SCHEMA_VERSION = len(MIGRATIONS)
