@@ -91,3 +91,18 @@ def test_a_line_recurring_on_three_stored_pages_of_an_outlet_is_removed_from_the
         other = pipeline.ingest([RawDocument.from_bytes("other.jsonl#L1", _record("Valley Post", *stories[0], boiler),
                                                         "application/x-jsonl-record")])
     assert boiler in tmp_store.article(other.ingested[0]).text
+
+
+def test_lone_surrogates_in_a_json_scrape_get_line_keys_and_a_storable_outlet():
+    """JSON escapes may hold lone surrogates: profiling such a page must not abort the batch."""
+    import json
+
+    from storyline.extract import RECORD_TYPE, scrape_input
+    from storyline.extract.scrape import page_line_keys
+    from storyline.model import RawDocument
+
+    record = json.dumps({"outlet": "Daily \ud800 Post", "text": "A first line \ud800 of the page.\nSecond line."})
+    raw = RawDocument.from_bytes("feed.jsonl#L1", record.encode("ascii"), RECORD_TYPE)
+    outlet, text = scrape_input(raw)
+    outlet.encode("utf-8")  # storable
+    assert len(page_line_keys(text)) == 2

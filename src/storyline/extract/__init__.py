@@ -88,7 +88,10 @@ def scrape_input(raw: RawDocument, config: ExtractConfig | None = None) -> tuple
     except (StorylineError, ValueError):
         return None
     outlet = (fields.get("outlet") or "").strip().lower() or urlsplit(fields.get("url") or "").hostname
-    return (outlet, text) if outlet else None
+    if not outlet:
+        return None
+    # the outlet is a store key: lone surrogates (valid in JSON escapes) cannot be stored as UTF-8
+    return outlet.encode("utf-8", "replace").decode("utf-8"), text
 
 
 def _from_text(text: str, profile: OutletProfile | None = None) -> HtmlExtraction:

@@ -196,7 +196,8 @@ def line_key(block: str) -> str:
     >>> line_key("Sign up  for our NEWSLETTER") == line_key("sign up for our newsletter")
     True
     """
-    return hashlib.blake2b(normalize(block).encode("utf-8"), digest_size=8).hexdigest()
+    # surrogatepass: a scrape decoded from JSON may hold lone surrogates; its key must still exist
+    return hashlib.blake2b(normalize(block).encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
 def page_line_keys(text: str) -> set[str]:
