@@ -106,3 +106,13 @@ def test_lone_surrogates_in_a_json_scrape_get_line_keys_and_a_storable_outlet():
     outlet, text = scrape_input(raw)
     outlet.encode("utf-8")  # storable
     assert len(page_line_keys(text)) == 2
+
+
+def test_a_malformed_url_names_no_outlet_instead_of_raising():
+    import json
+
+    from storyline.extract import RECORD_TYPE, scrape_input
+    from storyline.model import RawDocument
+
+    record = json.dumps({"url": "http://[::1/story", "text": "A line of the page.\nAnother line."})
+    assert scrape_input(RawDocument.from_bytes("feed.jsonl#L2", record.encode(), RECORD_TYPE)) is None

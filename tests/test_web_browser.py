@@ -48,18 +48,12 @@ def _free_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
+def _serve(app) -> Iterator[str]:
+    """Run the app with uvicorn on a free loopback port in a thread; yield its base URL, then stop it."""
+    import uvicorn
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    uvicorn = pytest.importorskip("uvicorn")
-    from storyline.api import create_app
-
-    db = tmp_path_factory.mktemp("web") / "demo.db"
-    with Store(db) as store:
-        Pipeline(store).run([demo_corpus_path()])
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, token=TOKEN, config=StorylineConfig()), host="127.0.0.1",
-                                           port=port, log_level="warning", lifespan="on"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
     thread = threading.Thread(target=server.run, name="uvicorn-test", daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
@@ -70,6 +64,17 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    pytest.importorskip("uvicorn")
+    from storyline.api import create_app
+
+    db = tmp_path_factory.mktemp("web") / "demo.db"
+    with Store(db) as store:
+        Pipeline(store).run([demo_corpus_path()])
+    yield from _serve(create_app(db, token=TOKEN, config=StorylineConfig()))
 
 
 @pytest.fixture(scope="module")
@@ -200,7 +205,7 @@ HOSTILE = [
 
 @pytest.fixture(scope="module")
 def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    uvicorn = pytest.importorskip("uvicorn")
+    pytest.importorskip("uvicorn")
     from storyline.api import create_app
     from tests.conftest import SEEDS, shared_data
 
@@ -210,19 +215,7 @@ def seeds_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     hostile.write_text("\n".join(json.dumps(r) for r in HOSTILE) + "\n", encoding="utf-8")
     with Store(db) as store:
         Pipeline(store).run([*sorted(SEEDS.glob("*.txt")), hostile])
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(db, config=StorylineConfig()), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-seeds", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            pytest.fail("the test server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield from _serve(create_app(db, config=StorylineConfig()))
 
 
 def _seed_story(server: str, page) -> None:

@@ -87,7 +87,11 @@ def scrape_input(raw: RawDocument, config: ExtractConfig | None = None) -> tuple
             return None
     except (StorylineError, ValueError):
         return None
-    outlet = (fields.get("outlet") or "").strip().lower() or urlsplit(fields.get("url") or "").hostname
+    try:
+        host = urlsplit(fields.get("url") or "").hostname
+    except ValueError:  # a malformed URL (e.g. an unclosed IPv6 bracket) names no outlet
+        host = None
+    outlet = (fields.get("outlet") or "").strip().lower() or host
     if not outlet:
         return None
     # the outlet is a store key: lone surrogates (valid in JSON escapes) cannot be stored as UTF-8
