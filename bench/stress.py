@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,12 +82,14 @@ def full_run(workdir: Path, inputs: int, seed: int) -> dict[str, object]:
     }
 
 
-def kill_trials(workdir: Path, inputs: int, trials: int, seed: int) -> dict[str, object]:
+def kill_trials(workdir: Path, inputs: int, trials: int, seed: int, jobs: int = 1) -> dict[str, object]:
     """Kill the ingest at chosen points, check the store, re-run, compare every table with a clean run.
 
     Trials rotate over four kinds of kill point: while documents are stored (at a random share of
     the articles), right after the clustering pass committed, while actors are analysed (at a random
-    share of the annotations), and at a random time anywhere in the run.
+    share of the annotations), and at a random time anywhere in the run. ``jobs`` trials run at once
+    (each on its own database; the points are drawn before any trial starts, so they do not depend
+    on ``jobs``).
     """
     # heavy inputs stay small and the time limit is out of reach (patient_config): an input near
     # extract.timeout_seconds fails in one run and not in the next on a busy machine (the limit is
@@ -99,25 +102,30 @@ def kill_trials(workdir: Path, inputs: int, trials: int, seed: int) -> dict[str,
     expected = store_contents(reference)
     n_articles = len(expected["articles"])
     rng = random.Random(seed)
-    results = []
+    points: list[tuple[str, float | None, str | None]] = []
     for trial in range(trials):
-        db = workdir / f"killed-{trial}.db"
         kind = ("mid-ingest", "clustered", "annotating", "random")[trial % 4]
         if kind == "random":
             delay = rng.uniform(0.02, 1.0) * duration
-            point, when = f"random {delay:.1f}s", None
+            points.append((f"random {delay:.1f}s", delay, None))
         else:
-            delay = None
             n = max(1, int(rng.uniform(0.05, 0.95) * n_articles))
-            point, when = f"{kind} ({n})" if kind != "clustered" else kind, KILL_WHEN[kind].format(n=n)
+            points.append((f"{kind} ({n})" if kind != "clustered" else kind, None, KILL_WHEN[kind].format(n=n)))
+
+    def run(trial: int) -> dict[str, object]:
+        db = workdir / f"killed-{trial}.db"
+        point, delay, when = points[trial]
         result = kill_trial(corpus.root, db, expected, point=point, after=delay, when=when, config=config)
         row = {"trial": trial, "point": result.point, "killed": result.killed,
                "articles_at_kill": result.articles_at_kill, "problems_after_kill": result.problems_after_kill[:5],
                "problems_after_rerun": result.problems_after_rerun[:5], "differences": result.differences[:5],
                "passed": result.passed}
-        results.append(row)
         db.unlink()
         print(f"kill trial {trial}: {row}", file=sys.stderr, flush=True)
+        return row
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:  # each trial is subprocesses: threads suffice
+        results = list(pool.map(run, range(trials)))
     return {"inputs": len(corpus.expected), "articles": n_articles, "clean_run_seconds": round(duration, 1),
             "trials": trials, "killed_mid_run": sum(r["killed"] for r in results),
             "passed": sum(r["passed"] for r in results), "points": [r["point"] for r in results],
@@ -156,6 +164,7 @@ def main() -> None:
     parser.add_argument("--inputs", type=int, default=10_000)
     parser.add_argument("--kill-inputs", type=int, default=2_000)
     parser.add_argument("--kill-trials", type=int, default=20)
+    parser.add_argument("--kill-jobs", type=int, default=1, help="kill trials run at once")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--overhead-repeats", type=int, default=15)
     parser.add_argument("--out", type=Path)
@@ -172,7 +181,7 @@ def main() -> None:
             report["full_run"] = full_run(workdir, args.inputs, args.seed)
             print(f"full run: {report['full_run']}", file=sys.stderr, flush=True)
         if args.kill_trials:
-            report["kill_trials"] = kill_trials(workdir, args.kill_inputs, args.kill_trials, args.seed)
+            report["kill_trials"] = kill_trials(workdir, args.kill_inputs, args.kill_trials, args.seed, args.kill_jobs)
         report["peak_rss_mb_bench_process"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     finally:
         if args.workdir is None:
