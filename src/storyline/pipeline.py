@@ -27,12 +27,11 @@ from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.isolation import IsolatedRunner
 from storyline.model import Article, Failure, RawDocument
 from storyline.provenance import (
-    Alignment,
     find_related,
     fingerprint,
+    linked_sentence_groups,
     provenance_grouper,
     rank_candidates,
-    sentence_groups,
 )
 from storyline.store import (
     PairRecord,
@@ -371,8 +370,8 @@ class Pipeline:
         """Build and store the cited summary of one story."""
         story = self.store.story(story_id)
         articles = self.store.articles(story.story.article_ids)
-        pairs = ProvenanceIndex(self.store).pairs_for([a.id for a in articles])
-        groups = sentence_groups({a.id: a for a in articles}, [Alignment.from_dict(p.alignment) for p in pairs])
+        links = ProvenanceIndex(self.store).sentence_links([a.id for a in articles])
+        groups = linked_sentence_groups({a.id: a for a in articles}, links)
         self.store.save_summary(summarize_articles(story_id, articles, self.config.summarize,
                                                    provenance_grouper(groups)))
 

@@ -7,7 +7,8 @@ The stage, in the order the pipeline runs it for each new article:
    ``rank_candidates`` orders those candidates;
 3. ``find_related`` aligns the article with each candidate (``align``) and keeps real copies;
 4. ``shared_passages`` joins the pairwise alignments of a story into passages with carriers and a
-   likely origin, and ``sentence_groups`` tells the summariser which sentences are one.
+   likely origin, and ``sentence_groups`` (``linked_sentence_groups`` over the store's streamed
+   ``sentence_links``) tells the summariser which sentences are one.
 """
 
 from storyline.provenance.align import Alignment, Run, SentencePair, align_articles, align_texts, word_edits
@@ -16,7 +17,9 @@ from storyline.provenance.detect import Related, find_related
 from storyline.provenance.fingerprint import Fingerprint, fingerprint, signature_jaccard, text_hash
 from storyline.provenance.passages import (
     Carrier,
+    SentenceLink,
     SharedPassage,
+    linked_sentence_groups,
     provenance_grouper,
     sentence_groups,
     shared_passages,
@@ -30,12 +33,14 @@ __all__ = [
     "IndexHits",
     "Related",
     "Run",
+    "SentenceLink",
     "SentencePair",
     "SharedPassage",
     "align_articles",
     "align_texts",
     "find_related",
     "fingerprint",
+    "linked_sentence_groups",
     "provenance_grouper",
     "rank_candidates",
     "sentence_groups",

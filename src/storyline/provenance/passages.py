@@ -17,7 +17,7 @@ carrier is ``identical`` to it or ``edited`` (with its word-level edits).
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -25,7 +25,8 @@ from storyline.extract.metadata import agency_name, find_credits
 from storyline.model import Article, Citation
 from storyline.provenance.align import Alignment, word_edits
 
-__all__ = ["Carrier", "SharedPassage", "provenance_grouper", "sentence_groups", "shared_passages"]
+__all__ = ["Carrier", "SentenceLink", "SharedPassage", "linked_sentence_groups", "provenance_grouper",
+           "sentence_groups", "shared_passages"]
 
 _Node = tuple[str, int]  # (article id, sentence index)
 
@@ -64,7 +65,11 @@ class SharedPassage:
                              for c in self.carriers]}
 
 
-def _components(alignments: Iterable[Alignment]) -> list[list[_Node]]:
+SentenceLink = tuple[str, str, Sequence[tuple[int, int]]]
+"""A related pair's aligned sentences: ``(article_a, article_b, [(a_index, b_index), ...])``."""
+
+
+def _components(links: Iterable[SentenceLink]) -> list[list[_Node]]:
     parent: dict[_Node, _Node] = {}
 
     def find(node: _Node) -> _Node:
@@ -74,11 +79,9 @@ def _components(alignments: Iterable[Alignment]) -> list[list[_Node]]:
             node = parent[node]
         return node
 
-    for alignment in alignments:
-        if not alignment.related:
-            continue
-        for pair in alignment.pairs:
-            a, b = find((alignment.article_a, pair.a_index)), find((alignment.article_b, pair.b_index))
+    for article_a, article_b, indices in links:
+        for a_index, b_index in indices:
+            a, b = find((article_a, a_index)), find((article_b, b_index))
             if a != b:
                 parent[max(a, b)] = min(a, b)
     groups: dict[_Node, list[_Node]] = defaultdict(list)
@@ -96,8 +99,22 @@ def sentence_groups(articles: Mapping[str, Article], alignments: Iterable[Alignm
 
     Only alignments of related pairs count, and only articles in ``articles``.
     """
+    return linked_sentence_groups(articles, _links(alignments))
+
+
+def _links(alignments: Iterable[Alignment]) -> Iterator[SentenceLink]:
+    """The aligned sentence indices of the related alignments."""
+    return ((a.article_a, a.article_b, [(p.a_index, p.b_index) for p in a.pairs]) for a in alignments if a.related)
+
+
+def linked_sentence_groups(articles: Mapping[str, Article], links: Iterable[SentenceLink]) -> list[list[Citation]]:
+    """:func:`sentence_groups` from related pairs' aligned sentence indices (``ProvenanceIndex.sentence_links``).
+
+    ``links`` is consumed once, so it may stream from the store: memory grows with the sentences
+    linked, not with the pairs' stored alignments.
+    """
     groups = []
-    for nodes in _components(alignments):
+    for nodes in _components(links):
         nodes = [n for n in nodes if n[0] in articles and n[1] < len(articles[n[0]].sentences)]
         nodes.sort(key=lambda n: (_published(articles[n[0]]), n))
         if len({n[0] for n in nodes}) > 1:
@@ -151,7 +168,7 @@ def shared_passages(articles: Mapping[str, Article], alignments: Iterable[Alignm
     Returns:
         Passages in the order they appear in their reference carrier, earliest reference first.
     """
-    groups = [g for g in _components(alignments) if all(n[0] in articles for n in g)]
+    groups = [g for g in _components(_links(alignments)) if all(n[0] in articles for n in g)]
     where: dict[_Node, int] = {}
     for k, nodes in enumerate(groups):
         for node in nodes:

@@ -15,7 +15,7 @@ Nothing is ever rebuilt, and a restarted process answers from the same tables.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
 
@@ -217,6 +217,26 @@ class ProvenanceIndex:
         keep = set(wanted)
         return [p for key, p in sorted(found.items())
                 if not within or (p.article_a in keep and p.article_b in keep)]
+
+    def sentence_links(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str, list[tuple[int, int]]]]:
+        """Stream ``(article_a, article_b, aligned sentence indices)`` of related stored pairs within ``article_ids``.
+
+        SQLite reads the indices out of the stored alignments, so one row at a time is in memory: a
+        story of thousands of copies (hundreds of thousands of pairs) costs the summariser no more
+        than its links. Order: by ``article_a`` chunk, unspecified within.
+        """
+        keep = set(article_ids)
+        for chunk in _chunks(sorted(keep), 400):
+            marks = ",".join("?" * len(chunk))
+            rows = self.store.db.execute(
+                "SELECT p.article_a, p.article_b, (SELECT group_concat(json_extract(e.value, '$.a_index') || ' ' || "
+                "json_extract(e.value, '$.b_index'), ' ') FROM json_each(p.alignment, '$.pairs') AS e) "
+                f"FROM prov_pairs AS p WHERE p.article_a IN ({marks}) AND json_extract(p.alignment, '$.related')",
+                chunk)
+            for article_a, article_b, indices in rows:
+                if article_b in keep and indices:
+                    numbers = [int(n) for n in indices.split()]
+                    yield article_a, article_b, list(zip(numbers[::2], numbers[1::2], strict=True))
 
 
 def _pair(r) -> PairRecord:  # type: ignore[no-untyped-def]
