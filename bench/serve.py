@@ -20,6 +20,12 @@
    ``--seconds``, each looping over home, storyline, story, search and article pages with random ids, pages
    and query words; report requests/s, p50/p95/p99 per endpoint, every non-200 as an error, and
    the server's CPU time per request (contention on a shared machine inflates latency, less so this).
+
+Two load models (``--think``): by default each client sends its next request as soon as the last
+one is answered (closed loop, no think time): that measures saturation, and latency is then mostly
+queueing (clients / throughput). With ``--think MIN MAX`` each client is a reader who waits a random
+MIN..MAX seconds between page views (as Locust's ``wait_time = between(MIN, MAX)``), starting at a
+random point of that interval: that measures what that many people reading at once see.
 """
 
 from __future__ import annotations
@@ -158,7 +164,8 @@ def _targets(path: Path, seed: int = 11) -> dict[str, list[str]]:
     return {"home": home, "storyline": storyline, "story": story, "search": search, "article": article}
 
 
-async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds: float, seed: int) -> dict:
+async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds: float, seed: int,
+                think: tuple[float, float] = (0.0, 0.0)) -> dict:
     import httpx
 
     rng = random.Random(seed)
@@ -171,6 +178,8 @@ async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds:
 
     async def client(k: int, http: httpx.AsyncClient) -> None:
         i = k
+        if think[1] > 0:  # readers arrive spread over one think interval, not all in the same instant
+            await asyncio.sleep(rng.uniform(0, think[1]))
         while time.perf_counter() < deadline:
             name = names[i % len(names)]
             i += 1
@@ -186,6 +195,8 @@ async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds:
             if kind:
                 errors[name] += 1
                 kinds[kind] = kinds.get(kind, 0) + 1
+            if think[1] > 0:
+                await asyncio.sleep(rng.uniform(*think))
 
     async with httpx.AsyncClient(limits=limits, timeout=30.0) as http:
         started = time.perf_counter()
@@ -194,8 +205,9 @@ async def _load(base: str, targets: dict[str, list[str]], clients: int, seconds:
     return {"latencies": latencies, "errors": errors, "error_kinds": kinds, "elapsed": elapsed}
 
 
-def _load_process(base: str, targets: dict, clients: int, seconds: float, seed: int, out: mp.Queue) -> None:
-    out.put(asyncio.run(_load(base, targets, clients, seconds, seed)))
+def _load_process(base: str, targets: dict, clients: int, seconds: float, seed: int, think: tuple[float, float],
+                  out: mp.Queue) -> None:
+    out.put(asyncio.run(_load(base, targets, clients, seconds, seed, think)))
 
 
 def _free_port() -> int:
@@ -239,7 +251,8 @@ def _summary(parts: list[dict], names: list[str]) -> dict:
                           for n, v in latencies.items() if v}}
 
 
-def run(store: Path, clients: int, seconds: float, processes: int, serial_seconds: float, workers: int) -> dict:
+def run(store: Path, clients: int, seconds: float, processes: int, serial_seconds: float, workers: int,
+        think: tuple[float, float] = (0.0, 0.0)) -> dict:
     """Serve ``store`` and load it: one client alone (service time), then ``clients`` together."""
     import httpx
 
@@ -269,13 +282,13 @@ def run(store: Path, clients: int, seconds: float, processes: int, serial_second
         queue: mp.Queue = mp.Queue()
         cpu_before = _cpu_seconds(server.pid)
         shares = [clients // processes + (1 if i < clients % processes else 0) for i in range(processes)]
-        workers = [mp.Process(target=_load_process, args=(base, targets, share, seconds, 100 + i, queue))
+        loaders = [mp.Process(target=_load_process, args=(base, targets, share, seconds, 100 + i, think, queue))
                    for i, share in enumerate(shares)]
-        for w in workers:
-            w.start()
-        parts = [queue.get(timeout=seconds + 120) for _ in workers]
-        for w in workers:
-            w.join(timeout=30)
+        for loader in loaders:
+            loader.start()
+        parts = [queue.get(timeout=seconds + 120) for _ in loaders]
+        for loader in loaders:
+            loader.join(timeout=30)
         cpu_used = _cpu_seconds(server.pid) - cpu_before
     finally:
         server.terminate()
@@ -285,7 +298,8 @@ def run(store: Path, clients: int, seconds: float, processes: int, serial_second
             server.kill()
     loaded = _summary(parts, names)
     loaded["server_cpu_ms_per_request"] = round(cpu_used / max(loaded["requests"], 1) * 1000, 2)
-    return {"clients": clients, "workers": workers, "serial": serial, "loaded": loaded}
+    return {"clients": clients, "think_seconds": list(think), "workers": workers, "serial": serial,
+            "loaded": loaded}
 
 
 def main() -> None:
@@ -297,6 +311,8 @@ def main() -> None:
     parser.add_argument("--serial-seconds", type=float, default=10.0, help="first, one client alone this long")
     parser.add_argument("--store", type=Path, default=Path("/tmp/storyline-bench-serve.db"))
     parser.add_argument("--workers", type=int, default=2, help="server processes (storyline serve --workers)")
+    parser.add_argument("--think", type=float, nargs=2, default=(0.0, 0.0), metavar=("MIN", "MAX"),
+                        help="seconds each client waits between requests (default: none, closed loop)")
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     if not args.store.exists():
@@ -307,7 +323,8 @@ def main() -> None:
         n_stories = store.db.execute("SELECT count(*) FROM stories").fetchone()[0]
     load_average = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     result = {"articles": n, "stories": n_stories, "cpus": os.cpu_count(), "load_average_1m": load_average,
-              **run(args.store, args.clients, args.seconds, args.processes, args.serial_seconds, args.workers)}
+              **run(args.store, args.clients, args.seconds, args.processes, args.serial_seconds, args.workers,
+                    tuple(args.think))}
     if args.json:
         print(json.dumps(result, indent=2))
         return

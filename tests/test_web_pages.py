@@ -88,26 +88,74 @@ def _one_article(tmp_path: Path) -> Path:
 
 
 def test_serve_starts_worker_processes_without_a_token(monkeypatch, tmp_path):
-    import uvicorn
+    import socket
+
+    import uvicorn.supervisors
     from typer.testing import CliRunner
 
     from storyline.api.app import SERVE_ENV, app_from_env
     from storyline.cli import app
 
     calls = []
-    monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.append((app_, kw)))
+
+    class Supervisor:  # records what uvicorn's multiprocess supervisor would be given
+        def __init__(self, config, sockets):
+            calls.append((config, [(s.proto, s.getsockname()[1]) for s in sockets]))
+            for s in sockets:
+                s.close()
+
+        def run(self):
+            pass
+
+    monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
     monkeypatch.setenv(SERVE_ENV, "{}")  # the CLI overwrites it; monkeypatch restores it afterwards
     db = tmp_path / "s.db"
-    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", "8124"])
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", str(port)])
     assert result.exit_code == 0, result.output
-    target, kw = calls[0]
-    assert target == "storyline.api.app:app_from_env" and kw["factory"] and kw["workers"] == 2
-    assert kw["host"] == "127.0.0.1" and kw["port"] == 8124
+    config, sockets = calls[0]
+    assert config.app == "storyline.api.app:app_from_env" and config.factory and config.workers == 2
+    assert config.host == "127.0.0.1" and sockets == [(socket.IPPROTO_TCP, port)]  # see tcp_listener
     with TestClient(app_from_env()) as c:  # what each worker process builds
         health = c.get("/api/health").json()
         assert health["ok"] and health["writes_enabled"] is False
-    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--workers", "3", "--token", "t"])
-    assert result.exit_code == 0 and calls[1][1]["workers"] == 3 and "progress" in result.output
+    result = CliRunner().invoke(app, ["serve", "--db", str(db), "--port", str(port), "--workers", "3",
+                                      "--token", "t"])
+    assert result.exit_code == 0 and calls[1][0].workers == 3 and "progress" in result.output
+
+
+def test_worker_connections_get_tcp_nodelay():
+    # without it, every keep-alive request after the first waits ~40 ms for the client's delayed ACK
+    import asyncio
+    import socket
+
+    import uvicorn
+
+    from storyline.cli.serve import tcp_listener
+
+    bound = uvicorn.Config("x:y", host="127.0.0.1", port=0).bind_socket()  # what --workers N listens on
+    assert bound.proto == 0  # the upstream behaviour this works around (uvicorn issue #3149)
+    listener = tcp_listener(bound)
+
+    async def accepted_nodelay() -> int:
+        seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+
+        class Probe(asyncio.Protocol):
+            def connection_made(self, transport):
+                sock = transport.get_extra_info("socket")
+                seen.set_result(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY))
+                transport.close()
+
+        server = await asyncio.get_running_loop().create_server(Probe, sock=listener)
+        async with server:
+            _reader, writer = await asyncio.open_connection(*listener.getsockname()[:2])
+            value = await asyncio.wait_for(seen, 10)
+            writer.close()
+            return value
+
+    assert listener.proto == socket.IPPROTO_TCP and asyncio.run(accepted_nodelay()) == 1
 
 
 def test_story_and_storyline_pages_show_analysis(client):

@@ -141,31 +141,32 @@ def failure_view(failure: Failure) -> dict[str, Any]:
             "message": failure.message, "sha256": failure.sha256}
 
 
-def provenance_view(store: Store, story_id: str) -> dict[str, Any]:
+def provenance_view(store: Store, story_id: str, articles: list[Article] | None = None) -> dict[str, Any]:
     """Describe what a story's articles copy from each other: related pairs and shared passages.
 
     Each passage lists the outlets carrying it (with their spans and word-level edits against the
-    reference copy) and its likely origin with the rule that decided it.
+    reference copy) and its likely origin with the rule that decided it. ``articles``: the story's
+    articles when the caller has loaded them already (default: read from the store).
 
     Raises:
         NotFoundError: no story has this id.
     """
     row = store.story(story_id)
-    articles = {a.id: a for a in store.articles(row.story.article_ids)}
-    pairs = ProvenanceIndex(store).pairs_for(list(articles))
+    by_id = {a.id: a for a in (store.articles(row.story.article_ids) if articles is None else articles)}
+    pairs = ProvenanceIndex(store).pairs_for(list(by_id))
     alignments = [Alignment.from_dict(p.alignment) for p in pairs]
     return {
         "story_id": story_id,
         "label": row.story.label,
         "articles": [{"id": a.id, "outlet": a.outlet, "title": a.title, "date": a.date.value if a.date else None,
-                      "credits": a.credits} for a in articles.values()],
+                      "credits": a.credits} for a in by_id.values()],
         "pairs": [{"article_a": p.article_a, "article_b": p.article_b, "exact": p.exact,
                    "jaccard": round(p.jaccard, 4), "containment": round(p.containment, 4),
                    "shared_words": p.shared_words,
                    "identical_sentences": sum(x.kind == "identical" for x in al.pairs),
                    "edited_sentences": sum(x.kind == "edited" for x in al.pairs)}
                   for p, al in zip(pairs, alignments, strict=True)],
-        "passages": [p.as_dict() for p in shared_passages(articles, alignments)],
+        "passages": [p.as_dict() for p in shared_passages(by_id, alignments)],
     }
 
 

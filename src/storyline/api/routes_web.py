@@ -19,7 +19,7 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
-from storyline.nlp.views import compare_view
+from storyline.nlp.views import compare_view, subject_articles
 from storyline.page_views import subject_actors_view
 from storyline.report import subject_report
 from storyline.store import Store
@@ -123,10 +123,15 @@ def story(request: Request, story_id: str, page: PageNumber = 1) -> Response:
 
     parts = ctx.cached(("story", story_id, page), compute)
     size = parts["story"]["size"]
-    provenance = _analysis(ctx, "provenance", story_id, size, lambda store: provenance_view(store, story_id))
-    comparison = _analysis(ctx, "compare", story_id, size, lambda store: compare_view(store, story_id))
-    return _render(request, "story.html", page=page, provenance=provenance, comparison=comparison,
-                   analysis_max=ctx.config.serve.analysis_max_articles, **parts)
+
+    def analysis(store: Store) -> dict[str, Any]:
+        articles = subject_articles(store, story_id)  # read once for both parts
+        return {"provenance": provenance_view(store, story_id, articles),
+                "comparison": compare_view(store, story_id, articles)}
+
+    both = _analysis(ctx, "story-analysis", story_id, size, analysis) or {"provenance": None, "comparison": None}
+    return _render(request, "story.html", page=page, analysis_max=ctx.config.serve.analysis_max_articles,
+                   **both, **parts)
 
 
 @router.get("/articles/{article_id}")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+import socket
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -12,12 +14,26 @@ import typer
 from storyline.cli._common import ConfigOption, DbOption, app, config_from, default_db_path, err_console
 from storyline.config import StorylineConfig
 
-__all__ = ["offer_to_serve", "serve", "serve_store"]
+__all__ = ["offer_to_serve", "serve", "serve_store", "tcp_listener"]
 
 TOKEN_ENV = "STORYLINE_TOKEN"
 KEEP_ALIVE_SECONDS = 30
 """Idle keep-alive connections are closed after this long. uvicorn's 5 s default races clients
 that reuse a pooled connection just as the server closes it (the request fails with a reset)."""
+
+
+def tcp_listener(sock: socket.socket) -> socket.socket:
+    """Return a listening TCP socket that reports ``IPPROTO_TCP``, so its connections get ``TCP_NODELAY``.
+
+    uvicorn's ``Config.bind_socket`` (used for ``--workers`` > 1) leaves ``proto`` at 0; accepted
+    sockets inherit it and asyncio enables ``TCP_NODELAY`` only on sockets reporting
+    ``IPPROTO_TCP``, so Nagle's algorithm stays on and every keep-alive request after the first
+    waits ~40 ms for the client's delayed ACK (uvicorn issue #3149). The descriptor is kept as it
+    is (same bound address); only the Python object is re-made with the protocol.
+    """
+    if sock.family in (socket.AF_INET, socket.AF_INET6) and sock.proto != socket.IPPROTO_TCP:
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+    return sock
 
 
 def _is_loopback(host: str) -> bool:
@@ -65,8 +81,13 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers
                                         "serve": serve_changes or {}})
     if token:
         os.environ[TOKEN_ENV] = token
-    uvicorn.run("storyline.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
-                log_level="warning", server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    from uvicorn.supervisors import Multiprocess
+
+    # uvicorn.run(workers=N) without its listener's missing TCP_NODELAY (see tcp_listener)
+    server = uvicorn.Config("storyline.api.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                            log_level="warning", server_header=False, timeout_keep_alive=KEEP_ALIVE_SECONDS)
+    with contextlib.suppress(KeyboardInterrupt):  # Ctrl+C stops the workers; not an error
+        Multiprocess(server, sockets=[tcp_listener(server.bind_socket())]).run()
 
 
 @app.command()

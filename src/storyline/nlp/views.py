@@ -114,9 +114,13 @@ def stances_view(store: Store, subject_id: str | None, config: NlpConfig | None 
     return sorted(pairs, key=lambda p: (-p["weight"], p["actors"]))
 
 
-def compare_view(store: Store, story_id: str) -> dict[str, Any]:
-    """Compare the outlets of a story (coverage, exclusives, naming, discrepancies), with citations."""
-    articles = subject_articles(store, story_id)
+def compare_view(store: Store, story_id: str, articles: list[Article] | None = None) -> dict[str, Any]:
+    """Compare the outlets of a story (coverage, exclusives, naming, discrepancies), with citations.
+
+    ``articles``: the story's articles when the caller has loaded them already (default: read them).
+    """
+    if articles is None:
+        articles = subject_articles(store, story_id)
     ids = [a.id for a in articles]
     entities = [e for e, _, _ in load_entities(store, ids)]
     quotes = merge_quotes(load_speaker_quotes(store, ids))
