@@ -31,6 +31,9 @@ _BOMS = (
 )
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:\-]+)""", re.IGNORECASE)
 _ALLOWED_CONTROL = {9, 10, 12, 13}
+# every byte/character that is not a disallowed control: deleting these leaves the controls to count
+_NOT_CONTROL_BYTES = bytes(b for b in range(256) if b >= 32 or b in _ALLOWED_CONTROL)
+_CONTROL_CHARS = re.compile("[" + "".join(f"\\x{c:02x}" for c in range(32) if c not in _ALLOWED_CONTROL) + "]")
 
 
 def declared_charset(content: bytes) -> str | None:
@@ -47,7 +50,7 @@ def _looks_binary(content: bytes, max_control_ratio: float) -> bool:
     sample = content[:65536]
     if b"\x00" in sample:
         return True
-    controls = sum(1 for b in sample if b < 32 and b not in _ALLOWED_CONTROL)
+    controls = len(sample.translate(None, _NOT_CONTROL_BYTES))  # counted in C: this runs on every input
     return controls / max(len(sample), 1) > max_control_ratio
 
 
@@ -68,7 +71,7 @@ def _utf16_without_bom(content: bytes, max_control_ratio: float) -> tuple[str, s
         text = content.decode(encoding)
     except UnicodeDecodeError:
         return None
-    controls = sum(1 for c in text[:32768] if ord(c) < 32 and ord(c) not in _ALLOWED_CONTROL)
+    controls = len(_CONTROL_CHARS.findall(text, 0, 32768))
     return (text, encoding) if controls / max(len(text[:32768]), 1) <= max_control_ratio else None
 
 

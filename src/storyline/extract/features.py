@@ -68,6 +68,6 @@ def line_features(line: str) -> LineFeatures:
         punctuation=sum(folded.count(c) for c in ".,;!?"),
         link_like=len(_LINK_LIKE.findall(folded)),
         capitalised=sum(bool(_CAPITALISED.match(w)) for w in raw_words) / len(raw_words) if raw_words else 0.0,
-        digits=sum(c.isdigit() for c in folded) / max(len(folded), 1),
+        digits=sum(map(str.isdigit, folded)) / max(len(folded), 1),
         widget=bool(_WIDGET.search(folded)),
     )
