@@ -226,3 +226,50 @@ def test_import_gives_the_local_stories_and_the_cli_shows_them(spark_run, local_
         # importing again stores nothing new
         again = import_output(corpus["out"], spark_store)
         assert (again.articles, again.failures, again.stories) == (0, 0, [])
+
+
+_WIRE = ("Engineers reopened the Halvard dam spillway on Thursday after three days of repairs, the regional water "
+         "board said. The board said the reservoir had risen to ninety-two percent of its capacity after the storms. "
+         "Farmers downstream were told to move livestock away from the low fields along the Ostra river. "
+         "A spokeswoman for the board said the release would last at least two days and would be watched hourly. "
+         "The dam, built in 1961, supplies drinking water to about 40,000 people in four towns.")
+
+
+def test_spark_provenance_compares_each_article_with_earlier_arrivals_as_the_local_index_does(spark, tmp_path):
+    # five outlets reprint one wire story; files are read in name order while the dates run backwards, and
+    # one candidate per article is kept: which pairs exist depends on what had arrived, not on the dates
+    folder = tmp_path / "wire"
+    folder.mkdir()
+    for n, name in enumerate("abcde"):
+        record = {"id": f"w-{name}", "title": f"Halvard spillway reopened ({name})", "outlet": f"Outlet {name}",
+                  "date": f"2026-10-{20 - n:02d}", "text": f"{_WIRE} Local note {name}: roads near the river stay "
+                  f"open, the {name} county office said on day {n}."}
+        (folder / f"{name}.jsonl").write_text(json.dumps(record) + "\n", encoding="utf-8")
+    config = StorylineConfig().replace("provenance", max_candidates=1)
+    with Store(tmp_path / "local.db") as store:
+        Pipeline(store, config).ingest_sources([classify(str(folder))])
+        local = {(p.article_a, p.article_b) for p in _local_pairs(store)}
+    report = run_spark([folder], tmp_path / "out", spark=spark, config=config)
+    rows = _table(tmp_path / "out" / "passage_matches").to_pylist()
+    spark_pairs = {(row["article_a"], row["article_b"]) for row in rows}
+    assert len(local) == 4 and report.passage_matches == 4  # each later arrival keeps one earlier one
+    assert spark_pairs == local
+
+
+def _local_pairs(store: Store):
+    from storyline.store.provenance import ProvenanceIndex
+
+    return ProvenanceIndex(store).pairs_for([a.id for a in store.articles()])
+
+
+def test_each_window_starts_from_the_document_frequencies_the_local_stream_has_reached():
+    from storyline.scale.stories import _prior_df, _prior_docs
+
+    # articles per (window, in the tail the next window replays): window w replays the tail of w - 1, so
+    # its clusterer starts after everything before that tail
+    segments = {(0, False): 2, (0, True): 1, (1, False): 3, (1, True): 1, (2, False): 4}
+    assert [_prior_docs(segments, w) for w in (0, 1, 2)] == [0, 2, 6]
+    # a term used by one article of each segment: window 0 starts from nothing (no row), 1 from 1, 2 from 3
+    assert list(_prior_df("dam", [(s, 1) for s in segments])) == [(1, ("dam", 1)), (2, ("dam", 3))]
+    # a term only in window 0's tail is needed by window 1 (which replays it) but counted there, not before
+    assert list(_prior_df("spillway", [((0, True), 1)])) == []

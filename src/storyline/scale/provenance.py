@@ -1,15 +1,19 @@
 """Provenance on Spark: the local index lookup as a distributed self-join on LSH band keys.
 
-The local pipeline indexes articles one at a time in (day, id) order (``Pipeline.index_unindexed``
-at ``import``): each article looks up the already indexed ones sharing its text hash, a document
-band or passage-window bands (``ProvenanceIndex.lookup``), ranks them (``rank_candidates``, at
-most ``max_candidates``) and aligns them (``find_related``). Here the same functions run in tasks:
+The local pipeline indexes articles one at a time as they arrive (``Pipeline.process``: in the
+order the reader meets the inputs, not by date): each article looks up the already indexed ones
+sharing its text hash, a document band or passage-window bands (``ProvenanceIndex.lookup``), ranks
+them (``rank_candidates``, at most ``max_candidates``) and aligns them (``find_related``). Which
+articles are "already indexed" matters: where more than ``max_candidates`` earlier articles share
+text with one (wire copy reprinted by many outlets), the cap keeps the best of *those*, so the
+pairs depend on the arrival order. Here the same functions run in tasks:
 
 1. ``fingerprint`` of every article (``mapPartitions``);
-2. its keys exploded to rows ``(kind, key, order, id)`` (kind 0: text hash, 1: document band,
-   2: window band) and self-joined on ``(kind, key)``, keeping pairs whose candidate comes first
-   in (day, id) order; per (query, candidate) the shared keys are counted per kind: exactly the
-   ``IndexHits`` the local lookup returns, since the index holds every earlier article;
+2. its keys exploded to rows ``(kind, key, arrival, id)`` (kind 0: text hash, 1: document band,
+   2: window band) and self-joined on ``(kind, key)``, keeping pairs whose candidate arrived
+   first (``scale.spark.arrival_key``: the local reader's order); per (query, candidate) the
+   shared keys are counted per kind: exactly the ``IndexHits`` the local lookup returns, since the
+   index holds every earlier arrival;
 3. per query article, ``rank_candidates`` over those hits (with the candidates' signatures);
 4. each kept (query, candidate) pair is aligned with ``find_related`` next to both texts.
 
@@ -28,14 +32,9 @@ from storyline.provenance import IndexHits, find_related, fingerprint, rank_cand
 from storyline.scale.rows import failure_row, fingerprint_row, match_row, row_fingerprint
 from storyline.store.provenance import PairRecord
 
-__all__ = ["order_key", "spark_provenance"]
+__all__ = ["spark_provenance"]
 
-_KEYS_SCHEMA = "kind int, key bigint, ord string, id string"
-
-
-def order_key(article: Article) -> str:
-    """The (day, id) order of ``Store.articles`` as one sortable string (undated last)."""
-    return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
+_KEYS_SCHEMA = "kind int, key bigint, ord string, id string"  # ord: the arrival key
 
 
 def _failure(article: Article, what: str, exc: Exception) -> tuple[str, tuple[Any, ...]]:
@@ -44,15 +43,15 @@ def _failure(article: Article, what: str, exc: Exception) -> tuple[str, tuple[An
     return "failures", failure_row(failure, None)
 
 
-def _fingerprints(articles: Iterable[Article], config: ProvenanceConfig) -> Iterator[tuple[str, Any]]:
-    """Fingerprint each article; yield ``("fingerprints", row)`` or ``("failures", row)``."""
-    for article in articles:
+def _fingerprints(arrivals: Iterable[tuple[str, Article]], config: ProvenanceConfig) -> Iterator[tuple[str, Any]]:
+    """Fingerprint each article; yield ``("fingerprints", (arrival key, row))`` or ``("failures", row)``."""
+    for arrival, article in arrivals:
         try:
             fp = fingerprint(article.text, article.sentences, config)
         except Exception as exc:  # one article's provenance never fails the job
             yield _failure(article, "fingerprinting", exc)
             continue
-        yield "fingerprints", (order_key(article), fingerprint_row(article.id, fp))
+        yield "fingerprints", (arrival, fingerprint_row(article.id, fp))
 
 
 def _keys(item: tuple[str, tuple[Any, ...]]) -> Iterator[tuple[int, int, str, str]]:
@@ -98,12 +97,13 @@ def _align(items: Iterable[tuple[str, tuple[tuple[str, Any, Article], Article]]]
                 r.containment, r.alignment.shared_words, r.alignment.to_dict()))
 
 
-def spark_provenance(spark: Any, articles: Any, config: ProvenanceConfig, partitions: int | None = None) -> Any:
+def spark_provenance(spark: Any, arrivals: Any, config: ProvenanceConfig, partitions: int | None = None) -> Any:
     """Find the pairs of articles sharing text; return an RDD of ``(table, row)``.
 
     Args:
         spark: the SparkSession.
-        articles: an RDD of Articles (each id once).
+        arrivals: an RDD of ``(arrival key, Article)`` (each id once): an article is compared with
+            those of smaller keys, as the local index holds the articles that arrived before it.
         config: the provenance settings the local pipeline uses.
         partitions: tasks of the shuffles (default: Spark's).
 
@@ -113,7 +113,7 @@ def spark_provenance(spark: Any, articles: Any, config: ProvenanceConfig, partit
     from pyspark import StorageLevel
     from pyspark.sql import functions as F
 
-    fps = articles.mapPartitions(lambda part: _fingerprints(part, config)).persist(StorageLevel.MEMORY_AND_DISK)
+    fps = arrivals.mapPartitions(lambda part: _fingerprints(part, config)).persist(StorageLevel.MEMORY_AND_DISK)
     good = fps.filter(lambda item: item[0] == "fingerprints").map(lambda item: item[1])
     keys = spark.createDataFrame(good.flatMap(_keys), _KEYS_SCHEMA)
     q, c = keys.alias("q"), keys.alias("c")
@@ -132,7 +132,7 @@ def spark_provenance(spark: Any, articles: Any, config: ProvenanceConfig, partit
         lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][0][2], kv[1][0][3], kv[1][1])))
     grouped = by_id.join(with_sig.groupByKey(partitions), partitions).mapValues(lambda v: (v[0], list(v[1])))
     kept = grouped.flatMap(lambda item: _rank(item, config))  # (candidate id, (query id, Candidate))
-    texts = articles.map(lambda a: (a.id, a))
+    texts = arrivals.map(lambda ka: (ka[1].id, ka[1]))
     with_query = kept.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts, partitions) \
         .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))
     matches = with_query.join(texts, partitions).mapPartitions(lambda part: _align(part, config))

@@ -45,6 +45,18 @@ PARQUET_RECORD_COLUMNS = ("id", "title", "url", "outlet", "date", "author", "tex
 Order = tuple[str, int]
 
 
+def arrival_key(order: Order, origin: str) -> str:
+    """The position of an input in the local reader's stream, as one sortable string.
+
+    The local walk sorts a folder's files as paths (component by component: ``a/x`` before
+    ``a-b/x``), then reads each file's records in order; the key sorts the same way (path
+    separators become ``\\x01``, below any character of a name; positions are zero-padded). The
+    origin breaks ties (rows of one Parquet file share a position).
+    """
+    name, position = order
+    return f"{name.replace('/', chr(1))}{chr(0)}{position:012d}{chr(0)}{origin}"
+
+
 @dataclass(slots=True)
 class SparkRunReport:
     """What a Spark run wrote."""
@@ -151,13 +163,15 @@ def _read_records(rows: Iterable[Any]) -> Iterator[tuple[Order, RawDocument]]:
 def _first(a: tuple[Order, RawDocument, list[tuple[Order, str]]], b: tuple[Order, RawDocument, list[tuple[Order, str]]]
            ) -> tuple[Order, RawDocument, list[tuple[Order, str]]]:
     """Keep the earlier of two inputs with the same content; remember the later ones' origins."""
-    first, second = (a, b) if (a[0], a[1].origin) <= (b[0], b[1].origin) else (b, a)
+    first, second = (a, b) if arrival_key(a[0], a[1].origin) <= arrival_key(b[0], b[1].origin) else (b, a)
     return first[0], first[1], sorted([*first[2], *second[2], (second[0], second[1].origin)])
 
 
 def _extract(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tuple[Order, str]]]]], config: ExtractConfig
-             ) -> Iterator[tuple[str, tuple[Any, ...]]]:
+             ) -> Iterator[tuple[Any, ...]]:
     """Extract the first input of every content hash; tag each output row with its table (or "duplicates").
+
+    An ``articles`` row carries a third item, the input's ``arrival_key``.
 
     As in ``Pipeline.extract``: with ``extract.timeout_seconds`` > 0 each document is extracted in a
     worker process (one per task, reused) and a document over the limit, or one that kills the
@@ -175,8 +189,8 @@ def _extract(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tuple[Ord
 
 
 def _extract_each(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tuple[Order, str]]]]],
-                  config: ExtractConfig, runner: IsolatedRunner | None) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    for _sha, (_order, raw, later) in items:
+                  config: ExtractConfig, runner: IsolatedRunner | None) -> Iterator[tuple[Any, ...]]:
+    for _sha, (order, raw, later) in items:
         extractor = None
         if runner is not None:
             def extractor(doc: RawDocument, runner: IsolatedRunner = runner) -> Article:
@@ -190,7 +204,8 @@ def _extract_each(items: Iterable[tuple[str, tuple[Order, RawDocument, list[tupl
                     origin, result.stage, result.error_type,
                     f"{origin}: same content as {raw.origin}, which failed: {result.message}", raw.sha256), None)
         else:
-            yield "articles", article_row(result, raw)
+            # the arrival key rides along (not written): provenance looks up earlier arrivals only
+            yield "articles", article_row(result, raw), arrival_key(order, raw.origin)
             if later:
                 yield "duplicates", len(later)  # copies of stored content: skipped, as locally
 
@@ -292,14 +307,15 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
     try:
         extracted = tagged.filter(lambda item: item[0] in ("articles", "failures"))
         if stories:
-            articles = tagged.filter(lambda item: item[0] == "articles").map(_article).persist(
+            arrivals = tagged.filter(lambda item: item[0] == "articles").map(_article).persist(
                 StorageLevel.MEMORY_AND_DISK)
-            provenance = spark_provenance(spark, articles, config.provenance, partitions).persist(
+            articles = arrivals.values()
+            provenance = spark_provenance(spark, arrivals, config.provenance, partitions).persist(
                 StorageLevel.MEMORY_AND_DISK)
             matches = provenance.filter(lambda item: item[0] == "passage_matches").map(lambda item: item[1])
             later, result = spark_stories(articles, matches, config, partitions)
             later = later.persist(StorageLevel.MEMORY_AND_DISK)
-            persisted += [articles, provenance, later]
+            persisted += [arrivals, provenance, later]
             extracted = extracted.union(provenance).union(later)
             sc_rows = {"storylines": result.storyline_rows(), "story_links": result.link_rows()}
             for table, rows in sc_rows.items():
@@ -329,8 +345,9 @@ _LATER_TABLES = ("fingerprints", "passage_matches", "stories", "term_stats", "su
 _ARTICLE_NAMES = tuple(name for name, _kind, _null in ARTICLE_COLUMNS)
 
 
-def _article(item: tuple[str, tuple[Any, ...]]) -> Article:
-    """The Article of an ``articles`` row (its raw document left behind: later stages need the text only)."""
+def _article(item: tuple[str, tuple[Any, ...], str]) -> tuple[str, Article]:
+    """The arrival key and Article of an ``articles`` row (its raw document left behind: later stages
+    need the text only)."""
     row = dict(zip(_ARTICLE_NAMES, item[1], strict=True))
     row["raw_content"] = None
-    return row_article(row)[0]
+    return item[2], row_article(row)[0]

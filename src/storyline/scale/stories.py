@@ -19,31 +19,34 @@ each), so windows cluster in parallel:
 6. per story, on the executors, ``summarize_articles`` with the provenance grouper built from the
    story's passage matches (``sentence_groups``), as ``Pipeline.summarize_story``.
 
-What differs from the one local stream (measured in docs/results.md): document frequencies start
-afresh in every window (the replayed days warm them up), and a story that goes quiet for longer
-than the overlap and comes back in a later window becomes a second story (it may still be linked
-into the same storyline).
+Each window's clusterer starts from the document frequencies the local stream has counted when it
+reaches the window's first replayed article (``_prior_df``), so TF-IDF vectors are the local ones.
+What differs from the one local stream (measured in docs/results.md): a window starts with no open
+stories, so a story that goes quiet for longer than the overlap and comes back in a later window
+becomes a second story (it may still be linked into the same storyline).
 """
 
 from __future__ import annotations
 
 import json
 import math
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 from storyline.cluster import EventClusterer, StoryState, story_id_for
+from storyline.cluster.features import TermStats, default_entity_terms, raw_terms
 from storyline.cluster.storylines import Linking, StoryNode, link_storylines
 from storyline.config import StorylineConfig
 from storyline.model import Article, Failure
 from storyline.provenance import Alignment, provenance_grouper, sentence_groups
-from storyline.scale.provenance import order_key
 from storyline.scale.rows import failure_row, state_json, summary_row
 from storyline.summarize import summarize_articles
 
-__all__ = ["Part", "StoryResult", "spark_stories"]
+__all__ = ["Part", "StoryResult", "order_key", "spark_stories"]
 
 PartKey = tuple[int, str]  # (window, the window clusterer's story id)
 
@@ -86,24 +89,65 @@ class StoryResult:
         return [(a, b, score) for (a, b), score in sorted(self.linking.edges.items())]
 
 
-def _windows(article: Article, window_days: int, overlap_days: int, last: int) -> Iterator[tuple[int, Any]]:
-    """Route an article to its window (as its own) and, near the window's end, to the next (as replayed)."""
-    order = order_key(article)
+def order_key(article: Article) -> str:
+    """The (day, id) order of ``Store.articles`` (the clustering stream) as one sortable string (undated last)."""
+    return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
+
+
+def _segment(article: Article, window_days: int, overlap_days: int, last: int) -> tuple[int, bool]:
+    """An article's window, and whether it is in the window's tail (the days the next window replays)."""
     if article.day is None:
-        yield last, (order, True, article)
-        return
+        return last, False  # the local stream meets undated articles last
     day = article.day.toordinal()
     window = day // window_days
+    return window, bool(overlap_days and window < last and day >= (window + 1) * window_days - overlap_days)
+
+
+def _windows(article: Article, window_days: int, overlap_days: int, last: int) -> Iterator[tuple[int, Any]]:
+    """Route an article to its window (as its own) and, in the window's tail, to the next (as replayed)."""
+    order = order_key(article)
+    window, tail = _segment(article, window_days, overlap_days, last)
     yield window, (order, True, article)
-    if overlap_days and window < last and day >= (window + 1) * window_days - overlap_days:
+    if tail:
         yield window + 1, (order, False, article)
 
 
+def _before(segment: tuple[int, bool]) -> tuple[int, bool]:
+    """The first segment a window's stream does *not* start after: window ``w`` replays the tail of
+    ``w - 1``, so its clusterer starts after every segment sorting below ``(w - 1, True)``."""
+    return segment[0] - 1, True
+
+
+def _prior_df(term: str, counts: Iterable[tuple[tuple[int, bool], int]]) -> Iterator[tuple[int, tuple[str, int]]]:
+    """For every window whose articles (own or replayed) use ``term``: the term's document frequency
+    over the articles the local stream meets before that window's replay starts."""
+    ordered = sorted(counts)
+    keys = [segment for segment, _n in ordered]
+    cumulative = list(accumulate(n for _segment, n in ordered))
+    needed = {w for (w, _tail) in keys} | {w + 1 for (w, tail) in keys if tail}
+    for window in sorted(needed):
+        i = bisect_left(keys, _before((window, False)))
+        if i:
+            yield window, (term, cumulative[i - 1])
+
+
+def _prior_docs(segments: dict[tuple[int, bool], int], window: int) -> int:
+    """The number of articles the local stream meets before ``window``'s replay starts."""
+    bound = _before((window, False))
+    return sum(n for segment, n in segments.items() if segment < bound)
+
+
 def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article]], config: StorylineConfig,
-                    offsets: dict[int, int]) -> Iterator[tuple[str, Any]]:
-    """Cluster one window with a fresh EventClusterer; yield its parts, replay links and term counts."""
+                    offsets: dict[int, int], prior_df: dict[str, int] | None = None, prior_docs: int = 0
+                    ) -> Iterator[tuple[str, Any]]:
+    """Cluster one window with a fresh EventClusterer; yield its parts, replay links and term counts.
+
+    ``prior_df`` and ``prior_docs`` are the document frequencies (of the window's terms) and the
+    number of documents the local stream has counted when it reaches the window's first replayed
+    article: the clusterer starts from them, so its TF-IDF vectors are the local stream's.
+    """
     ordered = sorted(items, key=lambda item: (item[1], item[0]))  # replayed (older) first, each by (day, id)
-    clusterer = EventClusterer(config.cluster)
+    clusterer = EventClusterer(config.cluster, TermStats(dict(prior_df or {}), prior_docs))
     own: list[tuple[str, Article]] = []
     replayed: list[str] = []
     before: Counter[str] = Counter()
@@ -227,14 +271,23 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     dated = articles.filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
     last = dated.max() if not dated.isEmpty() else 0
     routed = articles.flatMap(lambda a: _windows(a, width, overlap, last))
+    # each window's clusterer starts from the document frequencies the local stream has reached there:
+    # per term, counts per segment (window, tail), summed over the segments before each window's replay
+    segments = dict(articles.map(lambda a: _segment(a, width, overlap, last)).countByValue())
+    prior = (articles.flatMap(lambda a: ((term, _segment(a, width, overlap, last)) for term in
+                                         raw_terms(a, default_entity_terms, cluster.title_weight)))
+             .map(lambda ts: (ts, 1)).reduceByKey(lambda a, b: a + b, partitions)
+             .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey(partitions)
+             .flatMap(lambda kv: _prior_df(kv[0], kv[1])))
     # stream positions: a window's own articles follow every earlier window's (the local (day, id) order)
     own_counts = routed.filter(lambda kv: kv[1][1]).countByKey()
     offsets, total = {}, 0
     for window in sorted(own_counts):
         offsets[window] = total
         total += own_counts[window]
-    clustered = routed.groupByKey(partitions).flatMap(
-        lambda kv: _cluster_window(kv[0], kv[1], config, offsets)).persist(StorageLevel.MEMORY_AND_DISK)
+    clustered = routed.cogroup(prior, partitions).flatMap(
+        lambda kv: _cluster_window(kv[0], kv[1][0], config, offsets, dict(kv[1][1]), _prior_docs(segments, kv[0]))
+    ).persist(StorageLevel.MEMORY_AND_DISK)
     parts = clustered.filter(lambda t: t[0] == "part").map(lambda t: t[1])
     # each part holding replayed articles joins the earlier window's part that holds most of them
     homes = parts.flatMap(lambda kp: ((article_id, kp[0]) for _order, article_id in kp[1].members))
