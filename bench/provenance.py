@@ -291,13 +291,16 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--baseline-max", type=int, default=100_000, help="documents for the datasketch baseline")
     parser.add_argument("--segment-docs", type=int, default=None, help="override provenance.segment_docs")
+    parser.add_argument("--max-segment-docs", type=int, default=None,
+                        help="override provenance.max_segment_docs (merge up to this size; default 0: never)")
     parser.add_argument("--json", type=Path, default=None, help="also write the results here")
     parser.add_argument("--synthetic-keys", action="store_true", help="index random keys (see the docstring)")
     args = parser.parse_args()
     config = ProvenanceConfig()
     if args.segment_docs:
-        config = dataclasses.replace(config, segment_docs=args.segment_docs,
-                                     max_segment_docs=max(args.segment_docs, config.max_segment_docs))
+        config = dataclasses.replace(config, segment_docs=args.segment_docs)
+    if args.max_segment_docs:
+        config = dataclasses.replace(config, max_segment_docs=args.max_segment_docs)
     sentences = [] if args.synthetic_keys else load_sentences(args.data)
     workdir = args.workdir or Path(tempfile.mkdtemp(prefix="prov-bench-"))
     results = []

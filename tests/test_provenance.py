@@ -27,6 +27,8 @@ from storyline.provenance import (
     shared_passages,
 )
 from storyline.store import ProvenanceIndex
+from storyline.store.integrity import check_store
+from storyline.store.provenance import tagged_keys
 from storyline.summarize import summarize_articles
 from storyline.text import shingle_hashes, shingles, tokenize
 from storyline.views import diff_view, provenance_view
@@ -81,6 +83,11 @@ def test_config_is_validated():
         StorylineConfig().replace("provenance", doc_bands=33)
     with pytest.raises(ConfigError, match=r"provenance\.sentence_similarity"):
         ProvenanceConfig(sentence_similarity=0)
+    with pytest.raises(ConfigError, match=r"provenance\.max_segment_docs"):
+        ProvenanceConfig(segment_docs=100, max_segment_docs=50)
+    with pytest.raises(ConfigError, match=r"provenance\.filter_bits_per_key"):
+        ProvenanceConfig(filter_bits_per_key=-1)
+    assert ProvenanceConfig(max_segment_docs=0).max_segment_docs == 0
 
 
 def test_index_survives_restart_and_double_insert_is_a_no_op(tmp_path):
@@ -134,6 +141,80 @@ def test_index_segments_are_sealed_and_merged_and_answer_the_same(tmp_path):
             one.db.execute("SELECT count(*) FROM prov_bands").fetchone()
 
 
+def _filter_problems(store):
+    """The integrity check's findings about filters (these index tests store no articles)."""
+    return [p for p in check_store(store, deep=True) if "prov_filters" in p]
+
+
+def test_segment_filters_skip_probes_and_never_lose_a_hit(tmp_path):
+    wire, copy, other = _articles()
+    fps = {a.id: fingerprint(a.text, a.sentences) for a in (wire, copy, other)}
+    items = [(f"{name}-{i}", fps[name]) for i in range(9) for name in ("wire", "other")]
+    small = ProvenanceConfig(segment_docs=2, merge_fanout=2, max_segment_docs=12)
+    bare = ProvenanceConfig(segment_docs=2, merge_fanout=2, max_segment_docs=12, filter_bits_per_key=0)
+    with Store(tmp_path / "filtered.db") as filtered, Store(tmp_path / "bare.db") as unfiltered:
+        index, reference = ProvenanceIndex(filtered, small), ProvenanceIndex(unfiltered, bare)
+        for i in range(0, len(items), 3):
+            index.insert_many(items[i : i + 3])
+            reference.insert_many(items[i : i + 3])
+        for name in ("copy", "wire", "other"):
+            assert _hits(index, fps[name]) == _hits(reference, fps[name])
+        # every sealed segment is covered by filters (merged ones by their parts), the open one by none
+        covered = dict(filtered.db.execute("SELECT seg, sum(docs) FROM prov_filters GROUP BY seg"))
+        for seg, _, docs, sealed in index.segments():
+            assert covered.get(seg, 0) == (docs if sealed else 0)
+        assert unfiltered.db.execute("SELECT count(*) FROM prov_filters").fetchone()[0] == 0
+        # a text sharing nothing with the index is probed in the open segment only
+        bus = make_article("bus", "Quarterly figures for the regional bus network were published today. "
+                           "Ridership rose by a tenth over the year. Two new routes open in the spring.", "2025-05-04")
+        unrelated = fingerprint(bus.text, bus.sentences)
+        keys = tagged_keys(unrelated.doc_keys, unrelated.window_keys)
+        probed = index._probes(keys)
+        open_segments = {seg for seg, _, _, sealed in index.segments() if not sealed}
+        assert sum(len(k) for seg, k in probed if seg not in open_segments) <= 0.1 * len(keys) * len(covered)
+        assert {seg for seg, k in probed if len(k) == len(keys)} <= open_segments
+        assert _filter_problems(filtered) == []
+
+
+def test_default_index_seals_without_merging_and_every_sealed_segment_is_filtered(tmp_path):
+    wire, copy, other = _articles()
+    fps = {a.id: fingerprint(a.text, a.sentences) for a in (wire, copy, other)}
+    config = ProvenanceConfig(segment_docs=2)  # the default max_segment_docs: no merging
+    with Store(tmp_path / "s.db") as store:
+        index = ProvenanceIndex(store, config)
+        for i in range(7):
+            index.insert_many([(f"w-{i}", fps["wire"]), (f"o-{i}", fps["other"])])
+        segments = index.segments()
+        assert [level for _, level, _, _ in segments] == [0] * 7 and all(s[3] for s in segments)
+        assert store.db.execute("SELECT count(*) FROM prov_filters").fetchone()[0] == 7
+        hits = index.lookup(fps["copy"])
+        assert set(hits.doc_hits) | set(hits.window_hits) >= {f"w-{i}" for i in range(7)}
+        assert not {f"o-{i}" for i in range(7)} & set(hits.doc_hits)
+
+
+def test_filters_are_right_after_restarts_rollbacks_and_other_writers(tmp_path):
+    wire, copy, other = _articles()
+    fps = {a.id: fingerprint(a.text, a.sentences) for a in (wire, copy, other)}
+    small = ProvenanceConfig(segment_docs=4, merge_fanout=2, max_segment_docs=64)
+    with Store(tmp_path / "s.db") as store:
+        first = ProvenanceIndex(store, small)
+        first.insert_many([("w-0", fps["wire"])])
+        with pytest.raises(RuntimeError), store.transaction():  # a batch rolled back after its insert
+            first.insert_many([("c-0", fps["copy"]), ("c-1", fps["copy"])])
+            raise RuntimeError("abort")
+        # another writer (a fresh object) takes the rolled-back documents' numbers with other texts
+        ProvenanceIndex(store, small).insert_many([("o-1", fps["other"]), ("o-2", fps["other"])])
+        first.insert_many([("w-1", fps["wire"])])  # seals the segment: its keys must come from the store
+        assert _filter_problems(store) == []
+        first.insert_many([(f"w-{i}", fps["wire"]) for i in range(2, 8)])  # seals one from its own batches
+        assert store.db.execute("SELECT count(*) FROM prov_filters").fetchone()[0] >= 2
+        assert _filter_problems(store) == []
+        restarted = ProvenanceIndex(store, small)
+        assert _hits(restarted, fps["copy"]) == _hits(first, fps["copy"])
+        assert {"w-0", "w-6"} <= set(restarted.lookup(fps["copy"]).doc_hits)
+        assert "c-0" not in restarted.lookup(fps["copy"]).doc_hits
+
+
 def test_old_band_tables_are_migrated_and_answer_the_same(tmp_path, monkeypatch):
     import storyline.store.store as store_module
     from storyline.store.schema import MIGRATIONS
@@ -169,6 +250,13 @@ def test_old_band_tables_are_migrated_and_answer_the_same(tmp_path, monkeypatch)
         assert index.insert("copy", fps["copy"]) and not index.insert("wire", fps["wire"])
         assert [s[3] for s in index.segments()] == [True, False]
         assert "copy" in index.lookup(fps["copy"]).exact
+        # the segment sealed before filters existed gets one, and answers the same
+        assert index.build_filters() == 1 and index.build_filters() == 0
+        assert [tuple(r) for r in upgraded.db.execute("SELECT seg, docs FROM prov_filters")] == [(1, 2)]
+        for name in ("copy", "wire", "other"):
+            assert _hits(index, fps[name]) == _hits(ProvenanceIndex(upgraded, ProvenanceConfig(filter_bits_per_key=0)),
+                                                    fps[name])
+        assert _filter_problems(upgraded) == []
 
 
 def test_pipeline_indexes_each_article_once(tmp_path, tmp_store):

@@ -82,6 +82,8 @@ class Pipeline:
         self.config = config or StorylineConfig()
         self._runner: IsolatedRunner | None = None
         self._annotator: Any = None  # built on first use: loading spaCy is slow
+        self.provenance = ProvenanceIndex(store, self.config.provenance)
+        """The provenance index; one object per pipeline, so its filter cache lasts across articles."""
 
     def __enter__(self) -> Pipeline:
         return self
@@ -177,8 +179,7 @@ class Pipeline:
         Returns:
             The number of related articles found.
         """
-        config = self.config.provenance
-        index = ProvenanceIndex(self.store, config)
+        config, index = self.config.provenance, self.provenance
         try:
             if index.has(article.id):
                 return 0
@@ -203,7 +204,7 @@ class Pipeline:
 
     def index_unindexed(self) -> int:
         """Index every stored article the provenance index does not hold yet (oldest first)."""
-        ids = ProvenanceIndex(self.store).unindexed()
+        ids = self.provenance.unindexed()
         for article in self.store.articles(ids):
             self.index_provenance(article)
         return len(ids)
@@ -216,8 +217,10 @@ class Pipeline:
         leaves the second half undone, and a re-run skips documents it already holds. This indexes
         the articles the provenance index lacks (a crash leaves at most the last one, so indexing it
         first keeps the order of an uninterrupted run) and analyses the stories still marked for NLP.
+        Sealed index segments without Bloom filters (stores indexed before filters) get theirs.
         """
         self.index_unindexed()
+        self.provenance.build_filters()
         if self.config.nlp.enabled:
             from storyline.store.nlp import nlp_pending
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from storyline.text import STOPWORDS, fold_quotes, tokenize, word_count
+from storyline.text import STOPWORDS, fold_quotes, tokenize
 
 __all__ = ["LineFeatures", "line_features"]
 
@@ -23,7 +23,8 @@ _WIDGET = re.compile(
     r"|read more|comments?|reply|menu|search)\b|©",
     re.IGNORECASE,
 )
-_CAPITALISED = re.compile(r"^[A-Z0-9]")
+_CAPITALISED = re.compile(r"(?<!\S)[A-Z0-9]")  # a whitespace-separated word that starts capitalised
+_DIGIT = re.compile(r"\d")
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,15 +60,14 @@ def line_features(line: str) -> LineFeatures:
     """
     folded = fold_quotes(line)
     tokens = tokenize(folded)
-    words = word_count(folded)
-    raw_words = folded.split()
+    raw_words = len(folded.split())
     return LineFeatures(
-        words=words,
-        stop_ratio=sum(t in STOPWORDS for t in tokens) / len(tokens) if tokens else 0.0,
+        words=len(tokens),
+        stop_ratio=sum(map(STOPWORDS.__contains__, tokens)) / len(tokens) if tokens else 0.0,
         sentence_end=bool(_TERMINAL.search(folded)),
         punctuation=sum(folded.count(c) for c in ".,;!?"),
         link_like=len(_LINK_LIKE.findall(folded)),
-        capitalised=sum(bool(_CAPITALISED.match(w)) for w in raw_words) / len(raw_words) if raw_words else 0.0,
-        digits=sum(map(str.isdigit, folded)) / max(len(folded), 1),
+        capitalised=len(_CAPITALISED.findall(folded)) / raw_words if raw_words else 0.0,
+        digits=len(_DIGIT.findall(folded)) / max(len(folded), 1),
         widget=bool(_WIDGET.search(folded)),
     )

@@ -39,6 +39,7 @@ _AGENCIES = {
 }
 # An agency named by its form: capitalised words ending in "Wire", "News Agency" or "Press Agency".
 _GENERIC_AGENCY = r"(?P<agency>(?:[A-Z][\w&'’.-]*\s+){0,3}(?:Wire|News Agency|Press Agency))"
+_GENERIC_ENDING = re.compile(r"Wire|News Agency|Press Agency")
 _CREDIT_CONTEXTS = (
     r"\(\s*(?:{a})\s*\)",                        # (Reuters)
     r"^[^.\n]{{0,60}},\s*(?:{a})\s*[—–-]",       # Mosul and Washington, Reuters—
@@ -101,11 +102,15 @@ def find_credits(text: str) -> list[str]:
     """
     credits = []
     for agency, names in _AGENCIES.items():
+        flags = re.MULTILINE | (0 if agency == "AP" else re.IGNORECASE)
+        if not re.search(names, text, flags):  # one scan rules out most agencies before the contexts
+            continue
         for context in _CREDIT_CONTEXTS:
-            flags = re.MULTILINE | (0 if agency == "AP" else re.IGNORECASE)
             if re.search(context.format(a=names), text, flags):
                 credits.append(agency)
                 break
+    if not _GENERIC_ENDING.search(text):
+        return credits
     # agencies known only by the form of their name ("Continental Wire", "Xinhua News Agency")
     for context in _CREDIT_CONTEXTS[:5]:
         for match in re.finditer(context.format(a=_GENERIC_AGENCY), text, re.MULTILINE):

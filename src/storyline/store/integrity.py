@@ -18,6 +18,9 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+import numpy as np
+
+from storyline.provenance.bloom import BloomFilter
 from storyline.store.store import Store
 
 __all__ = ["check_store", "claim_clustering_generation", "clustering_generation", "snapshot"]
@@ -230,6 +233,24 @@ def _check_nlp(db: sqlite3.Connection) -> list[str]:
     return problems
 
 
+def _filter_misses(db: sqlite3.Connection) -> list[str]:
+    """Segments whose Bloom filters cover them yet miss one of their keys (a lookup would skip it)."""
+    problems = []
+    covered = db.execute("SELECT s.seg FROM prov_segments s JOIN prov_filters f ON f.seg = s.seg "
+                         "GROUP BY s.seg HAVING sum(f.docs) = s.docs").fetchall()
+    for (seg,) in covered:
+        filters = [BloomFilter.from_bytes(bits, hashes) for hashes, bits in db.execute(
+            "SELECT hashes, bits FROM prov_filters WHERE seg = ?", (seg,))]
+        keys = np.fromiter((r[0] for r in db.execute("SELECT key FROM prov_bands WHERE seg = ?", (seg,))),
+                           dtype=np.int64)
+        held = np.zeros(len(keys), dtype=bool)
+        for bloom in filters:
+            held |= bloom.might_contain(keys)
+        if not held.all():
+            problems.append(f"prov_filters of segment {seg} miss {int((~held).sum())} of its keys")
+    return problems
+
+
 def _check_provenance(db: sqlite3.Connection, deep: bool) -> list[str]:
     """Indexed documents are articles, band entries indexed documents, pairs ordered with spans in their texts."""
     problems = [f"provenance index holds document {doc} for missing article {article}" for doc, article in _first(
@@ -243,6 +264,15 @@ def _check_provenance(db: sqlite3.Connection, deep: bool) -> list[str]:
                  for seg, key, doc in _first(db.execute(
                      "SELECT seg, key, doc FROM prov_bands b WHERE NOT EXISTS "
                      "(SELECT 1 FROM prov_segments s WHERE s.seg = b.seg)").fetchall())]
+    problems += [f"prov_filters entry {fid} belongs to missing segment {seg}" for fid, seg in _first(db.execute(
+        "SELECT id, seg FROM prov_filters f WHERE NOT EXISTS (SELECT 1 FROM prov_segments s WHERE s.seg = f.seg)"
+    ).fetchall())]
+    problems += [f"prov_filters of segment {seg} cover {covered} documents, more than its {docs}"
+                 for seg, covered, docs in _first(db.execute(
+                     "SELECT f.seg, sum(f.docs), s.docs FROM prov_filters f JOIN prov_segments s ON s.seg = f.seg "
+                     "GROUP BY f.seg HAVING sum(f.docs) > s.docs").fetchall())]
+    if deep:
+        problems += _filter_misses(db)
     problems += [f"provenance pair {a} - {b} is not in order" for a, b in _first(db.execute(
         "SELECT article_a, article_b FROM prov_pairs WHERE NOT article_a < article_b").fetchall())]
     rows = db.execute("SELECT p.article_a, p.article_b, length(a.text), length(b.text), "

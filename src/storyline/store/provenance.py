@@ -3,11 +3,16 @@
 The index is incremental and log-structured. Adding a document writes one ``prov_docs`` row and
 one ``prov_bands`` row per LSH band key (document bands and passage-window keys, told apart by the
 key's lowest bit) into the one *open segment*. A segment holding ``segment_docs`` documents is
-sealed and never written again; ``merge_fanout`` sealed segments of one level are merged, in key
-order, into one segment of the next level (up to ``max_segment_docs`` documents). Band rows are
-keyed ``(seg, key, doc)``, so an insert only touches the pages of the small open segment and a
-merge writes its new segment sequentially at the end of the table: neither grows with the index.
-A query is one B-tree probe per (segment, key): a few segments at any size.
+sealed, never written again, and gets a Bloom filter of its keys (``prov_filters``). Band rows are
+keyed ``(seg, key, doc)``, so an insert only touches the pages of the small open segment: its cost
+does not grow with the index.
+
+A query probes a key only in the segments that may hold it: the filters of all sealed segments are
+tested in memory at once (``provenance.bloom``), so of the ~100 keys of a document only those
+indexed somewhere, plus ~0.3% false positives per segment, cost a B-tree probe; the open segment
+is probed for every key. Optionally (``max_segment_docs``), ``merge_fanout`` sealed segments of one
+level are merged in key order into one of the next; a merged segment keeps its parts' filters.
+Merging is off by default: with filters it saves little query time and would rewrite every row.
 
 Nothing is ever rebuilt, and a restarted process answers from the same tables.
 """
@@ -15,6 +20,7 @@ Nothing is ever rebuilt, and a restarted process answers from the same tables.
 from __future__ import annotations
 
 import json
+import secrets
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from itertools import chain, repeat
@@ -23,6 +29,7 @@ import numpy as np
 
 from storyline.config import ProvenanceConfig
 from storyline.model import utc_now
+from storyline.provenance.bloom import BloomBank, BloomFilter
 from storyline.provenance.candidates import IndexHits
 from storyline.provenance.fingerprint import Fingerprint
 from storyline.store.store import Store, _chunks
@@ -61,13 +68,20 @@ class ProvenanceIndex:
 
     Args:
         store: the store whose tables hold the index.
-        config: segment sizes of the index (``segment_docs``, ``merge_fanout``, ``max_segment_docs``);
-            defaults when None.
+        config: segment sizes of the index (``segment_docs``, ``merge_fanout``, ``max_segment_docs``)
+            and its filters (``filter_bits_per_key``); defaults when None.
+
+    Keep one object for a stream of inserts and lookups: it caches the segments' filters (read once,
+    checked against the store on every lookup) and the keys of the open segment's documents it
+    inserted (so sealing the segment does not read them back).
     """
 
     def __init__(self, store: Store, config: ProvenanceConfig | None = None) -> None:
         self.store = store
         self.config = config or ProvenanceConfig()
+        self._banks: dict[tuple[int, int], BloomBank] = {}
+        self._tokens: dict[int, int] = {}
+        self._pending: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
 
     # -- index -----------------------------------------------------------------------------
     def has(self, article_id: str) -> bool:
@@ -122,11 +136,63 @@ class ProvenanceIndex:
             seg, filled = self._open_segment()
             db.executemany("INSERT INTO prov_bands (seg, key, doc) VALUES (?, ?, ?)",
                            zip(repeat(seg), keys.tolist(), docs.tolist()))
+            if self.config.filter_bits_per_key:
+                self._pending[first] = (tuple(a for a, _ in new), keys)
             sealed = int(filled + len(new) >= self.config.segment_docs)
             db.execute("UPDATE prov_segments SET docs = docs + ?, sealed = ? WHERE seg = ?", (len(new), sealed, seg))
             if sealed:
+                if self.config.filter_bits_per_key:
+                    self._save_filter(seg, filled + len(new), self._sealed_keys(seg, first + len(new) - 1,
+                                                                               filled + len(new)))
                 self._merge()
         return len(new)
+
+    def _sealed_keys(self, seg: int, last: int, docs: int) -> np.ndarray:
+        """Return the band keys of the segment just sealed: documents ``last - docs + 1 .. last``.
+
+        They come from the batches this object inserted when those cover the segment and name the
+        same articles as the store (another writer or a rolled-back batch would not); otherwise
+        they are read back from the segment's rows.
+        """
+        first = last - docs + 1
+        stored = dict(self.store.db.execute(
+            "SELECT doc, article_id FROM prov_docs WHERE doc BETWEEN ? AND ?", (first, last)).fetchall())
+        parts, doc = [], first
+        while doc <= last and (batch := self._pending.get(doc)) is not None \
+                and all(stored.get(doc + i) == a for i, a in enumerate(batch[0])):
+            parts.append(batch[1])
+            doc += len(batch[0])
+        self._pending.clear()
+        if doc == last + 1:
+            return np.concatenate(parts)
+        return self._segment_keys(seg)
+
+    def _segment_keys(self, seg: int) -> np.ndarray:
+        """Return the band keys stored in one segment."""
+        rows = self.store.db.execute("SELECT key FROM prov_bands WHERE seg = ?", (seg,))
+        return np.fromiter((r[0] for r in rows), dtype=np.int64)
+
+    def _save_filter(self, seg: int, docs: int, keys: np.ndarray) -> None:
+        """Store a Bloom filter of ``keys`` covering ``docs`` documents of segment ``seg``."""
+        bloom = BloomFilter.from_keys(keys, self.config.filter_bits_per_key)
+        self.store.db.execute("INSERT INTO prov_filters (seg, docs, hashes, token, bits) VALUES (?, ?, ?, ?, ?)",
+                              (seg, docs, bloom.hashes, secrets.randbits(62), bloom.to_bytes()))
+
+    def build_filters(self) -> int:
+        """Give every sealed segment that no filters cover (stores indexed before filters) one filter.
+
+        Reads the segment's keys once; returns how many segments got a filter.
+        """
+        if not self.config.filter_bits_per_key:
+            return 0
+        with self.store.transaction() as db:
+            bare = [(seg, docs) for seg, docs in db.execute(
+                "SELECT s.seg, s.docs FROM prov_segments s WHERE s.sealed = 1 AND s.docs != "
+                "(SELECT coalesce(sum(f.docs), 0) FROM prov_filters f WHERE f.seg = s.seg)")]
+            for seg, docs in bare:
+                db.execute("DELETE FROM prov_filters WHERE seg = ?", (seg,))
+                self._save_filter(seg, docs, self._segment_keys(seg))
+        return len(bare)
 
     def _open_segment(self) -> tuple[int, int]:
         """Return ``(seg, docs)`` of the open segment, opening a new one when all are sealed."""
@@ -163,19 +229,19 @@ class ProvenanceIndex:
             db.execute(f"INSERT INTO prov_bands (seg, key, doc) SELECT ?, key, doc FROM prov_bands "
                        f"WHERE seg IN ({','.join('?' * len(segs))}) ORDER BY key, doc", [merged, *segs])
             db.execute(f"DELETE FROM prov_bands WHERE seg IN ({','.join('?' * len(segs))})", segs)
+            db.execute(f"UPDATE prov_filters SET seg = ? WHERE seg IN ({','.join('?' * len(segs))})", [merged, *segs])
             db.execute(f"DELETE FROM prov_segments WHERE seg IN ({','.join('?' * len(segs))})", segs)
 
     def lookup(self, fp: Fingerprint, exclude: str | None = None) -> IndexHits:
         """Return the indexed documents that share the hash, a document band or passage windows with ``fp``."""
         db = self.store.db
         exact = [r[0] for r in db.execute("SELECT article_id FROM prov_docs WHERE text_hash = ?", (fp.text_hash,))]
-        segs = [r[0] for r in db.execute("SELECT seg FROM prov_segments")]
         hits: tuple[dict[int, int], dict[int, int]] = ({}, {})
-        if segs:
-            for chunk in _chunks(tagged_keys(fp.doc_keys, fp.window_keys).tolist(), 500):
+        for seg, keys in self._probes(tagged_keys(fp.doc_keys, fp.window_keys)):
+            for chunk in _chunks(keys.tolist(), 500):
                 for doc, kind, n in db.execute(
-                        f"SELECT doc, key & 1, count(*) FROM prov_bands WHERE seg IN ({','.join('?' * len(segs))}) "
-                        f"AND key IN ({','.join('?' * len(chunk))}) GROUP BY doc, key & 1", [*segs, *chunk]):
+                        f"SELECT doc, key & 1, count(*) FROM prov_bands WHERE seg = ? "
+                        f"AND key IN ({','.join('?' * len(chunk))}) GROUP BY doc, key & 1", [seg, *chunk]):
                     hits[kind][doc] = hits[kind].get(doc, 0) + n
         doc_hits, window_hits = hits
         docs = sorted(set(doc_hits) | set(window_hits))
@@ -193,6 +259,50 @@ class ProvenanceIndex:
             window_hits={names[d]: n for d, n in window_hits.items() if names.get(d, exclude) != exclude},
             signatures={a: s for a, s in signatures.items() if a != exclude},
         )
+
+    def _probes(self, keys: np.ndarray) -> list[tuple[int, np.ndarray]]:
+        """Return ``(segment, keys to probe there)``: every key in a segment whose filters do not cover
+        all its documents (the open one), only the keys its filters may hold in the others."""
+        segments: dict[int, tuple[int, list[tuple[int, int, int]]]] = {}
+        for seg, docs, fid, token, covered in self.store.db.execute(
+                "SELECT s.seg, s.docs, f.id, f.token, f.docs FROM prov_segments s "
+                "LEFT JOIN prov_filters f ON f.seg = s.seg"):
+            parts = segments.setdefault(seg, (docs, []))[1]
+            if fid is not None:
+                parts.append((fid, token, covered))
+        use = bool(self.config.filter_bits_per_key)
+        self._load_filters({fid: token for _, parts in segments.values() for fid, token, _ in parts if use})
+        maybe: dict[int, np.ndarray] = {}  # filters that may hold at least one key: which keys
+        for bank in self._banks.values():
+            held = bank.test(keys)
+            ids = bank.ids
+            maybe.update((ids[row], held[row]) for row in np.flatnonzero(held.any(axis=1)).tolist())
+        probes = []
+        for seg, (docs, parts) in sorted(segments.items()):
+            if not (use and parts and sum(p[2] for p in parts) == docs):
+                probes.append((seg, keys))
+                continue
+            rows = [maybe[fid] for fid, _, _ in parts if fid in maybe]
+            if rows:
+                probes.append((seg, keys[np.logical_or.reduce(rows)]))
+        return probes
+
+    def _load_filters(self, wanted: dict[int, int]) -> None:
+        """Make the filter banks hold exactly the filters ``{id: token}`` in ``wanted``, reading new ones."""
+        stale = [fid for fid, token in self._tokens.items() if wanted.get(fid) != token]
+        if stale:
+            for fid in stale:
+                del self._tokens[fid]
+            for bank in self._banks.values():
+                bank.keep(set(self._tokens))
+        missing = sorted(fid for fid in wanted if fid not in self._tokens)
+        for chunk in _chunks(missing, 200):
+            for fid, token, hashes, bits in self.store.db.execute(
+                    f"SELECT id, token, hashes, bits FROM prov_filters WHERE id IN ({','.join('?' * len(chunk))})",
+                    chunk):
+                bloom = BloomFilter.from_bytes(bits, hashes)
+                self._banks.setdefault(bloom.shape, BloomBank(bloom.shape)).add(fid, bloom)
+                self._tokens[fid] = token
 
     # -- pairs -----------------------------------------------------------------------------
     def save_pairs(self, pairs: Iterable[PairRecord]) -> None:

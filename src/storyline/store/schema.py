@@ -404,7 +404,25 @@ CREATE TABLE outlet_lines (
 ) WITHOUT ROWID;
 """
 
+# Bloom filters of sealed provenance index segments, so a query probes only the segments that may
+# hold a key. A filter covers the documents of one sealed level-0 segment; merging segments moves
+# their filters to the merged segment (``seg``). A segment is filtered only while its filters'
+# ``docs`` add up to its own (segments sealed before this version get one filter each, built
+# from their rows, by ``ProvenanceIndex.build_filters``). ``token`` tells a rewritten row apart
+# from a cached one with the same id.
+_V_PROVENANCE_FILTERS = """
+CREATE TABLE prov_filters (
+    id      INTEGER PRIMARY KEY AUTOINCREMENT,
+    seg     INTEGER NOT NULL,
+    docs    INTEGER NOT NULL,
+    hashes  INTEGER NOT NULL,
+    token   INTEGER NOT NULL,
+    bits    BLOB NOT NULL
+);
+CREATE INDEX prov_filters_seg ON prov_filters(seg);
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
                                _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING,
-                               _V_OUTLET_PROFILES)
+                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS)
 SCHEMA_VERSION = len(MIGRATIONS)
