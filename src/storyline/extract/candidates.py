@@ -8,7 +8,8 @@ installed, and the cascade goes on without them.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from storyline.extract.htmltext import html_to_lines
@@ -19,16 +20,17 @@ __all__ = ["Candidate", "readability_candidate", "trafilatura_candidate"]
 log = logging.getLogger(__name__)
 
 
-@dataclass(slots=True)
+@dataclass
 class Candidate:
-    """One extractor's proposal: body paragraphs in order, with their word tokens (computed once)."""
+    """One extractor's proposal: body paragraphs in order, with their word tokens (computed once, when needed)."""
 
     name: str
     paragraphs: list[str]
-    tokens: list[str] = field(init=False, repr=False)
 
-    def __post_init__(self) -> None:
-        self.tokens = tokenize("\n".join(self.paragraphs))
+    @cached_property
+    def tokens(self) -> list[str]:
+        """The proposal's word tokens (only a choice between two candidates needs them)."""
+        return tokenize("\n".join(self.paragraphs))
 
     def shingle_set(self, k: int) -> set[str]:
         """The proposal's k-word shingles, for agreement with other candidates."""
