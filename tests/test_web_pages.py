@@ -131,13 +131,17 @@ def test_worker_connections_get_tcp_nodelay():
     import asyncio
     import socket
 
-    import uvicorn
-
     from storyline.cli.serve import tcp_listener
 
-    bound = uvicorn.Config("x:y", host="127.0.0.1", port=0).bind_socket()  # what --workers N listens on
-    assert bound.proto == 0  # the upstream behaviour this works around (uvicorn issue #3149)
+    # what uvicorn's bind_socket gave --workers N before it was fixed upstream (issue #3149): proto 0
+    bound = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    bound.bind(("127.0.0.1", 0))
+    bound.listen()
+    assert bound.proto == 0
     listener = tcp_listener(bound)
+    already = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    assert tcp_listener(already) is already  # a listener that reports TCP is kept as it is
+    already.close()
 
     async def accepted_nodelay() -> int:
         seen: asyncio.Future[int] = asyncio.get_running_loop().create_future()

@@ -25,7 +25,8 @@ that reuse a pooled connection just as the server closes it (the request fails w
 def tcp_listener(sock: socket.socket) -> socket.socket:
     """Return a listening TCP socket that reports ``IPPROTO_TCP``, so its connections get ``TCP_NODELAY``.
 
-    uvicorn's ``Config.bind_socket`` (used for ``--workers`` > 1) leaves ``proto`` at 0; accepted
+    uvicorn's ``Config.bind_socket`` (used for ``--workers`` > 1) left ``proto`` at 0 (fixed in later
+    releases; a socket that already reports TCP is returned as it is); accepted
     sockets inherit it and asyncio enables ``TCP_NODELAY`` only on sockets reporting
     ``IPPROTO_TCP``, so Nagle's algorithm stays on and every keep-alive request after the first
     waits ~40 ms for the client's delayed ACK (uvicorn issue #3149). The descriptor is kept as it
