@@ -103,10 +103,12 @@ def locate(keys: np.ndarray, shape: tuple[int, int]) -> tuple[np.ndarray, np.nda
 
 
 class BloomBank:
-    """Filters of one shape stacked as the rows of one array: a query's keys meet all of them in one gather.
+    """Filters of one shape side by side: a query's keys meet all of them in one gather.
 
-    Rows are added as segments are sealed (the array grows by doubling) and dropped when their
-    filter is gone; ``test`` answers for every row at once.
+    The words are stored transposed, one row per word position and one column per filter, so the
+    words a key needs from every filter lie next to each other in memory (one row read per key,
+    however many filters). Columns are added as segments are sealed (the array grows by doubling)
+    and dropped when their filter is gone; ``test`` answers for every filter at once.
 
     Args:
         shape: ``(words, hashes)`` of every filter in the bank.
@@ -114,33 +116,35 @@ class BloomBank:
 
     def __init__(self, shape: tuple[int, int]) -> None:
         self.shape = shape
-        self._words = np.zeros((0, shape[0]), dtype=np.uint64)
+        self._words = np.zeros((shape[0], 0), dtype=np.uint64)
         self._ids: list[int] = []
 
     @property
     def ids(self) -> list[int]:
-        """The filters' ids, in row order."""
+        """The filters' ids, in column order."""
         return list(self._ids)
 
     def add(self, filter_id: int, bloom: BloomFilter) -> None:
         """Append a filter of the bank's shape under ``filter_id``."""
         if bloom.shape != self.shape:
             raise ValueError(f"filter of shape {bloom.shape} added to a bank of shape {self.shape}")
-        if len(self._ids) == len(self._words):
-            grown = np.zeros((max(4, 2 * len(self._words)), self.shape[0]), dtype=np.uint64)
-            grown[: len(self._ids)] = self._words[: len(self._ids)]
+        n = len(self._ids)
+        if n == self._words.shape[1]:
+            grown = np.zeros((self.shape[0], max(4, 2 * n)), dtype=np.uint64)
+            grown[:, :n] = self._words[:, :n]
             self._words = grown
-        self._words[len(self._ids)] = bloom.words
+        self._words[:, n] = bloom.words
         self._ids.append(filter_id)
 
     def keep(self, filter_ids: set[int]) -> None:
-        """Drop the rows whose id is not in ``filter_ids``."""
-        rows = [i for i, fid in enumerate(self._ids) if fid in filter_ids]
-        if len(rows) < len(self._ids):
-            self._words = self._words[rows].copy()
-            self._ids = [self._ids[i] for i in rows]
+        """Drop the filters whose id is not in ``filter_ids``."""
+        columns = [i for i, fid in enumerate(self._ids) if fid in filter_ids]
+        if len(columns) < len(self._ids):
+            self._words = self._words[:, columns].copy()
+            self._ids = [self._ids[i] for i in columns]
 
     def test(self, keys: np.ndarray) -> np.ndarray:
         """Return a ``(filters, keys)`` boolean array: False where a filter certainly lacks a key."""
         index, masks = locate(keys, self.shape)
-        return (self._words[: len(self._ids), index] & masks) == masks
+        words = self._words[index, : len(self._ids)]  # (keys, filters), one contiguous row per key
+        return ((words & masks[:, None]) == masks[:, None]).T

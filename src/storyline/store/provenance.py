@@ -82,6 +82,7 @@ class ProvenanceIndex:
         self._banks: dict[tuple[int, int], BloomBank] = {}
         self._tokens: dict[int, int] = {}
         self._pending: dict[int, tuple[tuple[str, ...], np.ndarray]] = {}
+        self._cached_layout: tuple[tuple[object, ...], list[int], dict[int, int]] | None = None
 
     # -- index -----------------------------------------------------------------------------
     def has(self, article_id: str) -> bool:
@@ -263,8 +264,33 @@ class ProvenanceIndex:
     def _probes(self, keys: np.ndarray) -> list[tuple[int, np.ndarray]]:
         """Return ``(segment, keys to probe there)``: every key in a segment whose filters do not cover
         all its documents (the open one), only the keys its filters may hold in the others."""
+        unfiltered, owner = self._layout()
+        probes = [(seg, keys) for seg in unfiltered]
+        held_by: dict[int, np.ndarray] = {}
+        for bank in self._banks.values():
+            held = bank.test(keys)
+            ids = bank.ids
+            for row in np.flatnonzero(held.any(axis=1)).tolist():
+                seg = owner.get(ids[row])
+                if seg is not None:
+                    held_by[seg] = held[row] | held_by[seg] if seg in held_by else held[row]
+        probes += [(seg, keys[held]) for seg, held in sorted(held_by.items())]
+        return probes
+
+    def _layout(self) -> tuple[list[int], dict[int, int]]:
+        """Return the segments probed for every key and, per filter, the covered segment it answers for.
+
+        Read again only when the segments or filters changed (a cheap signature query per lookup).
+        """
+        db = self.store.db
+        signature = tuple(db.execute(
+            "SELECT (SELECT count(*) FROM prov_segments), (SELECT coalesce(max(seg), 0) FROM prov_segments), "
+            "(SELECT total(sealed) FROM prov_segments), (SELECT count(*) FROM prov_filters), "
+            "(SELECT coalesce(max(id), 0) FROM prov_filters), (SELECT total(token) FROM prov_filters)").fetchone())
+        if self._cached_layout is not None and self._cached_layout[0] == signature:
+            return self._cached_layout[1], self._cached_layout[2]
         segments: dict[int, tuple[int, list[tuple[int, int, int]]]] = {}
-        for seg, docs, fid, token, covered in self.store.db.execute(
+        for seg, docs, fid, token, covered in db.execute(
                 "SELECT s.seg, s.docs, f.id, f.token, f.docs FROM prov_segments s "
                 "LEFT JOIN prov_filters f ON f.seg = s.seg"):
             parts = segments.setdefault(seg, (docs, []))[1]
@@ -272,20 +298,14 @@ class ProvenanceIndex:
                 parts.append((fid, token, covered))
         use = bool(self.config.filter_bits_per_key)
         self._load_filters({fid: token for _, parts in segments.values() for fid, token, _ in parts if use})
-        maybe: dict[int, np.ndarray] = {}  # filters that may hold at least one key: which keys
-        for bank in self._banks.values():
-            held = bank.test(keys)
-            ids = bank.ids
-            maybe.update((ids[row], held[row]) for row in np.flatnonzero(held.any(axis=1)).tolist())
-        probes = []
+        unfiltered, owner = [], {}
         for seg, (docs, parts) in sorted(segments.items()):
-            if not (use and parts and sum(p[2] for p in parts) == docs):
-                probes.append((seg, keys))
-                continue
-            rows = [maybe[fid] for fid, _, _ in parts if fid in maybe]
-            if rows:
-                probes.append((seg, keys[np.logical_or.reduce(rows)]))
-        return probes
+            if use and parts and sum(p[2] for p in parts) == docs:
+                owner.update((fid, seg) for fid, _, _ in parts)
+            else:
+                unfiltered.append(seg)
+        self._cached_layout = (signature, unfiltered, owner)
+        return unfiltered, owner
 
     def _load_filters(self, wanted: dict[int, int]) -> None:
         """Make the filter banks hold exactly the filters ``{id: token}`` in ``wanted``, reading new ones."""
