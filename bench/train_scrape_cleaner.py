@@ -100,31 +100,42 @@ def _train(metric, pages: list[dict]) -> tuple[tuple[float, ...], float, float]:
     return wt, bias + shift, cost
 
 
+def _cross_validate(metric, pages: list[dict], folds: int, seed: int) -> dict[str, float]:  # type: ignore[no-untyped-def]
+    """Score every page with a model fitted on the other folds (pages shuffled with ``seed``)."""
+    order = list(range(len(pages)))
+    random.Random(seed).shuffle(order)
+    held_out: dict[int, str] = {}
+    for fold in range(folds):
+        test = [i for k, i in enumerate(order) if k % folds == fold]
+        train = [pages[i] for k, i in enumerate(order) if k % folds != fold]
+        weights, bias, cost = _train(metric, train)
+        for i in test:
+            held_out[i] = _predict(pages[i], weights, bias, cost)
+    return _score(metric, pages, [held_out[i] for i in range(len(pages))])
+
+
 def main() -> None:
     """Fit, cross-validate, print the numbers (JSON) and optionally write the weights into the package."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", default=None)
     parser.add_argument("--folds", type=int, default=5)
+    parser.add_argument("--seeds", type=int, default=1, help="repeat the cross-validation over this many shuffles")
     parser.add_argument("--write", action="store_true")
     args = parser.parse_args()
     data = Path(args.data) if args.data else default_data()
     metric = load_metric(data)
     pages = [_page_data(metric, page) for page in load_pages(data)]
-    order = list(range(len(pages)))
-    random.Random(13).shuffle(order)
-    held_out: dict[int, str] = {}
-    for fold in range(args.folds):
-        test = [i for k, i in enumerate(order) if k % args.folds == fold]
-        train = [pages[i] for k, i in enumerate(order) if k % args.folds != fold]
-        weights, bias, cost = _train(metric, train)
-        for i in test:
-            held_out[i] = _predict(pages[i], weights, bias, cost)
+    held_out_runs = [_cross_validate(metric, pages, args.folds, 13 + seed) for seed in range(args.seeds)]
     weights, bias, cost = _train(metric, pages)
     report = {
         "pages": len(pages),
         "rules_only": _score(metric, pages, [_predict(p, None, None, 0) for p in pages]),
         "in_sample": _score(metric, pages, [_predict(p, weights, bias, cost) for p in pages]),
-        f"cross_validated_{args.folds}_fold": _score(metric, pages, [held_out[i] for i in range(len(pages))]),
+        f"cross_validated_{args.folds}_fold": held_out_runs[0],
+        **({f"cross_validated_{args.folds}_fold_over_{args.seeds}_shuffles": {
+            "f1_mean": round(float(np.mean([r["f1"] for r in held_out_runs])), 4),
+            "f1_sd": round(float(np.std([r["f1"] for r in held_out_runs], ddof=1)), 4),
+            "f1_each": [r["f1"] for r in held_out_runs]}} if args.seeds > 1 else {}),
         "switch_cost": cost,
         "weights": {name: round(w, 4) for name, w in zip(FEATURE_NAMES, weights, strict=True)},
         "bias": round(bias, 4),
