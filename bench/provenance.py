@@ -14,7 +14,8 @@ For each size N it reports, in one fresh SQLite store:
 - query latency p50/p99 (ms): ``lookup`` + ``rank_candidates`` for 1,000 documents (half copies
   of indexed ones, half new), against the full index;
 - peak resident memory (MB) of the process and the store's size on disk (MB);
-- the index segments at the end (merges are included in the insert time; the costliest batch shows them);
+- the index segments at the end (sealing a segment and building its Bloom filter are included in
+  the insert time, as are merges when ``--max-segment-docs`` turns them on; the costliest batch shows them);
 - baseline, in the same run: datasketch's in-memory ``MinHashLSH`` (threshold 0.5, 128 permutations)
   inserting ``LeanMinHash`` objects of the same signatures, for the first ``--baseline-max`` documents
   (an in-memory Python index; 1M of them would not fit the memory goal), and the ratio of our
