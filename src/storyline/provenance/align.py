@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
+from functools import lru_cache
 from typing import Any
 
 from storyline.config import ProvenanceConfig
@@ -105,12 +106,18 @@ class _Sentence:
     keys: list[str]
 
 
+@lru_cache(maxsize=1 << 16)
+def _word_key(word: str) -> str:
+    """A whitespace-separated word's comparison key: its word tokens joined (cached: news repeats its words)."""
+    return "".join(tokenize(word))
+
+
 def _sentences(text: str, spans: Sequence[Span]) -> list[_Sentence]:
     out = []
     for span in spans:
         words, keys = [], []
         for word in span.slice(text).split():
-            key = "".join(tokenize(word))
+            key = _word_key(word)
             if key:
                 words.append(word)
                 keys.append(key)
@@ -131,8 +138,8 @@ def word_edits(a_words: Sequence[str], b_words: Sequence[str], a_keys: Sequence[
     >>> word_edits("ISIL seized 3,000 ships".split(), "ISIS seized 3000 vessels".split())
     [{'op': 'replace', 'a': 'ISIL', 'b': 'ISIS'}, {'op': 'replace', 'a': 'ships', 'b': 'vessels'}]
     """
-    a_keys = list(a_keys) if a_keys is not None else ["".join(tokenize(w)) for w in a_words]
-    b_keys = list(b_keys) if b_keys is not None else ["".join(tokenize(w)) for w in b_words]
+    a_keys = list(a_keys) if a_keys is not None else [_word_key(w) for w in a_words]
+    b_keys = list(b_keys) if b_keys is not None else [_word_key(w) for w in b_words]
     edits = []
     for op, i1, i2, j1, j2 in SequenceMatcher(None, a_keys, b_keys, autojunk=False).get_opcodes():
         if op != "equal":
