@@ -5,6 +5,7 @@ Shared by the parse-based and the pattern-based quote finders (``quotes.py``).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["CUE_FORMS", "CUE_LEMMAS", "NOUN_CUES", "OBJECT_CUES", "WEAK_CUES", "cue_lemma"]
@@ -43,7 +44,12 @@ def cue_lemma(token: Any) -> str:
     """The cue lemma of a token, from spaCy's lemmatizer when it ran, else by stripping endings."""
     if token.lemma_ and token.lemma_ != token.text:
         return token.lemma_.lower()
-    word = token.lower_
+    return _form_lemma(token.lower_)
+
+
+@lru_cache(maxsize=1 << 15)
+def _form_lemma(word: str) -> str:
+    """The cue lemma of a lower-cased word form (cached: called for every token of every article)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""),

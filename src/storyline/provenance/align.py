@@ -104,6 +104,7 @@ class _Sentence:
     span: Span
     words: list[str]
     keys: list[str]
+    grams: set[tuple[str, ...]]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -112,7 +113,10 @@ def _word_key(word: str) -> str:
     return "".join(tokenize(word))
 
 
-def _sentences(text: str, spans: Sequence[Span]) -> list[_Sentence]:
+@lru_cache(maxsize=256)
+def _sentences(text: str, spans: tuple[Span, ...]) -> tuple[_Sentence, ...]:
+    """The sentences of a text, prepared for comparison (cached: a new article meets several candidates,
+    and a common candidate several new articles)."""
     out = []
     for span in spans:
         words, keys = [], []
@@ -121,8 +125,8 @@ def _sentences(text: str, spans: Sequence[Span]) -> list[_Sentence]:
             if key:
                 words.append(word)
                 keys.append(key)
-        out.append(_Sentence(span, words, keys))
-    return out
+        out.append(_Sentence(span, words, keys, _trigrams(keys)))
+    return tuple(out)
 
 
 def _trigrams(keys: list[str]) -> set[tuple[str, ...]]:
@@ -167,15 +171,15 @@ def align_texts(id_a: str, text_a: str, spans_a: Sequence[Span], id_b: str, text
         config: similarity thresholds and what counts as related; defaults when None.
     """
     config = config or ProvenanceConfig()
-    sa, sb = _sentences(text_a, spans_a), _sentences(text_b, spans_b)
+    sa, sb = _sentences(text_a, tuple(spans_a)), _sentences(text_b, tuple(spans_b))
     index: dict[tuple[str, ...], list[int]] = defaultdict(list)
     for i, sentence in enumerate(sa):
-        for gram in _trigrams(sentence.keys):
+        for gram in sentence.grams:
             index[gram].append(i)
     scored = []
     for j, sentence in enumerate(sb):
         shared: dict[int, int] = defaultdict(int)
-        for gram in _trigrams(sentence.keys):
+        for gram in sentence.grams:
             for i in index.get(gram, ()):
                 shared[i] += 1
         for i in shared:
@@ -203,7 +207,7 @@ def align_texts(id_a: str, text_a: str, spans_a: Sequence[Span], id_b: str, text
     return alignment
 
 
-def _runs(pairs: list[SentencePair], sa: list[_Sentence], sb: list[_Sentence], used_a: set[int],
+def _runs(pairs: list[SentencePair], sa: Sequence[_Sentence], sb: Sequence[_Sentence], used_a: set[int],
           used_b: set[int]) -> list[Run]:
     runs: list[Run] = []
     current: list[int] = []
