@@ -99,8 +99,8 @@ class Alignment:
                    data["words_b"], data["related"])
 
 
-@dataclass(slots=True)
-class _Sentence:
+@dataclass(frozen=True, slots=True)
+class _Sentence:  # shared by every alignment of its text (cached): never changed
     span: Span
     words: list[str]
     keys: list[str]
