@@ -33,3 +33,22 @@ def test_annotation_is_incremental(tmp_store, demo_dir, monkeypatch):
     monkeypatch.setattr(Annotator, "annotate", lambda self, articles: calls.append(len(articles)) or [])
     pipeline.annotate_stories([row.id for row in tmp_store.stories()])
     assert calls == []  # every article already annotated: only resolution runs again
+
+
+def test_spacy_worker_processes_annotate_exactly_as_one_process(annotator, demo_pipeline_store):
+    import dataclasses
+
+    import pytest
+
+    from storyline import Store
+
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed (the nlp extra): nothing runs in worker processes")
+    with Store(demo_pipeline_store) as store:
+        articles = store.articles()
+    assert len(articles) > 2 * 2  # more than two batches of 2: the workers are used
+    single = Annotator(dataclasses.replace(annotator.config, batch_size=2))
+    single.model = annotator.model  # the same loaded model
+    parallel = Annotator(dataclasses.replace(annotator.config, batch_size=2, processes=2))
+    parallel.model = annotator.model
+    assert parallel.annotate(articles) == single.annotate(articles)

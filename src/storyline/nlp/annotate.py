@@ -47,10 +47,12 @@ class Annotator:
         return self.model.method
 
     def annotate(self, articles: Sequence[Article]) -> list[ArticleAnnotation]:
-        """Annotate articles (one spaCy batch pass when the model is available)."""
+        """Annotate articles (one spaCy batch pass when the model is available; ``nlp.processes`` workers)."""
         nlp = self.model.get()
-        docs = nlp.pipe([a.text for a in articles], batch_size=self.config.batch_size) if nlp is not None \
-            else (None for _ in articles)
+        # worker processes pay off only when there are several batches to share out
+        processes = self.config.processes if len(articles) > 2 * self.config.batch_size else 1
+        docs = nlp.pipe([a.text for a in articles], batch_size=self.config.batch_size, n_process=processes) \
+            if nlp is not None else (None for _ in articles)
         return [self.annotate_one(article, doc) for article, doc in zip(articles, docs, strict=False)]
 
     def annotate_one(self, article: Article, doc: object = None) -> ArticleAnnotation:
