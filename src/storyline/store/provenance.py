@@ -184,16 +184,20 @@ class ProvenanceIndex:
 
         Reads the segment's keys once; returns how many segments got a filter.
         """
-        if not self.config.filter_bits_per_key:
-            return 0
+        if not self.config.filter_bits_per_key or not self._unfiltered_sealed():
+            return 0  # the usual case, answered by a read: no write lock taken on every recover()
         with self.store.transaction() as db:
-            bare = [(seg, docs) for seg, docs in db.execute(
-                "SELECT s.seg, s.docs FROM prov_segments s WHERE s.sealed = 1 AND s.docs != "
-                "(SELECT coalesce(sum(f.docs), 0) FROM prov_filters f WHERE f.seg = s.seg)")]
+            bare = self._unfiltered_sealed()  # again under the write lock: another writer may have been first
             for seg, docs in bare:
                 db.execute("DELETE FROM prov_filters WHERE seg = ?", (seg,))
                 self._save_filter(seg, docs, self._segment_keys(seg))
         return len(bare)
+
+    def _unfiltered_sealed(self) -> list[tuple[int, int]]:
+        """Return ``(seg, docs)`` of the sealed segments whose filters do not cover all their documents."""
+        return [(seg, docs) for seg, docs in self.store.db.execute(
+            "SELECT s.seg, s.docs FROM prov_segments s WHERE s.sealed = 1 AND s.docs != "
+            "(SELECT coalesce(sum(f.docs), 0) FROM prov_filters f WHERE f.seg = s.seg)")]
 
     def _open_segment(self) -> tuple[int, int]:
         """Return ``(seg, docs)`` of the open segment, opening a new one when all are sealed."""
