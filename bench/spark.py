@@ -18,7 +18,6 @@ Run: ``python bench/spark.py --sizes 2526``.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import sys
 import tempfile
@@ -28,34 +27,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
+from t17_corpus import load_articles, write_corpus
+
 from storyline import Pipeline, Store
 from storyline.config import StorylineConfig
 from storyline.ingest import read_paths
 from storyline.scale import compare_stores, import_output, run_spark, spark_session
-
-T17 = Path(__file__).resolve().parents[2] / "shared" / "data" / "timelines" / "t17"
-
-
-def load_articles() -> list[dict]:
-    articles = []
-    for path in sorted(T17.glob("*/articles.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as handle:
-            articles += [json.loads(line) for line in handle if line.strip()]
-    if not articles:
-        raise SystemExit(f"no T17 articles under {T17}")
-    return articles
-
-
-def write_corpus(folder: Path, n: int, articles: list[dict], shard: int = 1000) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for start in range(0, n, shard):
-        with (folder / f"part-{start // shard:05d}.jsonl").open("w", encoding="utf-8") as handle:
-            for i in range(start, min(n, start + shard)):
-                base = articles[i % len(articles)]
-                record = {"id": f"bench-{i}", "date": base.get("date"), "title": base.get("title"),
-                          "text": base["text"]}
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-    return folder
 
 
 def shuffle_bytes(spark) -> int | None:

@@ -313,7 +313,7 @@ class NlpConfig:
     """Articles per spaCy ``pipe`` batch."""
     processes: int = 1
     """spaCy worker processes for a pass over more than ``2 * batch_size`` articles. More than 1 uses
-    more cores: on 2 cores, 2 cut spaCy's wall time by a quarter (T17 articles) for more total CPU
+    more cores: on 2 cores, 2 cut the NLP stage's wall time by a third (bench/pipeline.py) for more CPU
     and a model copy per worker. Keep 1 where cores are already shared out (Spark executors)."""
     name_similarity: float = 0.85
     """Given names at least this similar (rapidfuzz ratio, 0..1) are spelling variants (Nuri/Nouri)."""
