@@ -8,7 +8,10 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["CUE_FORMS", "CUE_LEMMAS", "NOUN_CUES", "OBJECT_CUES", "WEAK_CUES", "cue_lemma"]
+from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
+
+__all__ = ["CUE_FORMS", "CUE_LEMMAS", "NOUN_CUES", "OBJECT_CUES", "VERB_CUES", "WEAK_CUES", "cue_lemma",
+           "is_cue_verb", "use_learned_cues"]
 
 CUE_LEMMAS = frozenset({
     "say", "tell", "add", "state", "announce", "claim", "warn", "note", "explain", "insist", "argue", "accuse",
@@ -31,7 +34,11 @@ CUE_LEMMAS = frozenset({
     "seek", "suspect", "assume", "recognize", "recognise", "realize", "realise", "understand", "remember",
     "imagine", "envision", "anticipate", "accept", "dispute", "regard", "deem", "insinuate", "muse", "outline",
 })
-"""Lemmas of verbs that introduce speech or attributed content."""
+"""Lemmas of verbs that introduce speech or attributed content (the hand-written list)."""
+
+VERB_CUES = CUE_LEMMAS | LEARNED_CUE_LEMMAS
+"""The cue verbs the quote finder uses: the hand-written list and the one learned from PolNeAR train."""
+_learned_forms: dict[str, str] = dict(LEARNED_FORMS)
 
 _IRREGULAR = {"said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write", "written": "write",
               "thought": "think", "found": "find", "shown": "show", "denied": "deny", "denies": "deny",
@@ -52,15 +59,31 @@ def _form_lemma(word: str) -> str:
     """The cue lemma of a lower-cased word form (cached: called for every token of every article)."""
     if word in _IRREGULAR:
         return _IRREGULAR[word]
+    if word in _learned_forms:
+        return _learned_forms[word]
     for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""),
                          ("es", ""), ("s", "")):
         if word.endswith(suffix):
             stem = word[: -len(suffix)] + repl
-            if stem in CUE_LEMMAS:
+            if stem in VERB_CUES:
                 return stem
-            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in CUE_LEMMAS:  # admitted
+            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in VERB_CUES:  # admitted
                 return stem[:-1]
     return word
+
+
+def is_cue_verb(lemma: str) -> bool:
+    """True for a lemma of the hand-written or the learned cue verbs."""
+    return lemma in VERB_CUES
+
+
+def use_learned_cues(lemmas: frozenset[str], forms: dict[str, str]) -> None:
+    """Replace the learned cue verbs (``bench/learn_cues.py`` tries candidate lists with this)."""
+    global VERB_CUES
+    VERB_CUES = CUE_LEMMAS | lemmas
+    _learned_forms.clear()
+    _learned_forms.update(forms)
+    _form_lemma.cache_clear()
 
 
 WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",
