@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from storyline import RawDocument, StorylineConfig, extract_article
 from storyline.config import ExtractConfig
 from storyline.extract.agreement import choose_candidate
 from storyline.extract.candidates import Candidate
-from storyline.extract.features import line_features
+from storyline.extract.features import line_features, prose_line
 from storyline.extract.html import extract_html
 from storyline.extract.htmltext import html_to_lines
 from storyline.extract.language import identify_language
@@ -47,11 +50,30 @@ def test_agreeing_candidates_keep_the_primary_and_empty_ones_lose():
         == "trafilatura"
 
 
-def test_line_features_tell_prose_from_furniture():
-    assert line_features(BODY[0]).prose
-    assert not line_features("Home | World | Business | Sport | Culture | Opinion").prose
-    assert not line_features("Follow us on www.example.com for more news about the port every day.").prose
-    assert not line_features("The Best Places To Visit In The City This Summer").prose
+def test_prose_line_tells_prose_from_furniture():
+    assert prose_line(BODY[0]) == (17, True)
+    assert not prose_line("Home | World | Business | Sport | Culture | Opinion")[1]
+    assert not prose_line("Follow us on www.example.com for more news about the port every day.")[1]
+    assert not prose_line("The Best Places To Visit In The City This Summer")[1]
+
+
+def _prose_from_all_features(line: str) -> tuple[int, bool]:
+    """The prose rule written out on the full feature set: ``prose_line`` computes fewer, lazily."""
+    f = line_features(line)
+    if f.link_like or f.widget or f.words < 10 or (f.capitalised > 0.7 and f.words < 25):
+        return f.words, False
+    return f.words, f.sentence_end or f.punctuation >= 2 or f.words >= 20
+
+
+_LINE_PARTS = st.sampled_from(["The", "minister", "said", "on", "Monday", "|", "www.site.com", "Share", "Home",
+                               "that", "plans", "would", "go", "ahead", ".", ",", "“quoted”", "2014", "—", "@user",
+                               "Sign up", "IRAQ", "and", "the", "U.S.", "!", "?"])
+
+
+@given(st.lists(_LINE_PARTS, max_size=40))
+def test_prose_line_matches_the_rule_on_all_features(parts):
+    line = " ".join(parts)
+    assert prose_line(line) == _prose_from_all_features(line)
 
 
 def test_html_to_lines_puts_blocks_on_their_own_lines_and_drops_invisible_text():

@@ -147,7 +147,7 @@ class ExtractConfig:
     """HTML: readability is skipped (trafilatura's proposal stands) when trafilatura found at least this many
     words and more than ``second_opinion_prose_share`` of them are in prose lines: a clean, long article
     rarely changes with a second opinion, and skipping it saves a third of the chain's time."""
-    second_opinion_prose_share: float = 0.8
+    second_opinion_prose_share: float = 0.7
     """See ``second_opinion_min_words``; 1 always runs readability."""
     outlet_min_pages: int = 3
     """Plain-text scrapes: a line found on this many earlier stored pages of the same outlet is the outlet's

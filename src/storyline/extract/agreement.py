@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from storyline.config import ExtractConfig
 from storyline.extract.candidates import Candidate
-from storyline.extract.features import line_features
+from storyline.extract.features import prose_line
 from storyline.text import shingles, tokenize
 
 __all__ = ["Choice", "choose_candidate"]
@@ -58,7 +58,7 @@ def choose_candidate(first: Candidate, second: Candidate, config: ExtractConfig)
     n_first, n_second = len(first.tokens), len(second.tokens)
     if not n_first or not n_second:
         found, empty = (second, first) if n_second else (first, second)
-        if any(line_features(line).prose for line in found.paragraphs):
+        if any(prose_line(line)[1] for line in found.paragraphs):
             return Choice(found, f"{empty.name} found no text")
         # a lone, unconfirmed proposal without a single sentence is a menu, not an article
         return Choice(Candidate(found.name, []), f"{empty.name} found no text and {found.name} no prose")
@@ -68,8 +68,9 @@ def choose_candidate(first: Candidate, second: Candidate, config: ExtractConfig)
     short_text = f" {' '.join(shorter.tokens)} "
     extra = [line for line in longer.paragraphs
              if not _supported(line, short_shingles, short_text, config.line_support)]
-    extra_words = sum(len(tokenize(line)) for line in extra)
-    prose_words = sum(len(tokenize(line)) for line in extra if line_features(line).prose)
+    judged = [prose_line(line) for line in extra]
+    extra_words = sum(count for count, _ in judged)
+    prose_words = sum(count for count, is_prose in judged if is_prose)
     share = prose_words / extra_words if extra_words else 0.0
     if longer is first and not extra_words:
         return Choice(first, f"{first.name} and {second.name} agree")

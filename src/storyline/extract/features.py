@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from storyline.text import STOPWORDS, fold_quotes, tokenize
 
-__all__ = ["LineFeatures", "line_features"]
+__all__ = ["LineFeatures", "line_features", "prose_line"]
 
 _TERMINAL = re.compile(r"""[.!?…](?:["'”’»)\]]+)?\s*$|["”»]\s*$""")
 # the lookahead on the possible first characters lets the engine skip most positions at once (2x faster)
@@ -29,7 +29,7 @@ _DIGIT = re.compile(r"\d")
 
 @dataclass(frozen=True, slots=True)
 class LineFeatures:
-    """Features of one line; ``prose`` is the combined judgement."""
+    """Features of one line (the scrape cleaner's model weighs them; ``prose_line`` judges with a few)."""
 
     words: int
     stop_ratio: float
@@ -40,23 +40,12 @@ class LineFeatures:
     digits: float
     widget: bool
 
-    @property
-    def prose(self) -> bool:
-        """Sentence-like running text: long enough, punctuated, no links or widget words."""
-        if self.link_like or self.widget or self.words < 10:
-            return False
-        if self.capitalised > 0.7 and self.words < 25:
-            return False  # a title-case line is a headline or a menu
-        return self.sentence_end or self.punctuation >= 2 or self.words >= 20
-
 
 def line_features(line: str) -> LineFeatures:
     """Compute the features of one line.
 
-    >>> line_features("The minister said on Monday that the plan would go ahead.").prose
-    True
-    >>> line_features("Home | World | Sport | Business | Contact Us").prose
-    False
+    >>> line_features("Home | World | Sport | Business | Contact Us").link_like
+    4
     """
     folded = fold_quotes(line)
     tokens = tokenize(folded)
@@ -71,3 +60,26 @@ def line_features(line: str) -> LineFeatures:
         digits=len(_DIGIT.findall(folded)) / max(len(folded), 1),
         widget=bool(_WIDGET.search(folded.lower())),
     )
+
+
+def prose_line(line: str) -> tuple[int, bool]:
+    """The line's word count, and whether it is sentence-like running text.
+
+    Prose: at least 10 words, no link-like token or widget word, not title case when short (a
+    headline or a menu), and punctuated like a sentence or long. Only the features the
+    judgement needs are computed, cheapest first (most page lines fail on length).
+
+    >>> prose_line("The minister said on Monday that the plan would go ahead.")
+    (11, True)
+    >>> prose_line("Home | World | Sport | Business | Contact Us")
+    (6, False)
+    """
+    folded = fold_quotes(line)
+    words = len(tokenize(folded))
+    if words < 10 or _LINK_LIKE.search(folded) or _WIDGET.search(folded.lower()):
+        return words, False
+    if words < 25:
+        raw_words = len(folded.split())
+        if len(_CAPITALISED.findall(folded)) / raw_words > 0.7:
+            return words, False  # a title-case line is a headline or a menu
+    return words, words >= 20 or bool(_TERMINAL.search(folded)) or sum(folded.count(c) for c in ".,;!?") >= 2

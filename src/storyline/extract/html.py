@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from storyline.config import ExtractConfig
 from storyline.extract.agreement import choose_candidate
 from storyline.extract.candidates import Candidate, readability_candidate, trafilatura_candidate
-from storyline.extract.features import line_features
+from storyline.extract.features import prose_line
 from storyline.extract.htmltext import html_to_lines
 from storyline.extract.metadata import find_credits
 from storyline.extract.scrape import clean_scrape
@@ -87,9 +87,9 @@ def _confident(primary: Candidate, config: ExtractConfig) -> str | None:
         return None
     words = prose = 0
     for line in primary.paragraphs:
-        features = line_features(line)
-        words += features.words
-        prose += features.words if features.prose else 0
+        count, is_prose = prose_line(line)
+        words += count
+        prose += count if is_prose else 0
     if words >= config.second_opinion_min_words and prose > config.second_opinion_prose_share * words:
         return (f"trafilatura alone: {words} words, {prose / words:.0%} in prose lines "
                 "(extract.second_opinion_*: readability not needed)")
