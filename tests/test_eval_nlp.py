@@ -32,8 +32,8 @@ def test_attribution_scoring_exact_and_overlap():
 def test_quote_attribution_on_polnear_subset(annotator):
     result = evaluate_quotes(shared_data("quotes", "polnear"), limit=8, annotator=annotator)
     ours, baseline = result.metrics["storyline"], result.metrics["quote_marks"]
-    # floors just under the full dev set (content 0.722, source 0.706, cue 0.696)
-    assert ours["content_f1"] >= 0.70 and ours["source_f1"] >= 0.68 and ours["cue_f1"] >= 0.66
+    # floors just under the full dev set (content 0.767, source 0.741, cue 0.729; these 8 articles: 0.778, 0.792, 0.817)
+    assert ours["content_f1"] >= 0.75 and ours["source_f1"] >= 0.72 and ours["cue_f1"] >= 0.71
     for role in ("source", "cue", "content"):
         assert ours[f"{role}_f1"] > baseline[f"{role}_f1"]
 

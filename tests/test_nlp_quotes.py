@@ -130,3 +130,47 @@ def test_long_tail_cues_and_noun_cues(annotator):
     assert by_cue["denounced"].text == "the toll increase" and by_cue["denounced"].speaker == "Senator Ada Holm"
     assert by_cue["comments"].text == "the port" and by_cue["comments"].speaker == "Holm"
     assert "the city to reopen the old ferry line" in by_cue["is calling"].text
+
+
+def test_learned_cue_verbs_load():
+    from storyline.nlp.cues import CUE_LEMMAS, VERB_CUES
+    from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
+
+    assert len(LEARNED_CUE_LEMMAS) > 100 and "voice" in LEARNED_CUE_LEMMAS
+    assert all(lemma.isalpha() and lemma.islower() for lemma in LEARNED_CUE_LEMMAS)
+    assert not LEARNED_CUE_LEMMAS & CUE_LEMMAS  # only what the hand list lacks
+    assert LEARNED_CUE_LEMMAS <= VERB_CUES and set(LEARNED_FORMS.values()) <= LEARNED_CUE_LEMMAS
+
+
+def test_learned_cue_forms_map_to_their_lemma():
+    from storyline.nlp.cues import _form_lemma
+
+    assert _form_lemma("voiced") == "voice" and _form_lemma("withdrew") == "withdraw"
+    assert _form_lemma("hoped") == "hope"  # the hand list wins over a learned "hop"
+
+
+def test_learned_cue_verb_is_an_attribution(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    from storyline.nlp import cues
+    from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
+
+    text = "Senator Mara Quill voiced concern that the bridge budget would run out by spring."
+    quotes, _ = _quotes(annotator, text)
+    voiced = next(q for q in quotes if q.cue == "voiced")
+    assert voiced.speaker == "Senator Mara Quill" and "the bridge budget would run out" in voiced.text
+    try:
+        cues.use_learned_cues(frozenset(), {})  # the hand list alone has no "voice"
+        assert not _quotes(annotator, text)[0]
+    finally:
+        cues.use_learned_cues(LEARNED_CUE_LEMMAS, LEARNED_FORMS)
+
+
+def test_cue_inside_reported_content_is_part_of_it(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    for text, inner in (("Mayor Anna Berg said the council wants to close the old bridge in March.", "wants"),
+                        ("The mayor said that the governor believes the bridge is unsafe.", "believes")):
+        quotes, _ = _quotes(annotator, text)
+        assert [q.cue for q in quotes] == ["said"], inner
+        assert inner in quotes[0].text
