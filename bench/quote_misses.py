@@ -21,10 +21,13 @@ from pathlib import Path
 from storyline.config import NlpConfig
 from storyline.eval.quotes import _article, gold_spans, score_attributions
 from storyline.nlp.annotate import Annotator
-from storyline.nlp.cues import CUE_LEMMAS, cue_lemma
+from storyline.nlp.cues import CUE_LEMMAS, VERB_CUES, cue_lemma
 
 _SPEECH = {"say", "tell", "add", "state", "claim", "argue", "insist", "warn", "note", "explain", "write", "ask"}
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "who"}
+# Penn tags: the annotator's spaCy pipeline runs no attribute ruler, so universal POS (pos_) is empty
+_NOUN_TAGS = {"NN", "NNS", "NNP", "NNPS"}
+_VERB_TAGS = {"VB", "VBD", "VBG", "VBN", "VBP", "VBZ", "MD"}
 
 
 def load(split: str, limit: int | None) -> list[dict]:
@@ -77,13 +80,15 @@ def categories(text: str, doc, attribution: dict) -> list[str]:
         lemma = cue_lemma(root) if root is not None else ""
         if "according" in cue_text:
             kinds.append("cue:according to")
-        elif root is not None and root.pos_ in {"NOUN", "PROPN"}:
+        elif root is not None and root.tag_ in _NOUN_TAGS:
             kinds.append("cue:noun (statement, report)")
         elif lemma in _SPEECH:
             kinds.append("cue:speech verb (say, tell, ...)")
         elif lemma in CUE_LEMMAS:
             kinds.append("cue:other lexicon verb")
-        elif root is not None and root.pos_ in {"VERB", "AUX"}:
+        elif lemma in VERB_CUES:
+            kinds.append("cue:learned verb (learned_cues)")
+        elif root is not None and root.tag_ in _VERB_TAGS:
             kinds.append("cue:verb not in lexicon")
         else:
             kinds.append("cue:other (colon, adjective, ...)")
