@@ -378,15 +378,21 @@ def _noun_cue(text: str, noun: Any, in_quote: list[bool]) -> _Cue | None:
     The content is the that-clause, the infinitive, or the object of "of/on/about/for/to".
     """
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    possessor = owner is not None
     clause = next((c for c in noun.children if c.dep_ in {"acl", "ccomp", "relcl"} and
                    any(t.lower_ in {"that", "to"} and t.dep_ in {"mark", "aux"} for t in c.children)), None)
     if clause is None:
         prep = next((c for c in noun.children if c.dep_ == "prep" and c.lower_ in _NOUN_PREPS and c.i > noun.i), None)
         clause = next((c for c in prep.children if c.dep_ == "pobj"), None) if prep is not None else None
+    if owner is None and clause is not None and noun.dep_ in {"dobj", "attr"}:
+        # "Trump made an assertion that ...", "she issued a call for ...": the subject of the verb speaks
+        owner = next((c for c in noun.head.children if c.dep_ == "nsubj" and not in_quote[c.i]), None)
+        if owner is not None and owner.lower_ in {"which", "who", "that"}:
+            owner = None
     if owner is None or clause is None:
         return None
     content = _subtree_span(text, clause, [False] * len(in_quote))
-    speaker = _subtree_span(text, owner, in_quote)
+    speaker = _subtree_span(text, owner, in_quote, stop_at_comma=not possessor)
     if content is None or speaker is None:
         return None
     if text[speaker.end - 2:speaker.end] in {"'s", "’s"}:
