@@ -174,3 +174,14 @@ def test_cue_inside_reported_content_is_part_of_it(annotator):
         quotes, _ = _quotes(annotator, text)
         assert [q.cue for q in quotes] == ["said"], inner
         assert inner in quotes[0].text
+
+
+def test_two_apostrophes_quote_like_a_quotation_mark(any_annotator):
+    text = ("''The bridge will stay closed all winter,'' Mayor Anna Berg said. ''And nobody who says, "
+            "'It can be fixed by May,' has looked at it.''")
+    regions = quote_regions(text)
+    assert [text[r.start:r.end][:6] for r in regions] == ["''The ", "''And "]
+    quotes, _ = _quotes(any_annotator, text)
+    direct = [q for q in quotes if q.direct]
+    assert len(direct) == 1 and len(direct[0].parts) == 2 and direct[0].cue == "said"
+    assert direct[0].text.startswith("The bridge will stay closed all winter") and "says" not in {q.cue for q in quotes}

@@ -71,15 +71,18 @@ class _Region:
 def quote_regions(text: str) -> list[_Region]:
     """Find direct quotes: spans including their quotation marks, continued over paragraphs.
 
-    Curly quotes nest (“a “b” c” is one quote); straight quotes open after a space or line start
-    and close otherwise. A quote left open at a paragraph end continues when the next paragraph
-    opens with a quotation mark, else it ends with its paragraph.
+    Curly quotes nest (“a “b” c” is one quote); straight quotes, and two apostrophes used as one
+    (''like this'', a newswire style), open after a space or line start and close otherwise. A
+    quote left open at a paragraph end continues when the next paragraph opens with a quotation
+    mark, else it ends with its paragraph.
     """
     regions: list[_Region] = []
     parts: list[Span] = []
     depth, start, i, n = 0, -1, 0, len(text)
     while i < n:
-        ch = text[i]
+        ch, width = text[i], 1
+        if ch == "'" and text.startswith("''", i):
+            ch, width = '"', 2
         if depth == 0:
             if ch in _OPEN or (ch == '"' and (i == 0 or not text[i - 1].isalnum())):
                 depth, start = 1, i
@@ -88,20 +91,21 @@ def quote_regions(text: str) -> list[_Region]:
             while j < n and text[j].isspace():
                 j += 1
             parts.append(Span(start, i))
-            if j < n and (text[j] in _OPEN or text[j] == '"'):
-                depth, start, i = 1, j, j + 1
+            if j < n and (text[j] in _OPEN or text[j] == '"' or text.startswith("''", j)):
+                depth, start, i = 1, j, j + (2 if text.startswith("''", j) else 1)
                 continue
             regions.append(_Region(tuple(parts)))
             parts, depth = [], 0
         elif ch in _OPEN:
             depth += 1
-        elif ch in _CLOSE or (ch == '"' and (i + 1 == n or not text[i + 1].isalnum() or text[i - 1] in ".,?!")):
+        elif ch in _CLOSE or (ch == '"' and (i + width == n or not text[i + width].isalnum()
+                                             or text[i - 1] in ".,?!")):
             depth -= 1
             if depth == 0:
-                parts.append(Span(start, i + 1))
+                parts.append(Span(start, i + width))
                 regions.append(_Region(tuple(parts)))
                 parts = []
-        i += 1
+        i += width
     if depth and start >= 0:
         parts.append(Span(start, n))
         regions.append(_Region(tuple(parts)))
@@ -112,8 +116,8 @@ def _inner(text: str, region: _Region) -> str:
     pieces = []
     for part in region.parts:
         piece = text[part.start:part.end].strip()
-        piece = piece[1:] if piece[:1] in _OPEN + '"' else piece
-        piece = piece[:-1] if piece[-1:] in _CLOSE + '"' else piece
+        piece = piece[2:] if piece[:2] == "''" else piece[1:] if piece[:1] in _OPEN + '"' else piece
+        piece = piece[:-2] if piece[-2:] == "''" else piece[:-1] if piece[-1:] in _CLOSE + '"' else piece
         pieces.append(piece.strip().rstrip(",").strip())
     return " ".join(p for p in pieces if p)
 
@@ -504,7 +508,7 @@ def _adjacent_region(text: str, regions: list[_Region], start: int, end: int, cu
             continue
         before = r.end <= cue.start
         # “…,” X said: a quote closing on a comma hands over to the cue after it
-        hand_over = before and text[max(r.start, r.end - 3):r.end].rstrip("”\"")[-1:] in {",", "?", "!"}
+        hand_over = before and text[max(r.start, r.end - 3):r.end].rstrip("”\"'")[-1:] in {",", "?", "!"}
         rank = (0 if hand_over else 1, len(gap))
         if best is None or rank < best[0]:
             best = (rank, i)
