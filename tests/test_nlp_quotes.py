@@ -185,3 +185,19 @@ def test_two_apostrophes_quote_like_a_quotation_mark(any_annotator):
     direct = [q for q in quotes if q.direct]
     assert len(direct) == 1 and len(direct[0].parts) == 2 and direct[0].cue == "said"
     assert direct[0].text.startswith("The bridge will stay closed all winter") and "says" not in {q.cue for q in quotes}
+
+
+def test_place_or_time_phrase_is_not_content(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    assert not _quotes(annotator, "Governor Tomas Vell responded in March.")[0]
+    quotes, _ = _quotes(annotator, "Senator Ada Holm wrote from Oslo about the toll increase.")
+    assert [q.text for q in quotes] == ["about the toll increase"]
+
+
+def test_noun_cue_without_possessor_speaks_through_the_verb_subject(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    quotes, _ = _quotes(annotator, "Senator Ada Holm made the claim that the toll would double.")
+    claim = next(q for q in quotes if q.cue == "claim")
+    assert claim.speaker == "Senator Ada Holm" and claim.text == "that the toll would double"
