@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from storyline.extract.scrape import OutletProfile, clean_scrape, line_key, word_count
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from storyline.extract.scrape import OutletProfile, _is_code, clean_scrape, is_chrome_wording, line_key, word_count
 
 ARTICLE = [
     "The council voted on Tuesday to close the old bridge for repairs after engineers found cracks in it.",
@@ -116,3 +121,31 @@ def test_a_malformed_url_names_no_outlet_instead_of_raising():
 
     record = json.dumps({"url": "http://[::1/story", "text": "A line of the page.\nAnother line."})
     assert scrape_input(RawDocument.from_bytes("feed.jsonl#L2", record.encode(), RECORD_TYPE)) is None
+
+
+# The chrome and code checks as single case-insensitive patterns (their first, slower form); the shipped
+# checks lower-case the block and split start-anchored from floating alternatives, and must agree.
+_CHROME_REFERENCE = re.compile(
+    r"(?:\b\d+\s+users?\s+ha(?:ve|s)\s+voted\b|\bincluding you\b|\bemailed to you\b|\bsubscribe\b"
+    r"|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\ball rights reserved\b|^\s*©|\bcopyright\b"
+    r"|\bclick here\b|\bfollow us\b|\bcookies?\b|^\s*(?:share|tweet|print|e-?mail)(?: this)?\b"
+    r"|^\s*(?:you are here|skip to (?:main )?content|select page|main menu|menu|search|home)\b"
+    r"|^\s*media id\s*:|^\s*advertisement\b|^\s*(?:tags?|filed under|categories)\s*:)",
+    re.IGNORECASE,
+)
+_CODE_REFERENCE = re.compile(
+    r"(?:^\s*/\*|\*/\s*$|^\s*[{}]|[{}]\s*$|\bmso-[\w-]+\s*:|^\s*[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$"
+    r"|\bfunction\s*\(|\bvar\s+\w+\s*=|\bdocument\.\w+|^\s*<[a-z]+[\s>])",
+    re.IGNORECASE,
+)
+_PIECES = st.sampled_from(["Share", "this", "Home", "Sign up", "cookies", "3 users have voted", "©", "Copyright",
+                           "The", "minister", "said", "Tags:", "color: red;", "{", "}", "/*", "*/", "var x =",
+                           "function(", "document.write", "<div>", "mso-font:", "login", "log in", "menu", "search",
+                           "Newsletter", "EMAIL this", "  ", ".", "Follow Us", "ADVERTISEMENT", "media id:"])
+
+
+@given(st.lists(_PIECES, max_size=12), st.sampled_from([" ", "", "  "]))
+def test_chrome_and_code_checks_match_their_reference_patterns(pieces, joiner):
+    text = joiner.join(pieces)
+    assert is_chrome_wording(text) == bool(_CHROME_REFERENCE.search(text))
+    assert _is_code(text.lower()) == bool(_CODE_REFERENCE.search(text))

@@ -11,8 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from storyline.extract.scrape import CHROME_WORDS as _CHROME_WORDS
-from storyline.extract.scrape import Block, CleanedText
+from storyline.extract.scrape import Block, CleanedText, is_chrome_wording
 from storyline.model import ArticleDate
 from storyline.text import fold_quotes, normalize, word_count
 
@@ -185,7 +184,7 @@ _PHOTO_CREDIT = re.compile(r"\((?:photo|picture)\s*:\s*([^/()]{3,40})/", re.IGNO
 def _outlet_from_masthead(header: list[Block]) -> str | None:
     """The masthead: a short capitalised line (tagline after " - " dropped) above the headline."""
     for block in header:
-        if block.label not in ("chrome", "other") or "|" in block.text or _CHROME_WORDS.search(block.text):
+        if block.label not in ("chrome", "other") or "|" in block.text or is_chrome_wording(block.text):
             continue
         name = re.split(r"\s+[-–—]\s+", block.text.strip())[0].strip()
         if _OUTLET_LINE.match(name) and 1 <= word_count(name) <= 5 and len(name) >= 4:

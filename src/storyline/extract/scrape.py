@@ -34,8 +34,8 @@ from storyline.extract.features import line_features
 from storyline.text import STOPWORDS, normalize, tokenize
 from storyline.text import word_count as _spaced_words
 
-__all__ = ["Block", "CleanedText", "OutletProfile", "RulePass", "clean_scrape", "line_key", "page_line_keys",
-           "rule_pass", "split_blocks"]
+__all__ = ["Block", "CleanedText", "OutletProfile", "RulePass", "clean_scrape", "is_chrome_wording", "line_key",
+           "page_line_keys", "rule_pass", "split_blocks"]
 
 
 _KEPT = ("body", "heading", "item")
@@ -67,16 +67,16 @@ class CleanedText:
 
 _TERMINAL = re.compile(r"""[.!?…。！？](?:["'”’»)\]」]+)?\s*$|["”»」]\s*$""")
 _QUOTE_CHARS = re.compile(r"[\"“”«»]")
-_CODE = re.compile(
-    r"(?:^\s*/\*|\*/\s*$|^\s*[{}]|[{}]\s*$|\bmso-[\w-]+\s*:|^\s*[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$"
-    r"|\bfunction\s*\(|\bvar\s+\w+\s*=|\bdocument\.\w+|^\s*<[a-z]+[\s>])",
-    re.IGNORECASE,
-)
+# Patterns are searched in the lower-cased block (3-10x faster than re.IGNORECASE), split into what
+# must start the block (``match``) and what may occur anywhere (``search``), so the engine does not
+# try start-anchored alternatives at every position.
+_CODE_START = re.compile(r"\s*(?:/\*|[{}]|<[a-z]+[\s>]|[\w-]+\s*:\s*[^\s;]+(?:\s+[^\s;]+)*;\s*$)")
+_CODE_ANYWHERE = re.compile(r"\b(?:mso-[\w-]+\s*:|function\s*\(|var\s+\w+\s*=|document\.\w+)")
+_CAPTION_WORDS = ("photo", "picture", "image", "credit", "getty", "file")
 _CAPTION = re.compile(
     r"(?:\((?:[^()]*\b(?:photo|picture|image|credit|getty)s?\b[^()]*)\)\s*\.?\s*$"
     r"|\b(?:picture|photo|image|credit)s?\s*:\s*[^.]{1,60}\.?\s*$"
     r"|^\s*(?:file(?:\s+photo)?|photo|image)\s*:)",
-    re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^\s*(?:by|written|posted|published|updated|last updated)\b\s*(?:on|at|by)?\s*[:|\-]?",
                      re.IGNORECASE)
@@ -87,13 +87,14 @@ _DATE_TOKEN = re.compile(
     r"|\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:Z|[+-]\d{2}:?\d{2})?)?)",
     re.IGNORECASE,
 )
-CHROME_WORDS = re.compile(
-    r"(?:\b\d+\s+users?\s+ha(?:ve|s)\s+voted\b|\bincluding you\b|\bemailed to you\b|\bsubscribe\b"
-    r"|\bnewsletter\b|\bsign (?:up|in)\b|\blog ?in\b|\ball rights reserved\b|^\s*©|\bcopyright\b"
-    r"|\bclick here\b|\bfollow us\b|\bcookies?\b|^\s*(?:share|tweet|print|e-?mail)(?: this)?\b"
-    r"|^\s*(?:you are here|skip to (?:main )?content|select page|main menu|menu|search|home)\b"
-    r"|^\s*media id\s*:|^\s*advertisement\b|^\s*(?:tags?|filed under|categories)\s*:)",
-    re.IGNORECASE,
+_CHROME_START = re.compile(
+    r"\s*(?:©|(?:share|tweet|print|e-?mail)(?: this)?\b"
+    r"|(?:you are here|skip to (?:main )?content|select page|main menu|menu|search|home)\b"
+    r"|media id\s*:|advertisement\b|(?:tags?|filed under|categories)\s*:)"
+)
+_CHROME_ANYWHERE = re.compile(
+    r"\b(?:\d+\s+users?\s+ha(?:ve|s)\s+voted|including you|emailed to you|subscribe|newsletter|sign (?:up|in)"
+    r"|log ?in|all rights reserved|copyright|click here|follow us|cookies?)\b"
 )
 _TAIL_MARKER = re.compile(
     r"^\s*(?:popular posts|related (?:articles?|stories|posts|news|content)|read more|more from|"
@@ -113,6 +114,8 @@ def word_count(text: str) -> int:
     >>> word_count("The plan went ahead."), word_count("商標権侵害と判断される場合があります")
     (4, 9)
     """
+    if text.isascii():  # no unspaced script possible: skip the scan
+        return _spaced_words(text)
     unspaced = len(_UNSPACED.findall(text))
     return _spaced_words(text) + unspaced // 2 if unspaced else _spaced_words(text)
 
@@ -141,17 +144,38 @@ def _stop_ratio(text: str) -> float:
     return sum(t in _BASE_STOPWORDS for t in tokens) / len(tokens) if tokens else 0.0
 
 
-def _is_dateline_or_byline(text: str) -> bool:
-    words = word_count(text)
-    if _BYLINE.match(text) and words <= 25 and not _TERMINAL.search(text.rstrip(" |")):
+def is_chrome_wording(text: str) -> bool:
+    """Whether a block uses page-widget or navigation wording (subscribe, cookies, "Share this", "Home", ...).
+
+    >>> is_chrome_wording("Share this article"), is_chrome_wording("The port reopened on Monday.")
+    (True, False)
+    """
+    lowered = text.lower()
+    return bool(_CHROME_START.match(lowered) or _CHROME_ANYWHERE.search(lowered))
+
+
+def _is_code(lowered: str) -> bool:
+    """A CSS or script fragment (``lowered``: the block in lower case)."""
+    return lowered.rstrip().endswith(("*/", "{", "}")) or bool(
+        _CODE_START.match(lowered) or _CODE_ANYWHERE.search(lowered))
+
+
+def _is_caption(lowered: str) -> bool:
+    """A photo caption or credit line (``lowered``: the block in lower case)."""
+    return any(word in lowered for word in _CAPTION_WORDS) and bool(_CAPTION.search(lowered))
+
+
+def _is_dateline_or_byline(text: str, words: int) -> bool:
+    if words > 25:
+        return False
+    if _BYLINE.match(text) and not _TERMINAL.search(text.rstrip(" |")):
         return True
     dates = _DATE_TOKEN.findall(text)
     covered = sum(len(d) for d in dates)
-    return bool(dates) and words <= 25 and covered >= 0.3 * len(text.strip())
+    return bool(dates) and covered >= 0.3 * len(text.strip())
 
 
-def _is_body(text: str) -> bool:
-    words = word_count(text)
+def _is_body(text: str, words: int) -> bool:
     if text.count("|") >= 2:
         return False
     ratio = _stop_ratio(text)
@@ -173,19 +197,21 @@ def _is_heading(text: str) -> bool:
 
 
 def _label(text: str) -> tuple[str, str]:
-    if _CODE.search(text):
+    lowered = text.lower()
+    if _is_code(lowered):
         return "code", "CSS or script fragment"
-    if _CAPTION.search(text):
+    if _is_caption(lowered):
         return "caption", "photo caption with a credit"
-    if CHROME_WORDS.search(text):
+    if is_chrome_wording(text):
         return "chrome", "page widget or navigation wording"
-    if _is_dateline_or_byline(text):
+    words = word_count(text)
+    if _is_dateline_or_byline(text, words):
         return "meta", "byline or date line"
     if text.count("|") >= 1 and not _TERMINAL.search(text):
         return "chrome", "pipe-separated menu or site name"
-    if _is_body(text):
+    if _is_body(text, words):
         return "body", "sentence-like text"
-    if word_count(text) < 4:
+    if words < 4:
         return "chrome", "short line without sentence structure"
     return "other", "no sentence structure"
 
@@ -321,7 +347,7 @@ def rule_pass(text: str, profile: OutletProfile | None = None) -> RulePass:
         elif i < first and label == "body":
             label, reason = "outside", "sentence-like, but outside the article region"
         elif first < i < last and label in ("other", "chrome") and _is_heading(text_block) \
-                and counts[keys[i]] == 1 and not CHROME_WORDS.search(text_block):
+                and counts[keys[i]] == 1 and not is_chrome_wording(text_block):
             label, reason = "heading", "sub-heading between body paragraphs"
         elif first < i < last and label == "other" and counts[keys[i]] == 1 \
                 and not line_features(text_block).link_like:
