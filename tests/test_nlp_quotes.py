@@ -201,3 +201,12 @@ def test_noun_cue_without_possessor_speaks_through_the_verb_subject(annotator):
     quotes, _ = _quotes(annotator, "Senator Ada Holm made the claim that the toll would double.")
     claim = next(q for q in quotes if q.cue == "claim")
     assert claim.speaker == "Senator Ada Holm" and claim.text == "that the toll would double"
+
+
+def test_cue_interrupting_a_sentence_reports_that_sentence(annotator):
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    text = "The bigger risk, Mayor Anna Berg said, is a flood that closes the harbour for a month."
+    quotes, _ = _quotes(annotator, text)
+    said = next(q for q in quotes if q.cue == "said")
+    assert said.speaker == "Mayor Anna Berg" and "is a flood that closes the harbour" in said.text

@@ -465,6 +465,8 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     if comp is None and (lemma in OBJECT_CUES or lemma not in WEAK_CUES):
         comp = next((c for c in children if c.i > verb.i and (c.dep_ == "dobj" or (
             c.dep_ == "prep" and c.lower_ not in _CIRCUMSTANCE_PREPS))), None)
+    if comp is None and verb.dep_ == "parataxis" and verb.head.i != verb.i:
+        comp = verb.head  # "The bigger risk, he said, is a clash ...": the clause the cue interrupts
 
     if lemma == "quote":
         comp = None
