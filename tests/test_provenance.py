@@ -7,6 +7,8 @@ from difflib import SequenceMatcher
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from storyline import Pipeline, Store, StorylineConfig
@@ -293,6 +295,23 @@ def test_alignment_finds_edits_and_unique_runs():
     unique_b = [copy.text[r.b_span[0]:r.b_span[1]] for r in alignment.runs if r.kind == "unique_b"]
     assert any("council will meet" in t for t in unique_b)
     assert not align_articles(wire, other).related
+
+
+_WORDS = st.lists(st.sampled_from(["iraq", "iran", "said", "the", "troops", "3,000", "kerry", "talks", "on", "a"]),
+                  max_size=16)
+
+
+@given(_WORDS, _WORDS, st.floats(0.1, 1.0), st.floats(0.1, 1.0))
+def test_the_cheap_bound_never_rejects_a_sentence_pair_difflib_would_align(a_words, b_words, similar, cover):
+    from storyline.model import Span
+    from storyline.provenance.align import _compare, _may_align, _sentences
+
+    a_text, b_text = " ".join(a_words), " ".join(b_words)
+    (a,), (b,) = _sentences(a_text, (Span(0, len(a_text)),)), _sentences(b_text, (Span(0, len(b_text)),))
+    config = ProvenanceConfig(sentence_similarity=similar, sentence_cover=cover)
+    similarity, covered, _ = _compare(a, b)
+    if similarity >= similar or covered >= cover:
+        assert _may_align(a, b, config)
 
 
 def test_credits_name_generic_agencies():

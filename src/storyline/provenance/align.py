@@ -15,7 +15,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
@@ -104,7 +104,8 @@ class _Sentence:  # shared by every alignment of its text (cached): never change
     span: Span
     words: list[str]
     keys: list[str]
-    grams: set[tuple[str, ...]]
+    grams: set[str]
+    counts: Counter[str]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -125,14 +126,26 @@ def _sentences(text: str, spans: tuple[Span, ...]) -> tuple[_Sentence, ...]:
             if key:
                 words.append(word)
                 keys.append(key)
-        out.append(_Sentence(span, words, keys, _trigrams(keys)))
+        out.append(_Sentence(span, words, keys, _trigrams(keys), Counter(keys)))
     return tuple(out)
 
 
-def _trigrams(keys: list[str]) -> set[tuple[str, ...]]:
+@lru_cache(maxsize=256)
+def _gram_index(text: str, spans: tuple[Span, ...]) -> dict[str, list[int]]:
+    """Which sentences of a text hold each word trigram (cached like ``_sentences``: never changed)."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for i, sentence in enumerate(_sentences(text, spans)):
+        for gram in sentence.grams:
+            index[gram].append(i)
+    return index
+
+
+def _trigrams(keys: list[str]) -> set[str]:
+    """A sentence's word trigrams, joined by spaces (keys hold no spaces; strings, unlike tuples, cost the
+    garbage collector nothing)."""
     if len(keys) < 3:
-        return {tuple(keys)} if keys else set()
-    return {tuple(keys[i : i + 3]) for i in range(len(keys) - 2)}
+        return {" ".join(keys)} if keys else set()
+    return {f"{keys[i]} {keys[i + 1]} {keys[i + 2]}" for i in range(len(keys) - 2)}
 
 
 def word_edits(a_words: Sequence[str], b_words: Sequence[str], a_keys: Sequence[str] | None = None,
@@ -149,6 +162,21 @@ def word_edits(a_words: Sequence[str], b_words: Sequence[str], a_keys: Sequence[
         if op != "equal":
             edits.append({"op": op, "a": " ".join(a_words[i1:i2]), "b": " ".join(b_words[j1:j2])})
     return edits
+
+
+def _may_align(a: _Sentence, b: _Sentence, config: ProvenanceConfig) -> bool:
+    """Whether two sentences can reach either alignment threshold (a cheap test before difflib).
+
+    difflib's matching blocks are a common subsequence, so they match at most the words both
+    sentences hold (counted as multisets): when even that many matched words stay under both
+    thresholds, the pair cannot align.
+    """
+    small, large = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
+    bound = sum(min(n, large.get(word, 0)) for word, n in small.items())
+    total = len(a.keys) + len(b.keys)
+    shorter = min(len(a.keys), len(b.keys))
+    return (bool(total) and 2 * bound / total >= config.sentence_similarity) or (
+        shorter >= _MIN_COVER_WORDS and bound / shorter >= config.sentence_cover)
 
 
 def _compare(a: _Sentence, b: _Sentence) -> tuple[float, float, int]:
@@ -171,18 +199,14 @@ def align_texts(id_a: str, text_a: str, spans_a: Sequence[Span], id_b: str, text
         config: similarity thresholds and what counts as related; defaults when None.
     """
     config = config or ProvenanceConfig()
-    sa, sb = _sentences(text_a, tuple(spans_a)), _sentences(text_b, tuple(spans_b))
-    index: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    for i, sentence in enumerate(sa):
-        for gram in sentence.grams:
-            index[gram].append(i)
+    spans_a = tuple(spans_a)
+    sa, sb = _sentences(text_a, spans_a), _sentences(text_b, tuple(spans_b))
+    index = _gram_index(text_a, spans_a)
     scored = []
     for j, sentence in enumerate(sb):
-        shared: dict[int, int] = defaultdict(int)
-        for gram in sentence.grams:
-            for i in index.get(gram, ()):
-                shared[i] += 1
-        for i in shared:
+        for i in set().union(*(index[gram] for gram in sentence.grams if gram in index)):
+            if not _may_align(sa[i], sentence, config):
+                continue
             similarity, cover, matched = _compare(sa[i], sentence)
             if similarity >= config.sentence_similarity or cover >= config.sentence_cover:
                 scored.append((max(similarity, cover), similarity, i, j, matched))
