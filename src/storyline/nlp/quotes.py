@@ -2,15 +2,17 @@
 
 Steps for one article:
 
-1. direct quotes from quotation marks (curly or straight): a quote may hold several sentences,
-   nest single or curly quotes inside, and run over paragraphs (a paragraph that ends inside a
+1. direct quotes from quotation marks (curly, straight, or ''two apostrophes''): a quote may hold
+   several sentences, nest single or curly quotes inside, and run over paragraphs (a paragraph that ends inside a
    quote and a next one that opens with a quotation mark continue it);
 2. attributions from cue verbs ("said", "told", "added", "quoted ... as saying", "according to"):
    with a spaCy parse the speaker is the verb's subject and the content its clausal complement
    or the quote next to it; without spaCy, patterns over the sentence do the same for the
    common shapes (``NAME said that ...``, ``"...," he said``, ``said NAME``); nouns with a possessor
-   ("Trump's claim that ...", "his comments on ...") and headlines ("Graham: ...") are cues too;
-   a speakerless verb inside another attribution's content belongs to it;
+   ("Trump's claim that ...", "his comments on ...") or a verb's subject ("Trump made the claim
+   that ...") and headlines ("Graham: ...") are cues too; a cue that interrupts a sentence ("The
+   risk, he said, is ...") reports that sentence; the cue verbs are a hand-written list and one
+   learned from PolNeAR train (``cues``); a cue inside another attribution's content belongs to it;
 3. a quote with no cue of its own continues the attributed quote right before it
    (“…,” he said. “…”) and joins it; otherwise it is kept and marked unattributed;
 4. the speaker is pointed at a name: the name inside the speaker phrase ("Pentagon spokesman
