@@ -62,6 +62,7 @@ def stem_terms(text: str) -> list[str]:
 
 @lru_cache(maxsize=1)
 def _snowball():  # type: ignore[no-untyped-def]
+    # snowballstemmer hands out PyStemmer's C stemmers when that package is installed (a dependency)
     import snowballstemmer
 
     return snowballstemmer.stemmer("english")
