@@ -2,6 +2,7 @@
 
     python bench/learn_cues.py --cache /tmp/polnear-docs            # choose the thresholds (train folds only)
     python bench/learn_cues.py --cache /tmp/polnear-docs --write    # regenerate the packaged list
+    python bench/learn_cues.py --cache /tmp/polnear-docs --score    # content/source/cue F1 on folds A, B, C
 
 For every verb outside quotation marks that the parse-based finder would turn into an attribution
 if its lemma were a cue (it has a speaker and a complement or a quote next to it,
@@ -143,18 +144,23 @@ LEARNED_FORMS = {{
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--cache", type=Path)
+    parser.add_argument("--cache", type=Path, required=True, help="folder for the spaCy parses (DocBin)")
     parser.add_argument("--write", action="store_true", help="count all of train and write the packaged list")
+    parser.add_argument("--score", action="store_true", help="only score folds A, B, C with the packaged lists")
     parser.add_argument("--min-gold", type=int, help="skip the search (with --min-precision)")
     parser.add_argument("--min-precision", type=float)
     args = parser.parse_args()
     records = load("train", None)
     annotator = Annotator(NlpConfig())
     docs = parse(records, args.cache, "train", annotator.model.get())
-    full = spacy.load(_MODEL, disable=["tok2vec", "tagger", "parser", "ner"])
-    lemmas = lemmas_of(parse(records, args.cache, "train", full), full)
     held_out = list(range(150))
     fold_a, fold_b = list(range(150, len(records), 2)), list(range(151, len(records), 2))
+    if args.score:
+        for name, fold in (("A", fold_a), ("B", fold_b), ("C", held_out)):
+            print(line(f"{name}, packaged lists", score(records, docs, fold, annotator)))
+        return
+    full = spacy.load(_MODEL, disable=["tok2vec", "tagger", "parser", "ner"])
+    lemmas = lemmas_of(parse(records, args.cache, "train", full), full)
     best = (args.min_gold, args.min_precision)
     if best[0] is None:
         fired, gold, forms = count(records, docs, lemmas, fold_a)
