@@ -4,7 +4,8 @@
    so "3,000" and "3000" or "ISIL’s" and "ISIL's" are the same key, and every word keeps its
    original form for display).
 2. Only sentence pairs sharing a word trigram are compared (an inverted index, so the cost is
-   linear in the text, not quadratic in sentences). Two sentences align when their word-level
+   linear in the text, not quadratic in sentences), and only when the words they share could
+   reach a threshold (a multiset bound, checked before difflib). Two sentences align when their word-level
    similarity (2 * matched / total words, difflib's matching blocks) reaches
    ``provenance.sentence_similarity``, or when nearly all of the shorter one is inside the longer
    one (``provenance.sentence_cover``: a sentence cut short or extended by a credit).
@@ -137,7 +138,7 @@ def _gram_index(text: str, spans: tuple[Span, ...]) -> dict[str, list[int]]:
     for i, sentence in enumerate(_sentences(text, spans)):
         for gram in sentence.grams:
             index[gram].append(i)
-    return index
+    return dict(index)  # a plain dict: a lookup of a missing trigram must not add it to the shared cache
 
 
 def _trigrams(keys: list[str]) -> set[str]:
