@@ -16,7 +16,7 @@
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from difflib import SequenceMatcher
@@ -106,7 +106,7 @@ class _Sentence:  # shared by every alignment of its text (cached): never change
     words: list[str]
     keys: list[str]
     grams: set[str]
-    counts: Counter[str]
+    distinct: frozenset[str]
 
 
 @lru_cache(maxsize=1 << 16)
@@ -127,7 +127,7 @@ def _sentences(text: str, spans: tuple[Span, ...]) -> tuple[_Sentence, ...]:
             if key:
                 words.append(word)
                 keys.append(key)
-        out.append(_Sentence(span, words, keys, _trigrams(keys), Counter(keys)))
+        out.append(_Sentence(span, words, keys, _trigrams(keys), frozenset(keys)))
     return tuple(out)
 
 
@@ -169,11 +169,12 @@ def _may_align(a: _Sentence, b: _Sentence, config: ProvenanceConfig) -> bool:
     """Whether two sentences can reach either alignment threshold (a cheap test before difflib).
 
     difflib's matching blocks are a common subsequence, so they match at most the words both
-    sentences hold (counted as multisets): when even that many matched words stay under both
+    sentences hold, counted with repeats; that is at most the distinct words they share plus the
+    repeats of the sentence with fewer. When even that many matched words stay under both
     thresholds, the pair cannot align.
     """
-    small, large = (a.counts, b.counts) if len(a.counts) <= len(b.counts) else (b.counts, a.counts)
-    bound = sum(min(n, large.get(word, 0)) for word, n in small.items())
+    repeats = min(len(a.keys) - len(a.distinct), len(b.keys) - len(b.distinct))
+    bound = len(a.distinct & b.distinct) + repeats
     total = len(a.keys) + len(b.keys)
     shorter = min(len(a.keys), len(b.keys))
     return (bool(total) and 2 * bound / total >= config.sentence_similarity) or (
