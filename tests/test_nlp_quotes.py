@@ -25,6 +25,14 @@ def _speaker(quote, text: str) -> str | None:
     return text[quote.speaker_ref.start:quote.speaker_ref.end] if quote.speaker_ref else None
 
 
+@pytest.fixture
+def spacy_annotator(annotator):
+    """The spaCy annotator; the test is skipped when the model is not installed."""
+    if annotator.model.get() is None:
+        pytest.skip("spaCy model not installed")
+    return annotator
+
+
 @pytest.fixture(params=["spacy", "rules"])
 def any_annotator(request, annotator, rules_annotator):
     if request.param == "spacy" and annotator.model.get() is None:
@@ -119,13 +127,11 @@ def test_headline_names_its_speaker_before_a_colon(any_annotator):
     assert headline.speaker == "Mayor Berg" and headline.text == "Bridge Will Stay Closed All Winter"
 
 
-def test_long_tail_cues_and_noun_cues(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
+def test_long_tail_cues_and_noun_cues(spacy_annotator):
     text = ("Senator Ada Holm denounced the toll increase.\n\n"
             "Holm's comments on the port drew a reply from the harbour board.\n\n"
             "Minister Karl Rask is calling for the city to reopen the old ferry line.")
-    quotes, _ = _quotes(annotator, text)
+    quotes, _ = _quotes(spacy_annotator, text)
     by_cue = {q.cue: q for q in quotes}
     assert by_cue["denounced"].text == "the toll increase" and by_cue["denounced"].speaker == "Senator Ada Holm"
     assert by_cue["comments"].text == "the port" and by_cue["comments"].speaker == "Holm"
@@ -149,29 +155,25 @@ def test_learned_cue_forms_map_to_their_lemma():
     assert _form_lemma("hoped") == "hope"  # the hand list wins over a learned "hop"
 
 
-def test_learned_cue_verb_is_an_attribution(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
+def test_learned_cue_verb_is_an_attribution(spacy_annotator):
     from storyline.nlp import cues
     from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
 
     text = "Senator Mara Quill voiced concern that the bridge budget would run out by spring."
-    quotes, _ = _quotes(annotator, text)
+    quotes, _ = _quotes(spacy_annotator, text)
     voiced = next(q for q in quotes if q.cue == "voiced")
     assert voiced.speaker == "Senator Mara Quill" and "the bridge budget would run out" in voiced.text
     try:
         cues.use_learned_cues(frozenset(), {})  # the hand list alone has no "voice"
-        assert not _quotes(annotator, text)[0]
+        assert not _quotes(spacy_annotator, text)[0]
     finally:
         cues.use_learned_cues(LEARNED_CUE_LEMMAS, LEARNED_FORMS)
 
 
-def test_cue_inside_reported_content_is_part_of_it(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
+def test_cue_inside_reported_content_is_part_of_it(spacy_annotator):
     for text, inner in (("Mayor Anna Berg said the council wants to close the old bridge in March.", "wants"),
                         ("The mayor said that the governor believes the bridge is unsafe.", "believes")):
-        quotes, _ = _quotes(annotator, text)
+        quotes, _ = _quotes(spacy_annotator, text)
         assert [q.cue for q in quotes] == ["said"], inner
         assert inner in quotes[0].text
 
@@ -187,26 +189,20 @@ def test_two_apostrophes_quote_like_a_quotation_mark(any_annotator):
     assert direct[0].text.startswith("The bridge will stay closed all winter") and "says" not in {q.cue for q in quotes}
 
 
-def test_place_or_time_phrase_is_not_content(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
-    assert not _quotes(annotator, "Governor Tomas Vell responded in March.")[0]
-    quotes, _ = _quotes(annotator, "Senator Ada Holm wrote from Oslo about the toll increase.")
+def test_place_or_time_phrase_is_not_content(spacy_annotator):
+    assert not _quotes(spacy_annotator, "Governor Tomas Vell responded in March.")[0]
+    quotes, _ = _quotes(spacy_annotator, "Senator Ada Holm wrote from Oslo about the toll increase.")
     assert [q.text for q in quotes] == ["about the toll increase"]
 
 
-def test_noun_cue_without_possessor_speaks_through_the_verb_subject(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
-    quotes, _ = _quotes(annotator, "Senator Ada Holm made the claim that the toll would double.")
+def test_noun_cue_without_possessor_speaks_through_the_verb_subject(spacy_annotator):
+    quotes, _ = _quotes(spacy_annotator, "Senator Ada Holm made the claim that the toll would double.")
     claim = next(q for q in quotes if q.cue == "claim")
     assert claim.speaker == "Senator Ada Holm" and claim.text == "that the toll would double"
 
 
-def test_cue_interrupting_a_sentence_reports_that_sentence(annotator):
-    if annotator.model.get() is None:
-        pytest.skip("spaCy model not installed")
+def test_cue_interrupting_a_sentence_reports_that_sentence(spacy_annotator):
     text = "The bigger risk, Mayor Anna Berg said, is a flood that closes the harbour for a month."
-    quotes, _ = _quotes(annotator, text)
+    quotes, _ = _quotes(spacy_annotator, text)
     said = next(q for q in quotes if q.cue == "said")
     assert said.speaker == "Mayor Anna Berg" and "is a flood that closes the harbour" in said.text
