@@ -1,9 +1,10 @@
 """Time of the local pipeline, or of its NLP stage alone, on articles generated from real T17 text.
 
-    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1]
+    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1] [--no-nlp]
 
 ``all``: ``Pipeline.run`` over ``--articles`` T17 records (``bench/t17_corpus.py``; extraction,
-provenance, clustering, storylines, summaries, NLP) into a fresh SQLite store. ``nlp``: the same
+provenance, clustering, storylines, summaries, NLP; ``--no-nlp``: without the NLP stage, as the
+Spark benchmark runs) into a fresh SQLite store. ``nlp``: the same
 records run through the pipeline without NLP first (untimed), then ``Annotator.annotate`` over
 all of them in one pass (spaCy when the nlp extra is installed) with ``nlp.processes`` =
 ``--processes``. Prints JSON: wall seconds, CPU seconds of this process (spaCy workers and the
@@ -34,6 +35,7 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=300)
     parser.add_argument("--stage", choices=("all", "nlp"), default="all")
     parser.add_argument("--processes", type=int, default=1, help="nlp.processes (spaCy worker processes)")
+    parser.add_argument("--no-nlp", action="store_true", help="--stage all without the NLP stage")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     corpus = write_corpus(work / "in", args.articles, load_articles())
@@ -42,6 +44,8 @@ def main() -> None:
     config = StorylineConfig().replace("nlp", **{"processes": args.processes} if args.processes != 1 else {})
     with Store(work / "bench.db") as store:
         if args.stage == "all":
+            if args.no_nlp:
+                config = config.replace("nlp", enabled=False)
             run = lambda: Pipeline(store, config).run([corpus])  # noqa: E731
         else:
             Pipeline(store, config.replace("nlp", enabled=False)).run([corpus])
@@ -52,7 +56,8 @@ def main() -> None:
         wall, cpu = time.perf_counter(), time.process_time()
         run()
         wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
-    print(json.dumps({"stage": args.stage, "articles": args.articles, "processes": args.processes,
+    print(json.dumps({"stage": args.stage, "nlp": not args.no_nlp, "articles": args.articles,
+                      "processes": args.processes,
                       "seconds": round(wall, 1), "cpu_seconds": round(cpu, 1),
                       "articles_per_s": round(args.articles / wall, 2)}))
 
