@@ -1,6 +1,6 @@
 """Time of the local pipeline, or of its NLP stage alone, on articles generated from real T17 text.
 
-    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1] [--no-nlp]
+    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1] [--no-nlp] [--distinct-copies]
 
 ``all``: ``Pipeline.run`` over ``--articles`` T17 records (``bench/t17_corpus.py``; extraction,
 provenance, clustering, storylines, summaries, NLP; ``--no-nlp``: without the NLP stage, as the
@@ -36,9 +36,11 @@ def main() -> None:
     parser.add_argument("--stage", choices=("all", "nlp"), default="all")
     parser.add_argument("--processes", type=int, default=1, help="nlp.processes (spaCy worker processes)")
     parser.add_argument("--no-nlp", action="store_true", help="--stage all without the NLP stage")
+    parser.add_argument("--distinct-copies", action="store_true",
+                        help="beyond 2,526 records, copies with a vocabulary of their own (t17_corpus.py)")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
-    corpus = write_corpus(work / "in", args.articles, load_articles())
+    corpus = write_corpus(work / "in", args.articles, load_articles(), distinct=args.distinct_copies)
     # the default configuration unless asked (so the script also times commits from before nlp.processes)
     nlp = NlpConfig() if args.processes == 1 else NlpConfig(processes=args.processes)
     config = StorylineConfig().replace("nlp", **{"processes": args.processes} if args.processes != 1 else {})

@@ -3,7 +3,8 @@
 Input: N JSONL records generated from the real T17 articles of ../shared/data/timelines (read at
 run time, written to a temporary folder, never to the repository); record i is article i mod 2,526
 with its own id and date, so every record is distinct content (beyond 2,526 the texts repeat, so
-provenance then also finds the copies). Shards of 1,000 records per file, as a crawl would be split.
+provenance then also finds the copies; with ``--distinct-copies`` each later copy gets a vocabulary
+of its own instead, see ``t17_corpus.py``). Shards of 1,000 records per file, as a crawl would be split.
 
 For every size: the local pipeline (``Pipeline.run``: ingest, provenance, clustering, storylines,
 summaries into SQLite; with ``--extract-only`` just ``Pipeline.ingest`` without provenance) and
@@ -73,6 +74,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2526])
     parser.add_argument("--extract-only", action="store_true", help="time reading and extraction only")
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--distinct-copies", action="store_true",
+                        help="beyond 2,526 records, copies with a vocabulary of their own (not repeated texts)")
     args = parser.parse_args()
     full = not args.extract_only
     articles = load_articles()
@@ -81,7 +84,7 @@ def main() -> None:
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
-            corpus = write_corpus(work / "corpus", n, articles)
+            corpus = write_corpus(work / "corpus", n, articles, distinct=args.distinct_copies)
             seconds, count = bench_local(corpus, work, full)
             with Store(work / "local.db") as store:
                 local_stories = len(store.stories())
