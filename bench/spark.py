@@ -74,6 +74,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2526])
     parser.add_argument("--extract-only", action="store_true", help="time reading and extraction only")
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--no-local", action="store_true",
+                        help="Spark only: no local pipeline run and no comparison (sizes too large to run both)")
     parser.add_argument("--distinct-copies", action="store_true",
                         help="beyond 2,526 records, copies with a vocabulary of their own (not repeated texts)")
     args = parser.parse_args()
@@ -85,18 +87,19 @@ def main() -> None:
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             corpus = write_corpus(work / "corpus", n, articles, distinct=args.distinct_copies)
-            seconds, count = bench_local(corpus, work, full)
-            with Store(work / "local.db") as store:
-                local_stories = len(store.stories())
-            print(f"| {n:,} | local pipeline (1 process) | {seconds:.1f} | {n / seconds:.1f} | | | {count:,} | "
-                  f"{local_stories:,} |", flush=True)
+            if not args.no_local:
+                seconds, count = bench_local(corpus, work, full)
+                with Store(work / "local.db") as store:
+                    local_stories = len(store.stories())
+                print(f"| {n:,} | local pipeline (1 process) | {seconds:.1f} | {n / seconds:.1f} | | | {count:,} | "
+                      f"{local_stories:,} |", flush=True)
             one = None
             for cores in args.cores:
                 seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full)
                 one = one or seconds
                 print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
                       f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)
-            if full:
+            if full and not args.no_local:
                 cores = args.cores[-1]
                 with Store(work / "local.db") as local, Store(work / "spark.db") as imported:
                     started = time.perf_counter()
