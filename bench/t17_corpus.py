@@ -5,7 +5,8 @@ content up to 2,526. Beyond that the texts repeat (provenance then finds every c
 corpus), unless ``distinct`` is set: then copy k >= 1 of an article has every content word of four or
 more letters marked with the copy number ("Baghdad" -> "Baghdadqb"), so each copy is a parallel
 stream of news with the same length, sentence and paragraph structure, function words and dates,
-but a vocabulary of its own (no shared passages, no shared stories with other copies). Written as
+but a vocabulary of its own (words of one to three letters and numbers stay as they are, so few passages
+and no stories are shared with other copies). Written as
 JSONL shards of ``shard`` records, as a crawl would be split; nothing is written into the repository.
 """
 
