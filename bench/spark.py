@@ -54,8 +54,10 @@ def bench_local(corpus: Path, work: Path, full: bool) -> tuple[float, int]:
     return time.perf_counter() - started, len(report.ingested)
 
 
-def bench_spark(corpus: Path, work: Path, cores: int, full: bool) -> tuple[float, int, int | None, int]:
-    spark = spark_session(f"local[{cores}]", f"storyline-bench-{cores}", {"spark.ui.enabled": "true"})
+def bench_spark(corpus: Path, work: Path, cores: int, full: bool, memory: str | None = None,
+                ) -> tuple[float, int, int | None, int]:
+    conf = {"spark.ui.enabled": "true", **({"spark.driver.memory": memory} if memory else {})}
+    spark = spark_session(f"local[{cores}]", f"storyline-bench-{cores}", conf)
     try:
         spark.range(1).count()  # JVM and session warm, so the clock measures the run
         before = shuffle_bytes(spark) or 0
@@ -74,6 +76,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[2526])
     parser.add_argument("--extract-only", action="store_true", help="time reading and extraction only")
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--driver-memory", default=None,
+                        help="spark.driver.memory (local mode: the one JVM heap; the default 1g ran out at 100k)")
     parser.add_argument("--no-local", action="store_true",
                         help="Spark only: no local pipeline run and no comparison (sizes too large to run both)")
     parser.add_argument("--distinct-copies", action="store_true",
@@ -95,7 +99,7 @@ def main() -> None:
                       f"{local_stories:,} |", flush=True)
             one = None
             for cores in args.cores:
-                seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full)
+                seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full, args.driver_memory)
                 one = one or seconds
                 print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
                       f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)
