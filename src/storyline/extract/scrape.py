@@ -150,7 +150,11 @@ def is_chrome_wording(text: str) -> bool:
     >>> is_chrome_wording("Share this article"), is_chrome_wording("The port reopened on Monday.")
     (True, False)
     """
-    lowered = text.lower()
+    return _is_chrome(text.lower())
+
+
+def _is_chrome(lowered: str) -> bool:
+    """``is_chrome_wording`` of a block already in lower case."""
     return bool(_CHROME_START.match(lowered) or _CHROME_ANYWHERE.search(lowered))
 
 
@@ -202,7 +206,7 @@ def _label(text: str) -> tuple[str, str]:
         return "code", "CSS or script fragment"
     if _is_caption(lowered):
         return "caption", "photo caption with a credit"
-    if is_chrome_wording(text):
+    if _is_chrome(lowered):
         return "chrome", "page widget or navigation wording"
     words = word_count(text)
     if _is_dateline_or_byline(text, words):
