@@ -36,15 +36,32 @@ from storyline.ingest import read_paths
 from storyline.scale import compare_stores, import_output, run_spark, spark_session
 
 
-def shuffle_bytes(spark) -> int | None:
-    """Shuffle write bytes of every stage of this application, from Spark's REST status API (None: no answer)."""
+def stages(spark) -> list[dict] | None:
+    """Every stage of this application from Spark's REST status API (None: no answer)."""
     sc = spark.sparkContext
     url = f"{sc.uiWebUrl}/api/v1/applications/{sc.applicationId}/stages"
     try:
         with urllib.request.urlopen(url, timeout=300) as response:
-            return sum(stage.get("shuffleWriteBytes", 0) for stage in json.load(response))
+            return json.load(response)
     except OSError:  # a timed-out status API must not lose the measured run
         return None
+
+
+def shuffle_bytes(spark) -> int | None:
+    """Shuffle write bytes of every stage of this application (None: the status API did not answer)."""
+    listed = stages(spark)
+    return None if listed is None else sum(stage.get("shuffleWriteBytes", 0) for stage in listed)
+
+
+def print_stage_times(spark, top: int = 8) -> None:
+    """The stages that took most executor time (where a run's cost goes), as Markdown lines."""
+    listed = stages(spark) or []
+    busiest = sorted(listed, key=lambda st: -st.get("executorRunTime", 0))[:top]
+    for st in busiest:
+        print(f"  stage {st['stageId']} ({st.get('numTasks', '?')} tasks, {st.get('name', '')[:60]}): "
+              f"{st.get('executorRunTime', 0) / 1000:.0f} executor-s, shuffle write "
+              f"{st.get('shuffleWriteBytes', 0) / 1e6:.0f} MB, spilled to disk "
+              f"{st.get('diskBytesSpilled', 0) / 1e6:.0f} MB", flush=True)
 
 
 def bench_local(corpus: Path, work: Path, full: bool) -> tuple[float, int]:
@@ -55,14 +72,17 @@ def bench_local(corpus: Path, work: Path, full: bool) -> tuple[float, int]:
 
 
 def bench_spark(corpus: Path, work: Path, cores: int, full: bool, memory: str | None = None,
-                ) -> tuple[float, int, int | None, int]:
-    conf = {"spark.ui.enabled": "true", **({"spark.driver.memory": memory} if memory else {})}
+                verbose: bool = False, worker_memory: str | None = None) -> tuple[float, int, int | None, int]:
+    conf = {"spark.ui.enabled": "true", **({"spark.driver.memory": memory} if memory else {}),
+            **({"spark.python.worker.memory": worker_memory} if worker_memory else {})}
     spark = spark_session(f"local[{cores}]", f"storyline-bench-{cores}", conf)
     try:
         spark.range(1).count()  # JVM and session warm, so the clock measures the run
         before = shuffle_bytes(spark) or 0
         report = run_spark([corpus], work / f"out-{cores}", spark=spark, config=CONFIG, stories=full)
         after = shuffle_bytes(spark)
+        if verbose:
+            print_stage_times(spark)
         return report.seconds, report.articles, None if after is None else after - before, report.stories
     finally:
         spark.stop()
@@ -78,6 +98,11 @@ def main() -> None:
     parser.add_argument("--cores", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--driver-memory", default=None,
                         help="spark.driver.memory (local mode: the one JVM heap; the default 1g ran out at 100k)")
+    parser.add_argument("--python-worker-memory", default=None,
+                        help="spark.python.worker.memory: what a Python worker holds before spilling a group-by "
+                             "to disk (Spark's default 512m)")
+    parser.add_argument("--stages", action="store_true",
+                        help="after each Spark run, print the stages that took most executor time")
     parser.add_argument("--no-local", action="store_true",
                         help="Spark only: no local pipeline run and no comparison (sizes too large to run both)")
     parser.add_argument("--distinct-copies", action="store_true",
@@ -99,7 +124,8 @@ def main() -> None:
                       f"{local_stories:,} |", flush=True)
             one = None
             for cores in args.cores:
-                seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full, args.driver_memory)
+                seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full, args.driver_memory,
+                                                              args.stages, args.python_worker_memory)
                 one = one or seconds
                 print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
                       f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)

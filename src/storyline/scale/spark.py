@@ -306,6 +306,7 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
     storylines = 0
     try:
         extracted = tagged.filter(lambda item: item[0] in ("articles", "failures"))
+        sources = {"articles": [extracted], "failures": [extracted]}  # per table: the RDDs holding its rows
         if stories:
             arrivals = tagged.filter(lambda item: item[0] == "articles").map(_article).persist(
                 StorageLevel.MEMORY_AND_DISK)
@@ -316,7 +317,9 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
             later, result = spark_stories(articles, matches, config, partitions)
             later = later.persist(StorageLevel.MEMORY_AND_DISK)
             persisted += [arrivals, provenance, later]
-            extracted = extracted.union(provenance).union(later)
+            sources["failures"] += [provenance, later]
+            sources.update({"fingerprints": [provenance], "passage_matches": [provenance], "stories": [later],
+                            "term_stats": [later], "summaries": [later]})
             sc_rows = {"storylines": result.storyline_rows(), "story_links": result.link_rows()}
             for table, rows in sc_rows.items():
                 spark.createDataFrame(rows, spark_schema(table)).coalesce(1).write.mode("overwrite") \
@@ -327,7 +330,8 @@ def run_spark(inputs: Iterable[str | Path], output: str | Path, *, spark: Any = 
                 _remove(spark, f"{out}/{table}")
         tables = ("articles", "failures", *(_LATER_TABLES if stories else ()))
         for table in tables:
-            rows = extracted.filter(lambda item, t=table: item[0] == t).map(lambda item: item[1])
+            rows = sc.union([rdd.filter(lambda item, t=table: item[0] == t) for rdd in sources[table]]) \
+                .map(lambda item: item[1])
             frame = spark.createDataFrame(rows, spark_schema(table))
             frame.write.mode("overwrite").parquet(f"{out}/{table}")
             counts[table] = spark.read.parquet(f"{out}/{table}").count()

@@ -17,7 +17,9 @@ each), so windows cluster in parallel:
 5. on the driver, ``link_storylines`` links all stories into storylines (what one local pass
    does: every story is new);
 6. per story, on the executors, ``summarize_articles`` with the provenance grouper built from the
-   story's passage matches (``sentence_groups``), as ``Pipeline.summarize_story``.
+   story's passage matches (``sentence_groups``), as ``Pipeline.summarize_story``; the article ->
+   story map is broadcast, so the articles are shuffled once (grouped by story) and the matches
+   are filtered where they are.
 
 Each window's clusterer starts from the document frequencies the local stream has counted when it
 reaches the window's first replayed article (``_prior_df``), so TF-IDF vectors are the local ones.
@@ -267,6 +269,7 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     from pyspark import StorageLevel
 
     scale, cluster = config.scale, config.cluster
+    spark_context = articles.context
     width, overlap = scale.window_days, scale.overlap_days
     dated = articles.filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
     last = dated.max() if not dated.isEmpty() else 0
@@ -306,11 +309,13 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
         state_json(sm[0]))))
     df = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
           .reduceByKey(lambda a, b: a + b, partitions).map(lambda kv: ("term_stats", kv)))
-    story_of = stories.flatMap(lambda sm: ((article_id, sm[0].id) for article_id in sm[1]))
-    members = articles.map(lambda a: (a.id, a)).join(story_of, partitions).map(lambda kv: (kv[1][1], kv[1][0]))
+    # which story holds each article, broadcast: the summaries then need one shuffle of the articles
+    # (grouped by story) and none of the matches; it is as large as the story nodes the driver holds
+    story_of = spark_context.broadcast(dict(
+        stories.flatMap(lambda sm: ((article_id, sm[0].id) for article_id in sm[1])).collect()))
+    members = articles.map(lambda a: (story_of.value.get(a.id), a)).filter(lambda sa: sa[0] is not None)
     # a match counts for a story when both its articles are in it (ProvenanceIndex.pairs_for, within)
-    in_story = (matches.map(lambda m: (m[0], (m[1], m[6]))).join(story_of, partitions)
-                .map(lambda kv: (kv[1][0][0], (kv[1][1], kv[1][0][1]))).join(story_of, partitions)
-                .filter(lambda kv: kv[1][0][0] == kv[1][1]).map(lambda kv: (kv[1][1], kv[1][0][1])))
+    in_story = (matches.map(lambda m: (story_of.value.get(m[0]), story_of.value.get(m[1]), m[6]))
+                .filter(lambda m: m[0] is not None and m[0] == m[1]).map(lambda m: (m[0], m[2])))
     summaries = members.cogroup(in_story, partitions).mapPartitions(lambda part: _summarize(part, config))
     return story_rows.union(df).union(summaries), StoryResult(linking, {n.id: n.age_key for n in nodes})
