@@ -13,6 +13,9 @@ summaries into SQLite; with ``--extract-only`` just ``Pipeline.ingest`` without 
 and the shuffle bytes Spark reports (its REST status API: shuffle write of every stage). After the
 local[2] run its output is imported into a fresh store and compared with the local store
 (``scale.equivalence``: same articles, same provenance pairs, story and storyline B-cubed F1).
+With ``--work DIR`` the corpus, the local store and the Spark outputs stay in ``DIR/<size>``, so
+a size too large to run both systems in one sitting can be run in two (``--no-local``, then
+``--cores`` with no value: the local pipeline, compared with the kept ``out-2``).
 Run: ``python bench/spark.py --sizes 2526``.
 """
 
@@ -95,7 +98,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[2526])
     parser.add_argument("--extract-only", action="store_true", help="time reading and extraction only")
-    parser.add_argument("--cores", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--cores", type=int, nargs="*", default=[1, 2],
+                        help="Spark local[N] runs (none: the local pipeline only, compared with out-2 of --work)")
+    parser.add_argument("--work", default=None,
+                        help="keep the corpus, the local store and the Spark outputs in WORK/<size> (default: a "
+                             "temporary folder); a later run can compare a local pipeline with a kept Spark output")
     parser.add_argument("--driver-memory", default=None,
                         help="spark.driver.memory (local mode: the one JVM heap; the default 1g ran out at 100k)")
     parser.add_argument("--python-worker-memory", default=None,
@@ -114,29 +121,42 @@ def main() -> None:
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
         with tempfile.TemporaryDirectory() as tmp:
-            work = Path(tmp)
-            corpus = write_corpus(work / "corpus", n, articles, distinct=args.distinct_copies)
-            if not args.no_local:
-                seconds, count = bench_local(corpus, work, full)
-                with Store(work / "local.db") as store:
-                    local_stories = len(store.stories())
-                print(f"| {n:,} | local pipeline (1 process) | {seconds:.1f} | {n / seconds:.1f} | | | {count:,} | "
-                      f"{local_stories:,} |", flush=True)
-            one = None
-            for cores in args.cores:
-                seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full, args.driver_memory,
-                                                              args.stages, args.python_worker_memory)
-                one = one or seconds
-                print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
-                      f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)
-            if full and not args.no_local:
-                cores = args.cores[-1]
-                with Store(work / "local.db") as local, Store(work / "spark.db") as imported:
-                    started = time.perf_counter()
-                    import_output(work / f"out-{cores}", imported, CONFIG)
-                    print(f"import of the local[{cores}] output: {time.perf_counter() - started:.1f} s", flush=True)
-                    print(compare_stores(local, imported), flush=True)
+            work = Path(args.work) / str(n) if args.work else Path(tmp)
+            run_size(n, work, articles, args, full)
 
+
+def fresh_store(path: Path) -> None:
+    """Remove a store kept by an earlier run (with its SQLite journal files)."""
+    for suffix in ("", "-wal", "-shm"):
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def run_size(n: int, work: Path, articles: list[dict], args: argparse.Namespace, full: bool) -> None:
+    """Benchmark one corpus size in ``work``: print the table rows, then the equivalence check."""
+    corpus = write_corpus(work / "corpus", n, articles, distinct=args.distinct_copies)
+    if not args.no_local:
+        fresh_store(work / "local.db")
+        seconds, count = bench_local(corpus, work, full)
+        with Store(work / "local.db") as store:
+            local_stories = len(store.stories())
+        print(f"| {n:,} | local pipeline (1 process) | {seconds:.1f} | {n / seconds:.1f} | | | {count:,} | "
+              f"{local_stories:,} |", flush=True)
+    one = None
+    for cores in args.cores:
+        seconds, count, shuffled, stories = bench_spark(corpus, work, cores, full, args.driver_memory,
+                                                      args.stages, args.python_worker_memory)
+        one = one or seconds
+        print(f"| {n:,} | spark local[{cores}] | {seconds:.1f} | {n / seconds:.1f} | {one / seconds:.2f} | "
+              f"{'?' if shuffled is None else f'{shuffled / 1e6:.1f}'} | {count:,} | {stories:,} |", flush=True)
+    # the last core count's output (of this run, or of an earlier one kept with --work)
+    output = work / f"out-{args.cores[-1] if args.cores else 2}"
+    if full and not args.no_local and output.exists():
+        fresh_store(work / "spark.db")
+        with Store(work / "local.db") as local, Store(work / "spark.db") as imported:
+            started = time.perf_counter()
+            import_output(output, imported, CONFIG)
+            print(f"import of {output.name}: {time.perf_counter() - started:.1f} s", flush=True)
+            print(compare_stores(local, imported), flush=True)
 
 if __name__ == "__main__":
     main()
