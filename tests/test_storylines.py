@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from storyline import Pipeline, Store, StorylineConfig
 from storyline.cli import app
 from storyline.cluster import EventClusterer, TermStats
+from storyline.cluster.features import default_entity_terms, raw_terms
 from storyline.cluster.storylines import StoryNode, link_storylines
 from storyline.config import ClusterConfig
 from storyline.eval.clustering import bcubed_f1, load_googlenews, partition_scores
@@ -52,6 +53,21 @@ def test_events_are_recovered_and_ids_derive_from_founders():
     expected = {frozenset(a.id for a in articles if a.id[6:10] == name[:4]) for name in EVENTS}
     assert groups == expected
     assert sorted(set(partition.values())) == sorted("s-" + a.id[2:] for a in articles[:3])
+
+
+def test_terms_given_by_the_caller_cluster_as_the_text_does():
+    """``add(article, terms)`` with the article's raw terms (what the Spark windows ship instead of
+    the text) gives the same stories, merges and centroids as ``add(article)``."""
+    articles = _stream(60)
+    config = ClusterConfig()
+    from_text, from_terms = EventClusterer(config, TermStats()), EventClusterer(config, TermStats())
+    for article in articles:
+        from_text.add(article)
+        slim = Article(id=article.id, raw_sha256="", origin="", text="", title=article.title, date=article.date)
+        from_terms.add(slim, raw_terms(article, default_entity_terms, config.title_weight))
+    assert from_terms.partition() == from_text.partition()
+    assert from_terms.merges == from_text.merges
+    assert {s.id: s.vector for s in from_terms.active.values()} == {s.id: s.vector for s in from_text.active.values()}
 
 
 def test_active_window_bounds_the_work_per_article():

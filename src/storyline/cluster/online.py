@@ -24,7 +24,7 @@ runs gives the same result as one run.
 from __future__ import annotations
 
 import math
-from collections import OrderedDict
+from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -143,10 +143,15 @@ class EventClusterer:
         """Count the article in the DF and return its unit vector."""
         return self.stats.add(raw_terms(article, self.entity_terms, self.config.title_weight))
 
-    def add(self, article: Article) -> str:
-        """Assign one article to a story (existing or new) and return the story id."""
+    def add(self, article: Article, terms: Counter[str] | None = None) -> str:
+        """Assign one article to a story (existing or new) and return the story id.
+
+        ``terms`` are the article's ``raw_terms`` (with this clusterer's entity terms and title
+        weight) when the caller has them already; the Spark run counts them once per article
+        instead of once per window that clusters it, and ships them instead of the text.
+        """
         cfg = self.config
-        vector = self.vectorize(article)
+        vector = self.vectorize(article) if terms is None else self.stats.add(terms)
         day = article.day.toordinal() if article.day else None
         self.tick += 1
         scored = self._score(vector, day)

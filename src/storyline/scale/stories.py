@@ -96,6 +96,11 @@ def order_key(article: Article) -> str:
     return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
 
 
+def _slim(article: Article) -> Article:
+    """What a window's clusterer needs of an article beside its terms: id, title and date, no text."""
+    return Article(id=article.id, raw_sha256="", origin="", text="", title=article.title, date=article.date)
+
+
 def _segment(article: Article, window_days: int, overlap_days: int, last: int) -> tuple[int, bool]:
     """An article's window, and whether it is in the window's tail (the days the next window replays)."""
     if article.day is None:
@@ -105,13 +110,25 @@ def _segment(article: Article, window_days: int, overlap_days: int, last: int) -
     return window, bool(overlap_days and window < last and day >= (window + 1) * window_days - overlap_days)
 
 
-def _windows(article: Article, window_days: int, overlap_days: int, last: int) -> Iterator[tuple[int, Any]]:
-    """Route an article to its window (as its own) and, in the window's tail, to the next (as replayed)."""
+def _windows(article: Article, terms: Counter[str], window_days: int, overlap_days: int, last: int
+             ) -> Iterator[tuple[int, Any]]:
+    """Route an article (slim) and its terms to its window (as its own) and, in the window's tail, to
+    the next (as replayed)."""
     order = order_key(article)
     window, tail = _segment(article, window_days, overlap_days, last)
-    yield window, (order, True, article)
+    yield window, (order, True, article, terms)
     if tail:
-        yield window + 1, (order, False, article)
+        yield window + 1, (order, False, article, terms)
+
+
+def _segment_counts(items: Iterable[tuple[Article, Counter[str]]], window_days: int, overlap_days: int, last: int
+                    ) -> Iterator[tuple[tuple[str, tuple[int, bool]], int]]:
+    """Per (term, segment): how many of these articles use the term (summed over partitions next)."""
+    counts: Counter[tuple[str, tuple[int, bool]]] = Counter()
+    for article, terms in items:
+        segment = _segment(article, window_days, overlap_days, last)
+        counts.update((term, segment) for term in terms)
+    return iter(counts.items())
 
 
 def _before(segment: tuple[int, bool]) -> tuple[int, bool]:
@@ -139,7 +156,7 @@ def _prior_docs(segments: dict[tuple[int, bool], int], window: int) -> int:
     return sum(n for segment, n in segments.items() if segment < bound)
 
 
-def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article]], config: StorylineConfig,
+def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article, Counter[str]]], config: StorylineConfig,
                     offsets: dict[int, int], prior_df: dict[str, int] | None = None, prior_docs: int = 0
                     ) -> Iterator[tuple[str, Any]]:
     """Cluster one window with a fresh EventClusterer; yield its parts, replay links and term counts.
@@ -153,10 +170,10 @@ def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article]], con
     own: list[tuple[str, Article]] = []
     replayed: list[str] = []
     before: Counter[str] = Counter()
-    for order, is_own, article in ordered:
+    for order, is_own, article, terms in ordered:
         if is_own and not own:
             before = Counter(clusterer.stats.delta)  # term counts of the replayed articles, not this window's
-        clusterer.add(article)
+        clusterer.add(article, terms)
         if is_own:
             own.append((order, article))
         else:
@@ -271,15 +288,18 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     scale, cluster = config.scale, config.cluster
     spark_context = articles.context
     width, overlap = scale.window_days, scale.overlap_days
-    dated = articles.filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
+    # every article's clustering terms, counted once (a window replaying it reuses them), beside
+    # what the clusterer needs of the article without its text
+    termed = articles.map(lambda a: (_slim(a), raw_terms(a, default_entity_terms, cluster.title_weight))).persist(
+        StorageLevel.MEMORY_AND_DISK)
+    dated = termed.keys().filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
     last = dated.max() if not dated.isEmpty() else 0
-    routed = articles.flatMap(lambda a: _windows(a, width, overlap, last))
+    routed = termed.flatMap(lambda at: _windows(at[0], at[1], width, overlap, last))
     # each window's clusterer starts from the document frequencies the local stream has reached there:
     # per term, counts per segment (window, tail), summed over the segments before each window's replay
-    segments = dict(articles.map(lambda a: _segment(a, width, overlap, last)).countByValue())
-    prior = (articles.flatMap(lambda a: ((term, _segment(a, width, overlap, last)) for term in
-                                         raw_terms(a, default_entity_terms, cluster.title_weight)))
-             .map(lambda ts: (ts, 1)).reduceByKey(lambda a, b: a + b, partitions)
+    segments = dict(termed.keys().map(lambda a: _segment(a, width, overlap, last)).countByValue())
+    prior = (termed.mapPartitions(lambda part: _segment_counts(part, width, overlap, last))
+             .reduceByKey(lambda a, b: a + b, partitions)
              .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey(partitions)
              .flatMap(lambda kv: _prior_df(kv[0], kv[1])))
     # stream positions: a window's own articles follow every earlier window's (the local (day, id) order)
