@@ -330,7 +330,8 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     df = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
           .reduceByKey(lambda a, b: a + b, partitions).map(lambda kv: ("term_stats", kv)))
     # which story holds each article, broadcast: the summaries then need one shuffle of the articles
-    # (grouped by story) and none of the matches; it is as large as the story nodes the driver holds
+    # (grouped by story) and none of the matches; one entry per article, less than the story
+    # centroids the driver already holds for linking
     story_of = spark_context.broadcast(dict(
         stories.flatMap(lambda sm: ((article_id, sm[0].id) for article_id in sm[1])).collect()))
     members = articles.map(lambda a: (story_of.value.get(a.id), a)).filter(lambda sa: sa[0] is not None)
