@@ -15,8 +15,7 @@ pairs depend on the arrival order. Here the same functions run in tasks:
    shared keys are counted per kind: exactly the ``IndexHits`` the local lookup returns, since the
    index holds every earlier arrival;
 3. per query article, ``rank_candidates`` over those hits (with the candidates' signatures);
-4. the kept pairs are grouped by query with both texts, and each query is aligned with its
-   candidates in a row with ``find_related`` (as locally, its prepared sentences are reused).
+4. each kept (query, candidate) pair is aligned with ``find_related`` next to both texts.
 
 So the pairs equal the local ones (tests check). Every exception becomes a failure row (stage
 ``provenance``), as ``Pipeline.index_provenance`` records it.
@@ -83,21 +82,19 @@ def _fp_dict(row: tuple[Any, ...]) -> dict[str, Any]:
     return dict(zip(names, row, strict=True))
 
 
-def _align(items: Iterable[tuple[str, tuple[Article, Iterable[tuple[Any, Article]]]]], config: ProvenanceConfig
+def _align(items: Iterable[tuple[str, tuple[tuple[str, Any, Article], Article]]], config: ProvenanceConfig
            ) -> Iterator[tuple[str, tuple[Any, ...]]]:
-    """Align each query with its kept candidates, one ``find_related`` per pair, in a row (as the local
-    lookup does, so the query's prepared sentences are reused); yield match rows (or failure rows)."""
-    for _query_id, (query, pairs) in items:
-        for candidate, other in sorted(pairs, key=lambda pair: pair[0].article_id):
-            try:
-                related = find_related(query, [candidate], {other.id: other}, config)
-            except Exception as exc:
-                yield _failure(query, "provenance alignment", exc)
-                continue
-            for r in related:
-                yield "passage_matches", match_row(PairRecord(
-                    r.alignment.article_a, r.alignment.article_b, r.candidate.exact, r.candidate.jaccard,
-                    r.containment, r.alignment.shared_words, r.alignment.to_dict()))
+    """Align each (query, candidate) pair with ``find_related``; yield match rows (or failure rows)."""
+    for _candidate_id, ((_query_id, candidate, query), other) in items:
+        try:
+            related = find_related(query, [candidate], {other.id: other}, config)
+        except Exception as exc:
+            yield _failure(query, "provenance alignment", exc)
+            continue
+        for r in related:
+            yield "passage_matches", match_row(PairRecord(
+                r.alignment.article_a, r.alignment.article_b, r.candidate.exact, r.candidate.jaccard,
+                r.containment, r.alignment.shared_words, r.alignment.to_dict()))
 
 
 def spark_provenance(spark: Any, arrivals: Any, config: ProvenanceConfig, partitions: int | None = None) -> Any:
@@ -136,9 +133,8 @@ def spark_provenance(spark: Any, arrivals: Any, config: ProvenanceConfig, partit
     grouped = by_id.join(with_sig.groupByKey(partitions), partitions).mapValues(lambda v: (v[0], list(v[1])))
     kept = grouped.flatMap(lambda item: _rank(item, config))  # (candidate id, (query id, Candidate))
     texts = arrivals.map(lambda ka: (ka[1].id, ka[1]))
-    # each kept pair with its candidate's text, then grouped by query and joined with the query's text
-    with_other = kept.join(texts, partitions).map(lambda kv: (kv[1][0][0], (kv[1][0][1], kv[1][1])))
-    matches = texts.join(with_other.groupByKey(partitions), partitions).mapPartitions(
-        lambda part: _align(part, config))
+    with_query = kept.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts, partitions) \
+        .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))
+    matches = with_query.join(texts, partitions).mapPartitions(lambda part: _align(part, config))
     tagged = fps.map(lambda item: item if item[0] == "failures" else ("fingerprints", item[1][1]))
     return tagged.union(matches)
