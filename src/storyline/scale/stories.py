@@ -6,7 +6,8 @@ each), so windows cluster in parallel:
 
 1. every article goes to the window of its publication day (undated ones to the last window: the
    local stream meets them last); each window also replays the last ``scale.overlap_days`` of the
-   window before it first, so a story running across the boundary is seen from both sides;
+   window before it first, so a story running across the boundary is seen from both sides; an
+   article travels as its clustering terms (counted once) with its id, title and date, not its text;
 2. each window runs a fresh ``EventClusterer`` over its replayed articles, then its own; a
    window's story that holds its own articles is a *part* of a story;
 3. parts are stitched: a part holding replayed articles joins the part of the window before that
