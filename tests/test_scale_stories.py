@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
+from storyline.cluster.features import default_entity_terms, raw_terms
 from storyline.config import StorylineConfig
 from storyline.model import Article, ArticleDate
-from storyline.scale.stories import Part, _cluster_window, _merge_parts, _state, _stitch, _windows
+from storyline.scale.stories import Part, _cluster_window, _merge_parts, _slim, _state, _stitch, _windows
 
 
 def _article(n: int, day: str | None, text: str, title: str = "") -> Article:
@@ -18,13 +20,13 @@ def test_an_article_near_a_window_end_is_replayed_in_the_next_window():
     width, overlap = 7, 2
     start = date(2025, 3, 3).toordinal() // width * width  # first day of a window
     last = start // width + 5
-    routed = [(w, own) for w, (_o, own, _a) in _windows(_article(1, date.fromordinal(start + 5).isoformat(), "x"),
-                                                       width, overlap, last)]
+    routed = [(w, own) for w, (_o, own, _a, _t) in _windows(
+        _article(1, date.fromordinal(start + 5).isoformat(), "x"), Counter(), width, overlap, last)]
     assert routed == [(start // width, True), (start // width + 1, False)]
-    early = list(_windows(_article(2, date.fromordinal(start + 1).isoformat(), "x"), width, overlap, last))
-    assert [(w, own) for w, (_o, own, _a) in early] == [(start // width, True)]
-    undated = list(_windows(_article(3, None, "x"), width, overlap, last))
-    assert [(w, own) for w, (_o, own, _a) in undated] == [(last, True)]  # the local stream meets them last
+    early = list(_windows(_article(2, date.fromordinal(start + 1).isoformat(), "x"), Counter(), width, overlap, last))
+    assert [(w, own) for w, (_o, own, _a, _t) in early] == [(start // width, True)]
+    undated = list(_windows(_article(3, None, "x"), Counter(), width, overlap, last))
+    assert [(w, own) for w, (_o, own, _a, _t) in undated] == [(last, True)]  # the local stream meets them last
 
 
 def test_a_story_cut_by_a_window_boundary_is_stitched_back():
@@ -36,7 +38,8 @@ def test_a_story_cut_by_a_window_boundary_is_stitched_back():
     windows: dict[int, list] = {}
     last = max(a.day.toordinal() for a in articles) // width
     for a in articles:
-        for w, item in _windows(a, width, 3, last):
+        terms = raw_terms(a, default_entity_terms, config.cluster.title_weight)  # shipped instead of the text
+        for w, item in _windows(_slim(a), terms, width, 3, last):
             windows.setdefault(w, []).append(item)
     assert len(windows) == 2  # the boundary cuts the story
     out = [t for w, items in sorted(windows.items()) for t in _cluster_window(w, items, config, {})]
