@@ -50,15 +50,13 @@ def stages(spark) -> list[dict] | None:
         return None
 
 
-def shuffle_bytes(spark) -> int | None:
-    """Shuffle write bytes of every stage of this application (None: the status API did not answer)."""
-    listed = stages(spark)
+def shuffle_bytes(listed: list[dict] | None) -> int | None:
+    """Shuffle write bytes of the listed stages (None: the status API did not answer)."""
     return None if listed is None else sum(stage.get("shuffleWriteBytes", 0) for stage in listed)
 
 
-def print_stage_times(spark, top: int = 8) -> None:
+def print_stage_times(listed: list[dict], top: int = 8) -> None:
     """The stages that took most executor time (where a run's cost goes), as Markdown lines."""
-    listed = stages(spark) or []
     busiest = sorted(listed, key=lambda st: -st.get("executorRunTime", 0))[:top]
     for st in busiest:
         print(f"  stage {st['stageId']} ({st.get('numTasks', '?')} tasks, {st.get('name', '')[:60]}): "
@@ -81,11 +79,12 @@ def bench_spark(corpus: Path, work: Path, cores: int, full: bool, memory: str | 
     spark = spark_session(f"local[{cores}]", f"storyline-bench-{cores}", conf)
     try:
         spark.range(1).count()  # JVM and session warm, so the clock measures the run
-        before = shuffle_bytes(spark) or 0
+        before = shuffle_bytes(stages(spark)) or 0
         report = run_spark([corpus], work / f"out-{cores}", spark=spark, config=CONFIG, stories=full)
-        after = shuffle_bytes(spark)
+        listed = stages(spark)
+        after = shuffle_bytes(listed)
         if verbose:
-            print_stage_times(spark)
+            print_stage_times(listed or [])
         return report.seconds, report.articles, None if after is None else after - before, report.stories
     finally:
         spark.stop()
@@ -120,9 +119,11 @@ def main() -> None:
     print("| articles | system | seconds | docs/s | speed-up vs local[1] | shuffle MB | articles out | stories |")
     print("|---:|---|---:|---:|---:|---:|---:|---:|")
     for n in args.sizes:
+        if args.work:
+            run_size(n, Path(args.work) / str(n), articles, args, full)
+            continue
         with tempfile.TemporaryDirectory() as tmp:
-            work = Path(args.work) / str(n) if args.work else Path(tmp)
-            run_size(n, work, articles, args, full)
+            run_size(n, Path(tmp), articles, args, full)
 
 
 def fresh_store(path: Path) -> None:

@@ -287,7 +287,6 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     from pyspark import StorageLevel
 
     scale, cluster = config.scale, config.cluster
-    spark_context = articles.context
     width, overlap = scale.window_days, scale.overlap_days
     # every article's clustering terms, counted once (a window replaying it reuses them), beside
     # what the clusterer needs of the article without its text
@@ -333,7 +332,7 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     # which story holds each article, broadcast: the summaries then need one shuffle of the articles
     # (grouped by story) and none of the matches; one entry per article, less than the story
     # centroids the driver already holds for linking
-    story_of = spark_context.broadcast(dict(
+    story_of = articles.context.broadcast(dict(
         stories.flatMap(lambda sm: ((article_id, sm[0].id) for article_id in sm[1])).collect()))
     members = articles.map(lambda a: (story_of.value.get(a.id), a)).filter(lambda sa: sa[0] is not None)
     # a match counts for a story when both its articles are in it (ProvenanceIndex.pairs_for, within)
