@@ -279,6 +279,9 @@ def test_pipeline_indexes_each_article_once(tmp_path, tmp_store):
     for article in tmp_store.articles():
         assert pipeline.index_provenance(article) == 0
     assert index.count() == 2 and len(index.pairs_for(ids)) == 1
+    # the id-only readers (store comparison at scale) agree with the full ones
+    assert tmp_store.article_ids() == sorted(ids)
+    assert index.pair_ids() == {(p.article_a, p.article_b) for p in index.pairs_for(ids)}
 
 
 # -- alignment, passages, origin -----------------------------------------------------------------

@@ -40,12 +40,19 @@ def _partition(store: Store) -> tuple[dict[str, str], dict[str, str]]:
 
 
 def compare_stores(local: Store, spark: Store) -> Equivalence:
-    """Compare the store of a local run with the store a Spark run was imported into."""
-    local_ids = {a.id for a in local.articles()}
-    spark_ids = {a.id for a in spark.articles()}
+    """Compare the store of a local run with the store a Spark run was imported into.
+
+    Reads ids only (articles, pairs) and the stories' members: no text, no alignment, so a
+    100k-article pair of stores compares in bounded memory.
+    """
+    local_ids, spark_ids = set(local.article_ids()), set(spark.article_ids())
     ids = sorted(local_ids & spark_ids)
-    local_pairs = {(p.article_a, p.article_b) for p in ProvenanceIndex(local).pairs_for(ids)}
-    spark_pairs = {(p.article_a, p.article_b) for p in ProvenanceIndex(spark).pairs_for(ids)}
+    shared_ids = set(ids)
+
+    def pairs(store: Store) -> set[tuple[str, str]]:
+        return {(a, b) for a, b in ProvenanceIndex(store).pair_ids() if a in shared_ids and b in shared_ids}
+
+    local_pairs, spark_pairs = pairs(local), pairs(spark)
     local_story, local_line = _partition(local)
     spark_story, spark_line = _partition(spark)
     shared = [a for a in ids if a in local_story and a in spark_story]

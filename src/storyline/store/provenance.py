@@ -352,6 +352,10 @@ class ProvenanceIndex:
         return [p for key, p in sorted(found.items())
                 if not within or (p.article_a in keep and p.article_b in keep)]
 
+    def pair_ids(self) -> set[tuple[str, str]]:
+        """Return ``(article_a, article_b)`` of every stored pair (without decoding the alignments)."""
+        return {(r[0], r[1]) for r in self.store.db.execute("SELECT article_a, article_b FROM prov_pairs")}
+
     def sentence_links(self, article_ids: Sequence[str]) -> Iterator[tuple[str, str, list[tuple[int, int]]]]:
         """Stream ``(article_a, article_b, aligned sentence indices)`` of related stored pairs within ``article_ids``.
 

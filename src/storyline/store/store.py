@@ -261,6 +261,10 @@ class Store:
         where = " WHERE story_id IS NULL" if unassigned else ""
         return [_article(r) for r in self.db.execute(f"SELECT {_ARTICLE_COLUMNS} FROM articles{where}{order}")]
 
+    def article_ids(self) -> list[str]:
+        """Return the ids of every stored article, sorted (without loading the articles)."""
+        return [r[0] for r in self.db.execute("SELECT id FROM articles ORDER BY id")]
+
     def count_articles(self) -> int:
         """Return the number of stored articles."""
         return int(self.db.execute("SELECT count(*) FROM articles").fetchone()[0])
