@@ -16,6 +16,7 @@ from storyline.cluster.storylines import StoryNode, link_storylines
 from storyline.config import ClusterConfig
 from storyline.eval.clustering import bcubed_f1, load_googlenews, partition_scores
 from storyline.model import Article, ArticleDate, RawDocument
+from storyline.scale.stories import _slim
 from storyline.store import storylines as storylines_store
 from tests.conftest import shared_data
 
@@ -63,8 +64,7 @@ def test_terms_given_by_the_caller_cluster_as_the_text_does():
     from_text, from_terms = EventClusterer(config, TermStats()), EventClusterer(config, TermStats())
     for article in articles:
         from_text.add(article)
-        slim = Article(id=article.id, raw_sha256="", origin="", text="", title=article.title, date=article.date)
-        from_terms.add(slim, raw_terms(article, default_entity_terms, config.title_weight))
+        from_terms.add(_slim(article), raw_terms(article, default_entity_terms, config.title_weight))
     assert from_terms.partition() == from_text.partition()
     assert from_terms.merges == from_text.merges
     assert {s.id: s.vector for s in from_terms.active.values()} == {s.id: s.vector for s in from_text.active.values()}

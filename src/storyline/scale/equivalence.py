@@ -46,8 +46,8 @@ def compare_stores(local: Store, spark: Store) -> Equivalence:
     of 100k articles compare in 1.6 GB, where loading their articles and pairs took over 24 GB.
     """
     local_ids, spark_ids = set(local.article_ids()), set(spark.article_ids())
-    ids = sorted(local_ids & spark_ids)
-    shared_ids = set(ids)
+    shared_ids = local_ids & spark_ids
+    ids = sorted(shared_ids)
 
     def pairs(store: Store) -> set[tuple[str, str]]:
         return {(a, b) for a, b in ProvenanceIndex(store).pair_ids() if a in shared_ids and b in shared_ids}
