@@ -1,6 +1,7 @@
 """Time of the local pipeline, or of its NLP stage alone, on articles generated from real T17 text.
 
-    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1] [--no-nlp] [--distinct-copies]
+    python bench/pipeline.py [--articles 300] [--stage all|nlp] [--processes 1] [--no-nlp]
+        [--copies repeat|distinct|unaligned]
 
 ``all``: ``Pipeline.run`` over ``--articles`` T17 records (``bench/t17_corpus.py``; extraction,
 provenance, clustering, storylines, summaries, NLP; ``--no-nlp``: without the NLP stage, as the
@@ -22,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from t17_corpus import load_articles, write_corpus
+from t17_corpus import COPIES, load_articles, write_corpus
 
 from storyline import Pipeline, Store
 from storyline.config import NlpConfig, StorylineConfig
@@ -36,11 +37,13 @@ def main() -> None:
     parser.add_argument("--stage", choices=("all", "nlp"), default="all")
     parser.add_argument("--processes", type=int, default=1, help="nlp.processes (spaCy worker processes)")
     parser.add_argument("--no-nlp", action="store_true", help="--stage all without the NLP stage")
-    parser.add_argument("--distinct-copies", action="store_true",
-                        help="beyond 2,526 records, copies with a vocabulary of their own (t17_corpus.py)")
+    parser.add_argument("--copies", choices=sorted(COPIES), default="repeat",
+                        help="how records beyond the 2,526 T17 texts differ from them (t17_corpus.py)")
+    parser.add_argument("--distinct-copies", dest="copies", action="store_const", const="distinct",
+                        help="the same as --copies distinct")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
-    corpus = write_corpus(work / "in", args.articles, load_articles(), distinct=args.distinct_copies)
+    corpus = write_corpus(work / "in", args.articles, load_articles(), copies=args.copies)
     # the default configuration unless asked (so the script also times commits from before nlp.processes)
     nlp = NlpConfig() if args.processes == 1 else NlpConfig(processes=args.processes)
     config = StorylineConfig().replace("nlp", **{"processes": args.processes} if args.processes != 1 else {})

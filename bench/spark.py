@@ -3,8 +3,9 @@
 Input: N JSONL records generated from the real T17 articles of ../shared/data/timelines (read at
 run time, written to a temporary folder, never to the repository); record i is article i mod 2,526
 with its own id and date, so every record is distinct content (beyond 2,526 the texts repeat, so
-provenance then also finds the copies; with ``--distinct-copies`` each later copy gets a vocabulary
-of its own instead, see ``t17_corpus.py``). Shards of 1,000 records per file, as a crawl would be split.
+provenance then also finds the copies; with ``--copies distinct`` or ``unaligned`` each later copy
+gets a vocabulary of its own instead, see ``t17_corpus.py``). Shards of 1,000 records per file, as a
+crawl would be split.
 
 For every size: the local pipeline (``Pipeline.run``: ingest, provenance, clustering, storylines,
 summaries into SQLite; with ``--extract-only`` just ``Pipeline.ingest`` without provenance) and
@@ -31,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from t17_corpus import load_articles, write_corpus
+from t17_corpus import COPIES, load_articles, write_corpus
 
 from storyline import Pipeline, Store
 from storyline.config import StorylineConfig
@@ -111,8 +112,10 @@ def main() -> None:
                         help="after each Spark run, print the stages that took most executor time")
     parser.add_argument("--no-local", action="store_true",
                         help="Spark only: no local pipeline run and no comparison (sizes too large to run both)")
-    parser.add_argument("--distinct-copies", action="store_true",
-                        help="beyond 2,526 records, copies with a vocabulary of their own (not repeated texts)")
+    parser.add_argument("--copies", choices=sorted(COPIES), default="repeat",
+                        help="how records beyond the 2,526 T17 texts differ from them (t17_corpus.py)")
+    parser.add_argument("--distinct-copies", dest="copies", action="store_const", const="distinct",
+                        help="the same as --copies distinct")
     args = parser.parse_args()
     full = not args.extract_only
     articles = load_articles()
@@ -134,7 +137,7 @@ def fresh_store(path: Path) -> None:
 
 def run_size(n: int, work: Path, articles: list[dict], args: argparse.Namespace, full: bool) -> None:
     """Benchmark one corpus size in ``work``: print the table rows, then the equivalence check."""
-    corpus = write_corpus(work / "corpus", n, articles, distinct=args.distinct_copies)
+    corpus = write_corpus(work / "corpus", n, articles, copies=args.copies)
     if not args.no_local:
         fresh_store(work / "local.db")
         seconds, count = bench_local(corpus, work, full)

@@ -1,19 +1,27 @@
 """Benchmark input generated from the real Timeline17 articles of ../shared/data (read at run time).
 
 Record i is article i mod 2,526 with its own id and the article's date, so every record is distinct
-content up to 2,526. Beyond that the texts repeat (provenance then finds every copy: a copy-heavy
-corpus), unless ``distinct`` is set: then copy k >= 1 of an article has every content word of four or
-more letters marked with the copy number ("Baghdad" -> "Baghdadqb"), so each copy is a parallel
-stream of news with the same length, sentence and paragraph structure, function words and dates,
-but a vocabulary of its own (words of one to three letters and numbers stay as they are, so few passages
-and no stories are shared with other copies). Written as
-JSONL shards of ``shard`` records, as a crawl would be split; nothing is written into the repository.
+content up to 2,526. Beyond that, copy k >= 1 of an article depends on ``copies``:
+
+- ``repeat``: the same text (provenance then finds every copy: a copy-heavy corpus);
+- ``distinct``: every content word of four or more letters marked with the copy number ("Baghdad" ->
+  "Baghdadqb"), so each copy is a parallel stream of news with the same length, sentence and paragraph
+  structure, function words and dates, but a vocabulary of its own. Words of one to three letters and
+  numbers stay as they are, so no stories are shared with other copies, but two copies of one article
+  keep their function words in order and still align sentence by sentence;
+- ``unaligned``: as ``distinct``, with words of two and three letters marked too and each copy's
+  function words swapped by a permutation of its own, so copies of one article share no sentence
+  (only numbers and abbreviations), while the passages articles share within one copy stay shared.
+
+Written as JSONL shards of ``shard`` records, as a crawl would be split; nothing is written into the
+repository.
 """
 
 from __future__ import annotations
 
 import gzip
 import json
+import random
 import re
 from pathlib import Path
 
@@ -53,19 +61,60 @@ def distinct_copy(text: str, k: int) -> str:
     return _CONTENT_WORD.sub(lambda m: m[0] if m[0].lower() in STOPWORDS else m[0] + marker, text)
 
 
-def write_corpus(folder: Path, n: int, articles: list[dict], shard: int = 1000, distinct: bool = False) -> Path:
+_WORD = re.compile(r"[^\W\d_]+\.?")
+_STOPWORDS = sorted(STOPWORDS)
+
+
+def _like(model: str, word: str) -> str:
+    """``word`` in the letter case of ``model`` ("THE" -> upper, "The" -> capitalised)."""
+    if len(model) > 1 and model.isupper():
+        return word.upper()
+    return word[:1].upper() + word[1:] if model[:1].isupper() else word
+
+
+def unaligned_copy(text: str, k: int) -> str:
+    """Copy ``k`` of ``text`` that shares no sentence with the other copies (k = 0: as is).
+
+    Every word of two or more letters carries the copy's marker, except function words, which are
+    swapped for other function words by a permutation of its own per copy (so they stay function
+    words, and the copy keeps the original's share of them), and abbreviation-like words of up to
+    four letters before a full stop ("Mr.", "Gen."), which the sentence splitter needs.
+    """
+    if not k:
+        return text
+    marker = copy_marker(k)
+    shuffled = _STOPWORDS[:]
+    random.Random(k).shuffle(shuffled)
+    swap = dict(zip(_STOPWORDS, shuffled, strict=True))
+
+    def replace(match: re.Match[str]) -> str:
+        word = match[0].rstrip(".")
+        stop = match[0][len(word):]
+        if len(word) == 1 or (stop and len(word) <= 4):
+            return match[0]
+        swapped = swap.get(word.lower())
+        return (_like(word, swapped) if swapped else word + marker) + stop
+
+    return _WORD.sub(replace, text)
+
+
+COPIES = {"repeat": lambda text, k: text, "distinct": distinct_copy, "unaligned": unaligned_copy}
+
+
+def write_corpus(folder: Path, n: int, articles: list[dict], shard: int = 1000, copies: str = "repeat") -> Path:
     """Write ``n`` records drawn in turn from ``articles`` into JSONL shards under ``folder``.
 
-    ``distinct``: copies beyond the first pass over ``articles`` get their own vocabulary (module docstring).
+    ``copies``: how the records beyond the first pass over ``articles`` differ from it (``COPIES``,
+    module docstring).
     """
     folder.mkdir(parents=True, exist_ok=True)
     for start in range(0, n, shard):
         with (folder / f"part-{start // shard:05d}.jsonl").open("w", encoding="utf-8") as handle:
             for i in range(start, min(n, start + shard)):
                 base = articles[i % len(articles)]
-                k = i // len(articles) if distinct else 0
+                k = i // len(articles)
                 record = {"id": f"bench-{i}", "date": base.get("date"),
-                          "title": distinct_copy(base.get("title") or "", k) or None,
-                          "text": distinct_copy(base["text"], k)}
+                          "title": COPIES[copies](base.get("title") or "", k) or None,
+                          "text": COPIES[copies](base["text"], k)}
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     return folder
