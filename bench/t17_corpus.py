@@ -77,8 +77,9 @@ def unaligned_copy(text: str, k: int) -> str:
 
     Every word of two or more letters carries the copy's marker, except function words, which are
     swapped for other function words by a permutation of its own per copy (so they stay function
-    words, and the copy keeps the original's share of them), and abbreviation-like words of up to
-    four letters before a full stop ("Mr.", "Gen."), which the sentence splitter needs.
+    words, and the copy keeps the original's share of them), and words of up to four letters before
+    a full stop, which may be abbreviations the sentence splitter needs ("Mr.", "Gen."; a
+    sentence-final "Iraq." stays shared too, as numbers do).
     """
     if not k:
         return text
