@@ -73,11 +73,16 @@ class TermStats:
         for term in counts:
             df[term] = df.get(term, 0) + 1
             self.delta[term] += 1
+        return self.vector(counts)
+
+    def vector(self, counts: Counter[str]) -> dict[str, float]:
+        """Return the unit TF-IDF vector of term counts under the frequencies counted so far."""
+        df = self.df
         log_n = math.log(1 + self.n_docs)
         vector: dict[str, float] = {}
         total = 0.0
         for term, tf in counts.items():
-            weight = (1.0 + math.log(tf)) * (log_n - math.log(1 + df[term]) + 1.0)
+            weight = (1.0 + math.log(tf)) * (log_n - math.log(1 + df.get(term, 0)) + 1.0)
             if term[0] == ENTITY_PREFIX:
                 weight *= self.entity_boost
             vector[term] = weight
