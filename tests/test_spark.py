@@ -273,3 +273,37 @@ def test_each_window_starts_from_the_document_frequencies_the_local_stream_has_r
     assert list(_prior_df("dam", [(s, 1) for s in segments])) == [(1, ("dam", 1)), (2, ("dam", 3))]
     # a term only in window 0's tail is needed by window 1 (which replays it) but counted there, not before
     assert list(_prior_df("spillway", [((0, True), 1)])) == []
+
+
+_EVENTS = {"ferry": "ferry Brindle capsized harbour Oskavo coastguard rescue passengers divers hull storm",
+           "quake": "earthquake Dunmere magnitude tremor aftershock rubble villages seismologists epicentre"}
+
+
+def test_spark_cuts_a_story_over_two_events_as_the_local_pass_does(spark, tmp_path):
+    # a join threshold so low that every article joins one story: the refinement must cut it in two, on
+    # Spark (after stitching the windows, under the run's frequencies) exactly as the local pass does
+    folder = tmp_path / "events"
+    folder.mkdir()
+    lines = []
+    for i in range(32):
+        event = "ferry" if i % 2 == 0 else "quake"
+        words = _EVENTS[event].split()
+        sentences = [" ".join(words[(i + k + s) % len(words)] for k in range(8)).capitalize() + "." for s in range(4)]
+        lines.append(json.dumps({"id": f"ev-{i}", "title": f"{words[0]} report {i}", "outlet": "Outlet",
+                                 "date": f"2026-10-{1 + i // 4:02d}", "text": " ".join(sentences)
+                                 + f" Officials said the situation remained under review on day {i}."}))
+    (folder / "events.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    config = _WINDOWS.replace("cluster", threshold=0.01, merge_threshold=1.0)
+    with Store(tmp_path / "local.db") as store:
+        Pipeline(store, config).ingest_sources([classify(str(folder))])
+        local = {row.id: set(row.story.article_ids) for row in store.stories()}
+    run_spark([folder], tmp_path / "out", spark=spark, config=config)
+    with Store(tmp_path / "spark.db") as store:
+        import_output(tmp_path / "out", store, config)
+        imported = {row.id: set(row.story.article_ids) for row in store.stories()}
+        splits = store.db.execute("SELECT part, kind, size FROM story_splits").fetchall()
+        window = store.db.execute("SELECT story_id, size FROM cluster_state").fetchall()
+    assert len(local) == 2 and sorted(map(len, local.values())) == [16, 16]
+    assert imported == local
+    assert [tuple(r) for r in splits] == [(max(local), "split", 16)]
+    assert [tuple(r) for r in window] == [(min(local), 32)]  # the clusterer keeps the story whole

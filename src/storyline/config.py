@@ -204,6 +204,13 @@ class ClusterConfig:
     """Stories further apart than this in time are never linked directly."""
     link_max_stories: int = 5000
     """Most recent stories a changed story is compared with when linking."""
+    split_bound: float = 0.5
+    """After a pass, a story is cut in two when 2-means finds halves whose centroids' cosine is below this
+    (0 never cuts; see ``cluster.refine``)."""
+    split_min_part: int = 6
+    """Fewest articles in each half of a cut story."""
+    split_min_share: float = 0.3
+    """Smallest share of the story in each half of a cut."""
 
     def __post_init__(self) -> None:
         _check(0 < self.threshold < 1, "cluster.threshold", self.threshold, "between 0 and 1")
@@ -218,6 +225,9 @@ class ClusterConfig:
         _check(self.link_time_scale_days > 0, "cluster.link_time_scale_days", self.link_time_scale_days, "> 0")
         _check(self.link_window_days > 0, "cluster.link_window_days", self.link_window_days, "> 0")
         _check(self.link_max_stories >= 1, "cluster.link_max_stories", self.link_max_stories, ">= 1")
+        _check(0 <= self.split_bound <= 1, "cluster.split_bound", self.split_bound, "in [0, 1]")
+        _check(self.split_min_part >= 1, "cluster.split_min_part", self.split_min_part, ">= 1")
+        _check(0 <= self.split_min_share <= 0.5, "cluster.split_min_share", self.split_min_share, "in [0, 0.5]")
 
 
 @dataclass(frozen=True, slots=True)

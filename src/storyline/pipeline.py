@@ -10,12 +10,14 @@ database; this module moves records between them and the store.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storyline.cluster import EventClusterer
+from storyline.cluster.online import stream_order
+from storyline.cluster.refine import Member, StoryPart, article_members, coarse_id, refine_stories, split_id
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
 from storyline.errors import FetchError, NotFoundError, StoreError, StorylineError
@@ -330,8 +332,9 @@ class Pipeline:
             for article in pending:
                 clusterer.add(article)
             absorbed = {m.absorbed for m in clusterer.merges}
-            states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
-            touched = sorted(s for s in clusterer.touched if s not in absorbed)
+            coarse = sorted(s for s in clusterer.touched if s not in absorbed)
+            parts, cut_before = self._refine(clusterer, coarse, pending)
+            touched = sorted(p.state.id for p in parts)
             # one transaction (the nested writes below become savepoints): a crash leaves the old state
             # or all of the new one, never a story without its summary; conditional on no other writer
             # having clustered since the state was read
@@ -339,9 +342,9 @@ class Pipeline:
                 if not claim_clustering_generation(db, generation):
                     continue
                 storylines_store.save_cluster_pass(
-                    self.store, touched=[states[s] for s in touched], active=list(clusterer.active.values()),
+                    self.store, parts=parts, active=list(clusterer.active.values()),
                     closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
-                    assignments=clusterer.partition(), merges=clusterer.merges, df_delta=dict(clusterer.stats.delta),
+                    merges=clusterer.merges, cut_before=cut_before, df_delta=dict(clusterer.stats.delta),
                     n_docs=clusterer.stats.n_docs, tick=clusterer.tick, clock=clusterer.clock,
                     centroid_terms=cfg.centroid_terms)
                 self.update_storylines(set(touched))
@@ -354,6 +357,34 @@ class Pipeline:
             return touched
         raise StoreError(f"store {self.store.path}: clustering conflicted with other writers "
                          f"{_CLUSTER_ATTEMPTS} times in a row; run `storyline ingest` again")
+
+    def _refine(self, clusterer: EventClusterer, touched: list[str], pending: list[Article]
+                ) -> tuple[list[StoryPart], set[str]]:
+        """Cut the pass's stories where they grew over two events (``cluster.refine``), with all their articles.
+
+        Returns:
+            The stored stories (parts) of the touched clusterer stories, and the parts cut off
+            them (or off the stories they absorbed) that were stored before this pass.
+        """
+        cfg = self.config.cluster
+        states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+        wanted = sorted({x for s in [*touched, *(m.absorbed for m in clusterer.merges)] for x in (s, split_id(s))})
+        members: dict[str, list[tuple[str, str]]] = {s: [] for s in touched}
+        for article_id, story_id, order in storylines_store.story_members(self.store, wanted):
+            members[clusterer.resolve(coarse_id(story_id))].append((order, article_id))
+        partition = clusterer.partition()
+        fresh = {a.id: a for a in pending}
+        for article in pending:
+            members[partition[article.id]].append((stream_order(article), article.id))
+
+        def load(ids: Sequence[str]) -> list[Member]:
+            stored = {a.id: a for a in self.store.articles([i for i in ids if i not in fresh])}
+            return article_members([fresh.get(i) or stored[i] for i in ids], clusterer.stats, cfg,
+                                   clusterer.entity_terms)
+
+        parts = refine_stories([(states[s], [i for _, i in sorted(members[s])]) for s in touched], load, cfg)
+        cut_before = storylines_store.existing_stories(self.store, [x for x in wanted if x != coarse_id(x)])
+        return parts, cut_before
 
     def update_storylines(self, changed: set[str]) -> list[str]:
         """Link changed stories into storylines (stable ids; merges and splits recorded).

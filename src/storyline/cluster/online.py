@@ -35,7 +35,7 @@ from storyline.cluster.window import WindowIndex
 from storyline.config import ClusterConfig
 from storyline.model import Article
 
-__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for"]
+__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for", "stream_order"]
 
 
 def story_id_for(article: Article) -> str:
@@ -45,6 +45,15 @@ def story_id_for(article: Article) -> str:
     's-0123456789abcdef'
     """
     return "s-" + article.id.removeprefix("a-")
+
+
+def stream_order(article: Article) -> str:
+    """The clustering stream's order, (day, id) with undated articles last, as one sortable string.
+
+    >>> stream_order(Article(id="a-1", raw_sha256="", origin="", text=""))
+    '9999-12-31 a-1'
+    """
+    return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
 
 
 @dataclass(slots=True)

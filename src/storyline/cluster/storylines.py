@@ -4,7 +4,9 @@ Two stories are *linked* when the cosine of their centroids (the same TF-IDF + e
 the event clusterer uses, so shared actors and places weigh more than shared vocabulary),
 damped by ``exp(-days between them / link_time_scale_days)``, reaches ``link_threshold``; stories
 more than ``link_window_days`` apart are never linked directly. A storyline is a connected
-component of linked stories.
+component of linked stories. Linking works on the event clusterer's stories: the two parts of a
+story cut by ``cluster.refine`` are linked as the one story they were (their centroids sum to
+its centroid), so they share its storyline and links; the links are stored under its id.
 
 Ids are stable across runs: a component that contains stories of one earlier storyline keeps its
 id; when it holds stories of several, the oldest storyline (founded first) keeps its id and the
@@ -22,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storyline.cluster.online import StoryState
+from storyline.cluster.refine import coarse_id
 from storyline.config import ClusterConfig
 
 __all__ = ["Linking", "StoryNode", "StorylineChange", "link_storylines", "storyline_id_for"]
@@ -161,10 +164,11 @@ def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, change
     Returns:
         The storyline of every node, all links among the nodes, and the recorded changes.
     """
-    nodes = sorted(nodes, key=lambda n: n.id)
+    parts = [n.id for n in nodes]
+    nodes = _wholes(nodes)
     by_id = {n.id: n for n in nodes}
-    changed = set(by_id) if changed is None else changed & set(by_id)
-    previous = previous or {}
+    changed = set(by_id) if changed is None else {coarse_id(s) for s in changed} & set(by_id)
+    previous = {coarse_id(s): line for s, line in sorted((previous or {}).items(), reverse=True)}
     age = storyline_age or {}
     kept = {k: v for k, v in (edges or {}).items() if k[0] in by_id and k[1] in by_id
             and k[0] not in changed and k[1] not in changed}
@@ -205,4 +209,25 @@ def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, change
         used.add(line_id)
         for story in component:
             result.storyline_of[story] = line_id
+    result.storyline_of = {part: result.storyline_of[coarse_id(part)] for part in sorted(parts)}
     return result
+
+
+def _wholes(nodes: Sequence[StoryNode]) -> list[StoryNode]:
+    """The clusterer's stories of ``nodes`` (sorted by id): the parts of a cut story summed into one."""
+    groups: dict[str, list[StoryNode]] = defaultdict(list)
+    for node in nodes:
+        groups[coarse_id(node.id)].append(node)
+    wholes = []
+    for story_id, group in sorted(groups.items()):
+        if len(group) == 1 and group[0].id == story_id:
+            wholes.append(group[0])
+            continue
+        vector: dict[str, float] = {}
+        for node in sorted(group, key=lambda n: n.id):
+            for term, weight in node.vector.items():
+                vector[term] = vector.get(term, 0.0) + weight
+        firsts = [n.first_day for n in group if n.first_day is not None]
+        lasts = [n.last_day for n in group if n.last_day is not None]
+        wholes.append(StoryNode(story_id, vector, min(firsts, default=None), max(lasts, default=None)))
+    return wholes

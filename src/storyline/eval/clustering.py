@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.cluster import EventClusterer, TermStats
+from storyline.cluster.refine import article_members, refine_stories
 from storyline.cluster.storylines import StoryNode, link_storylines
 from storyline.config import ClusterConfig
 from storyline.eval.common import EvalResult
@@ -96,22 +97,29 @@ def partition_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str,
 
 # -- storyline ----------------------------------------------------------------------------------
 def cluster_articles(articles: Sequence[Article], config: ClusterConfig) -> tuple[list[str], list[str], float]:
-    """Stream articles through the clusterer, then link the stories into storylines.
+    """Stream articles through the clusterer, refine its stories (``cluster.refine``), link them into storylines.
 
     Returns:
         The story id and the storyline id of every article (in input order), and docs/s of the
-        event clustering.
+        event clustering with its refinement.
     """
     clusterer = EventClusterer(config, TermStats())
     start = time.perf_counter()
     for article in articles:
         clusterer.add(article)
-    elapsed = time.perf_counter() - start
     partition = clusterer.partition()
-    stories = [partition[a.id] for a in articles]
     states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
-    nodes = [StoryNode.from_state(states[sid], config.centroid_terms) for sid in sorted(set(stories))]
-    lines = link_storylines(nodes, config)
+    members: dict[str, list[str]] = {}
+    for article in articles:
+        members.setdefault(partition[article.id], []).append(article.id)
+    by_id = {a.id: a for a in articles}
+    parts = refine_stories([(states[sid], members[sid]) for sid in sorted(members)],
+                           lambda ids: article_members([by_id[i] for i in ids], clusterer.stats, config,
+                                                       clusterer.entity_terms), config)
+    elapsed = time.perf_counter() - start
+    story_of = {article_id: part.state.id for part in parts for article_id in part.article_ids}
+    stories = [story_of[a.id] for a in articles]
+    lines = link_storylines([StoryNode.from_state(part.state, config.centroid_terms) for part in parts], config)
     return stories, [lines.storyline_of[s] for s in stories], len(articles) / elapsed if elapsed else 0.0
 
 

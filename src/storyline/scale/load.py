@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.cluster.online import StoryState
+from storyline.cluster.refine import StoryPart, coarse_id, whole_state
 from storyline.cluster.storylines import Linking, StorylineChange
 from storyline.config import StorylineConfig
 from storyline.errors import InputError, StoreError, StorylineError
@@ -145,11 +147,10 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
         indexed += index.insert_many(row_fingerprint(row) for row in batch)
     for batch in _rows(output, "passage_matches", batch_size):
         index.save_pairs(row_match(row) for row in batch)
-    states, assignments = [], {}
+    parts = []
     for batch in _rows(output, "stories", batch_size):
-        for row in batch:
-            states.append(json_state(row["id"], row["state"]))
-            assignments.update((article_id, row["id"]) for article_id in row["article_ids"])
+        parts.extend(StoryPart(json_state(row["id"], row["state"]), list(row["article_ids"])) for row in batch)
+    n_articles = sum(len(p.article_ids) for p in parts)
     df: dict[str, int] = {}
     for batch in _rows(output, "term_stats", batch_size):
         df.update((row["term"], int(row["df"])) for row in batch)
@@ -162,18 +163,23 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
     for batch in _rows(output, "story_links", batch_size):
         linking.edges.update(((row["a"], row["b"]), row["score"]) for row in batch)
     cfg = config.cluster
+    # the clusterer keeps each story whole: a story cut in two by the refinement is its parts summed
+    wholes: dict[str, list[StoryState]] = {}
+    for part in parts:
+        wholes.setdefault(coarse_id(part.state.id), []).append(part.state)
+    states = [whole_state(group) for _story, group in sorted(wholes.items())]
     days = [s.last_day for s in states if s.last_day is not None]
     clock = max(days) if days else None
     # the clusterer's active window after the run: what a local stream would still compare new articles with
     recent = [s for s in states if clock is None or s.last_day is None or clock - s.last_day <= cfg.window_days]
     active = sorted(recent, key=lambda s: (s.last_tick, s.id))[-cfg.max_active:]
-    ids = sorted(s.id for s in states)
+    ids = sorted(p.state.id for p in parts)
     with store.transaction() as db:
         if not claim_clustering_generation(db, clustering_generation(store)):
             raise StoreError(f"store {store.path}: another process clustered while importing; import again")
         storylines_store.save_cluster_pass(
-            store, touched=states, active=active, closed=[], assignments=assignments, merges=[], df_delta=df,
-            n_docs=len(assignments), tick=len(assignments), clock=clock, centroid_terms=cfg.centroid_terms)
+            store, parts=parts, active=active, closed=[], merges=[], cut_before=set(), df_delta=df,
+            n_docs=n_articles, tick=n_articles, clock=clock, centroid_terms=cfg.centroid_terms)
         storylines_store.save_linking(store, linking, set(ids), {})
         for batch in _rows(output, "summaries", batch_size):
             for row in batch:

@@ -14,7 +14,9 @@ each), so windows cluster in parallel:
    holds most of them (connected components on the driver; one edge per part at most);
 4. each story's state is the sum of its parts' (pruned as the clusterer prunes), its id
    ``story_id_for`` its earliest article (so ids are stable across runs), its members its windows'
-   own articles;
+   own articles; a story large enough is then cut in two where it grew over two events
+   (``cluster.refine``, as the local pass does at its end), under the whole run's document
+   frequencies, broadcast;
 5. on the driver, ``link_storylines`` links all stories into storylines (what one local pass
    does: every story is new);
 6. per story, on the executors, ``summarize_articles`` with the provenance grouper built from the
@@ -42,6 +44,8 @@ from typing import Any
 
 from storyline.cluster import EventClusterer, StoryState, story_id_for
 from storyline.cluster.features import TermStats, default_entity_terms, raw_terms
+from storyline.cluster.online import stream_order
+from storyline.cluster.refine import Member, refine_story
 from storyline.cluster.storylines import Linking, StoryNode, link_storylines
 from storyline.config import StorylineConfig
 from storyline.model import Article, Failure
@@ -49,7 +53,7 @@ from storyline.provenance import Alignment, provenance_grouper, sentence_groups
 from storyline.scale.rows import failure_row, state_json, summary_row
 from storyline.summarize import summarize_articles
 
-__all__ = ["Part", "StoryResult", "order_key", "spark_stories"]
+__all__ = ["Part", "StoryResult", "spark_stories"]
 
 PartKey = tuple[int, str]  # (window, the window clusterer's story id)
 
@@ -92,11 +96,6 @@ class StoryResult:
         return [(a, b, score) for (a, b), score in sorted(self.linking.edges.items())]
 
 
-def order_key(article: Article) -> str:
-    """The (day, id) order of ``Store.articles`` (the clustering stream) as one sortable string (undated last)."""
-    return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
-
-
 def _slim(article: Article) -> Article:
     """What a window's clusterer needs of an article beside its terms: id, title and date, no text."""
     return Article(id=article.id, raw_sha256="", origin="", text="", title=article.title, date=article.date)
@@ -115,7 +114,7 @@ def _windows(article: Article, terms: Counter[str], window_days: int, overlap_da
              ) -> Iterator[tuple[int, Any]]:
     """Route an article (slim) and its terms to its window (as its own) and, in the window's tail, to
     the next (as replayed)."""
-    order = order_key(article)
+    order = stream_order(article)
     window, tail = _segment(article, window_days, overlap_days, last)
     yield window, (order, True, article, terms)
     if tail:
@@ -230,6 +229,37 @@ def _state(part: Part, centroid_terms: int) -> tuple[StoryState, list[str]]:
     return state, members
 
 
+def _refine(stories: Any, termed: Any, df_counts: Any, n_docs: int, config: StorylineConfig, partitions: int | None
+            ) -> Any:
+    """Cut the stories that grew over two events (``cluster.refine``), as the local pass does at its end.
+
+    Only stories large enough to be cut meet their articles' terms (one shuffle of those terms);
+    the vectors are weighted by the document frequencies of the whole run, broadcast.
+    """
+    cluster = config.cluster
+    if cluster.split_bound <= 0:
+        return stories
+    smallest = 2 * cluster.split_min_part
+    large = stories.filter(lambda sm: len(sm[1]) >= smallest)
+    context = termed.context
+    home = context.broadcast(dict(large.flatMap(lambda sm: ((a, sm[0].id) for a in sm[1])).collect()))
+    counts = context.broadcast(df_counts.collectAsMap())
+    terms = termed.filter(lambda at: at[0].id in home.value).map(lambda at: (home.value[at[0].id], at))
+    cut = large.map(lambda sm: (sm[0].id, sm)).cogroup(terms, partitions).flatMap(
+        lambda kv: _cut(kv[1][0], kv[1][1], counts.value, n_docs, config))
+    return stories.filter(lambda sm: len(sm[1]) < smallest).union(cut)
+
+
+def _cut(story: Iterable[tuple[StoryState, list[str]]], terms: Iterable[tuple[Article, Counter[str]]],
+         df: dict[str, int], n_docs: int, config: StorylineConfig) -> list[tuple[StoryState, list[str]]]:
+    """One story's parts (``refine_story``) from its articles' terms under the run's frequencies."""
+    (state, article_ids), = story
+    by_id = {article.id: (article, counts) for article, counts in terms}
+    stats = TermStats(df, n_docs, config.cluster.entity_boost)
+    members = [Member.of(by_id[i][0], stats.vector(by_id[i][1])) for i in article_ids]
+    return [(part.state, part.article_ids) for part in refine_story(state, members, config.cluster)]
+
+
 def _stitch(edges: list[tuple[PartKey, PartKey]]) -> dict[PartKey, PartKey]:
     """Connected components of parts; every part maps to its component's earliest-window part."""
     parent: dict[PartKey, PartKey] = {}
@@ -319,16 +349,19 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
              .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
              .map(lambda kv: (kv[0], _best_home(kv[1]))).collect())
     root_of = _stitch(edges)
-    stories = (parts.map(lambda kp: (root_of.get(kp[0], kp[0]), kp[1])).reduceByKey(_merge_parts, partitions)
-               .map(lambda kv: _state(kv[1], cluster.centroid_terms)).persist(StorageLevel.MEMORY_AND_DISK))
+    whole = (parts.map(lambda kp: (root_of.get(kp[0], kp[0]), kp[1])).reduceByKey(_merge_parts, partitions)
+             .map(lambda kv: _state(kv[1], cluster.centroid_terms)))
+    df_counts = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
+                 .reduceByKey(lambda a, b: a + b, partitions).persist(StorageLevel.MEMORY_AND_DISK))
+    stories = _refine(whole, termed, df_counts, sum(segments.values()), config, partitions).persist(
+        StorageLevel.MEMORY_AND_DISK)
     nodes = stories.map(lambda sm: StoryNode.from_state(sm[0], cluster.centroid_terms)).collect()
     linking = link_storylines(nodes, cluster)
     storyline_of = linking.storyline_of
     story_rows = stories.map(lambda sm: ("stories", (
         sm[0].id, storyline_of[sm[0].id], sm[1], *sm[0].days(), sm[0].label, sm[0].keywords(), sm[0].size,
         state_json(sm[0]))))
-    df = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
-          .reduceByKey(lambda a, b: a + b, partitions).map(lambda kv: ("term_stats", kv)))
+    df = df_counts.map(lambda kv: ("term_stats", kv))
     # which story holds each article, broadcast: the summaries then need one shuffle of the articles
     # (grouped by story) and none of the matches; one entry per article, less than the story
     # centroids the driver already holds for linking

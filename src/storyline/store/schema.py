@@ -422,7 +422,23 @@ CREATE TABLE prov_filters (
 CREATE INDEX prov_filters_seg ON prov_filters(seg);
 """
 
+# Stories cut in two after a clustering pass (``cluster.refine``): the clusterer keeps one story, the
+# store holds its parts (the second under ``<story>.2``). ``split`` records a part appearing,
+# ``rejoined`` a cut that no longer holds (the part's articles went back to the story).
+_V_STORY_SPLITS = """
+CREATE TABLE story_splits (
+    id          INTEGER PRIMARY KEY,
+    story       TEXT NOT NULL,
+    part        TEXT NOT NULL,
+    kind        TEXT NOT NULL,        -- split, rejoined
+    size        INTEGER NOT NULL,     -- articles in the part when it was cut (0 when rejoined)
+    tick        INTEGER NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE INDEX story_splits_story ON story_splits(story);
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
                                _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING,
-                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS)
+                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS, _V_STORY_SPLITS)
 SCHEMA_VERSION = len(MIGRATIONS)

@@ -12,6 +12,7 @@ from datetime import date
 from typing import Any
 
 from storyline.cluster.online import StoryMerge, StoryState
+from storyline.cluster.refine import StoryPart, coarse_id
 from storyline.cluster.storylines import Linking, StoryNode
 from storyline.model import Story, Storyline, StorylineEvent, utc_now
 from storyline.store.store import Store, StoryRow
@@ -19,6 +20,7 @@ from storyline.store.store import Store, StoryRow
 __all__ = [
     "ClusterSnapshot",
     "StorylineRow",
+    "existing_stories",
     "link_inputs",
     "load_cluster_state",
     "load_storyline",
@@ -27,6 +29,7 @@ __all__ = [
     "save_cluster_pass",
     "save_linking",
     "set_meta_value",
+    "story_members",
     "whatsnew_rows",
 ]
 
@@ -84,29 +87,55 @@ def _story_row(state: StoryState, terms: int) -> StoryRow:
     return StoryRow(Story(state.id, [], first, last, state.label, state.keywords()), centroid, named, state.size)
 
 
-def save_cluster_pass(store: Store, *, touched: list[StoryState], active: list[StoryState], closed: list[str],
-                      assignments: dict[str, str], merges: list[StoryMerge], df_delta: dict[str, int], n_docs: int,
+def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[StoryState], closed: list[str],
+                      merges: list[StoryMerge], cut_before: set[str], df_delta: dict[str, int], n_docs: int,
                       tick: int, clock: int | None, centroid_terms: int) -> None:
     """Store one clustering pass in one transaction.
 
     Args:
-        touched: stories that received articles or absorbed others (their rows are upserted).
-        active: the whole active window after the pass (its state replaces the saved one).
+        parts: the stored stories of every story the pass touched (received articles or absorbed
+            others), each whole or cut in two (``cluster.refine``), with all their articles.
+        active: the clusterer's whole active window after the pass (its state replaces the saved one).
         closed: stories that left the window.
-        assignments: final story of each clustered article (merges already followed).
         merges: story merges of this pass, in order.
+        cut_before: the parts cut off the touched and absorbed stories that were stored before the pass.
         df_delta, n_docs: document frequency increments and the new document count.
         tick, clock: stream position and latest day.
         centroid_terms: features kept in a story row's centroid.
     """
     now = utc_now()
+    assignments = {article_id: part.state.id for part in parts for article_id in part.article_ids}
+    cut_now = {part.state.id: part.state.size for part in parts if part.state.id != coarse_id(part.state.id)}
+    absorbed = {merge.absorbed: merge.survivor for merge in merges}
     with store.transaction() as db:
-        store.save_clustering([_story_row(s, centroid_terms) for s in touched], assignments, df_delta, n_docs)
+        store.save_clustering([_story_row(p.state, centroid_terms) for p in parts], assignments, df_delta, n_docs)
         for merge in merges:
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (merge.survivor, merge.absorbed))
             db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
                        "VALUES (?, ?, ?, ?, ?)", (merge.survivor, merge.absorbed, merge.similarity, merge.tick, now))
             _forget_story(db, merge.absorbed, merge.survivor, now)
+        for part in sorted(cut_before - set(cut_now)):
+            story = coarse_id(part)
+            if story in absorbed:  # its story merged into another: the part went with it, for good
+                survivor = story
+                while survivor in absorbed:
+                    survivor = absorbed[survivor]
+                db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
+                           "VALUES (?, ?, ?, ?, ?)", (survivor, part, 0.0, tick, now))
+                _forget_story(db, part, survivor, now)
+            else:  # the cut no longer holds: the part's articles are back in the story
+                db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
+                           "VALUES (?, ?, 'rejoined', 0, ?, ?)", (story, part, tick, now))
+                _forget_story(db, part, story, now)
+        for part in sorted(set(cut_now) - cut_before):
+            story = coarse_id(part)
+            db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
+                       "VALUES (?, ?, 'split', ?, ?, ?)", (story, part, cut_now[part], tick, now))
+            line = db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (story,)).fetchone()
+            if line is not None:
+                db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
+                           (line["storyline_id"], "story_split",
+                            f"story {part} ({cut_now[part]} articles) split off story {story}", now))
         for story_id in closed:
             db.execute("DELETE FROM cluster_state WHERE story_id = ?", (story_id,))
         for s in active:
@@ -121,6 +150,27 @@ def save_cluster_pass(store: Store, *, touched: list[StoryState], active: list[S
             if value is not None:
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                            "value = excluded.value", (key, str(value)))
+
+
+def story_members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str]]:
+    """Return (article id, story id, stream order key) of the stored articles of these stories.
+
+    The order key is the article's ``stream_order``: (day, id), undated last.
+    """
+    rows: list[tuple[str, str, str]] = []
+    for chunk in _chunks(sorted(story_ids), 500):
+        rows.extend((r["id"], r["story_id"], f"{r['day'] or '9999-12-31'} {r['id']}") for r in store.db.execute(
+            f"SELECT id, story_id, day FROM articles WHERE story_id IN ({','.join('?' * len(chunk))})", chunk))
+    return rows
+
+
+def existing_stories(store: Store, story_ids: list[str]) -> set[str]:
+    """Return the ids among ``story_ids`` that are stored stories."""
+    found: set[str] = set()
+    for chunk in _chunks(sorted(story_ids), 500):
+        found.update(r["id"] for r in store.db.execute(
+            f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(chunk))})", chunk))
+    return found
 
 
 def _forget_story(db: Any, absorbed: str, survivor: str, now: str) -> None:
