@@ -194,3 +194,14 @@ def test_two_halves_give_the_same_parts_as_one_pass(tmp_path):
         Pipeline(store, config).update_stories()
         assert _stories(store) == whole and len(whole) == 2
         assert check_store(store) == []
+
+
+def test_check_store_reports_a_part_without_its_story(tmp_path):
+    with Store(tmp_path / "s.db") as store:
+        _save(store, _stream(24))
+        Pipeline(store, StorylineConfig(cluster=GREEDY)).update_stories()
+        assert check_store(store) == []
+        with store.transaction() as db:
+            db.execute("INSERT INTO stories (id, label, keywords, centroid, named, size, created_at, updated_at) "
+                       "VALUES ('s-ghost.2', '', '[]', '{}', '{}', 0, '', '')")
+        assert "story s-ghost.2 was cut off a story that does not exist" in check_store(store)

@@ -89,7 +89,7 @@ def check_store(store: Store, *, fts: bool = True, deep: bool = True) -> list[st
     articles and its stored size matches them; the document count behind the term statistics
     matches the clustered articles; every story has a summary whose citations point inside
     articles of that story; storylines (every story in exactly one live storyline; history, merges,
-    links and the clusterer's window name existing stories and storylines); NLP tables (mention,
+    links, the clusterer's window and every cut-off part name existing stories and storylines); NLP tables (mention,
     quote, claim and stance spans inside their article's text; speakers, mentions and stances name
     existing entities); the provenance index (every indexed document is an article, every band
     entry an indexed document, every pair two articles in order with passage spans inside their
@@ -164,7 +164,7 @@ def _first(rows: list[tuple], limit: int = 20) -> list[tuple]:  # type: ignore[t
 
 
 def _check_storylines(db: sqlite3.Connection) -> list[str]:
-    """Every story in exactly one live storyline; merges, history, links and window state resolve."""
+    """Every story in exactly one live storyline; merges, history, links, cut parts and window state resolve."""
     problems = [f"story {s} belongs to no storyline" for (s,) in _first(db.execute(
         "SELECT id FROM stories s WHERE NOT EXISTS (SELECT 1 FROM storyline_stories m WHERE m.story_id = s.id)"
         ).fetchall())]
@@ -191,6 +191,9 @@ def _check_storylines(db: sqlite3.Connection) -> list[str]:
     problems += [f"story link {a} - {b} names a missing story" for a, b in _first(db.execute(
         "SELECT a, b FROM story_links k WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = k.a) "
         "OR NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = k.b)").fetchall())]
+    problems += [f"story {s} was cut off a story that does not exist" for (s,) in _first(db.execute(
+        "SELECT id FROM stories p WHERE id LIKE '%.2' AND NOT EXISTS "
+        "(SELECT 1 FROM stories s WHERE s.id = substr(p.id, 1, length(p.id) - 2))").fetchall())]
     problems += [f"clusterer window holds missing story {s}" for (s,) in _first(db.execute(
         "SELECT story_id FROM cluster_state c WHERE NOT EXISTS (SELECT 1 FROM stories s WHERE s.id = c.story_id)"
         ).fetchall())]
