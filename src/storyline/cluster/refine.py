@@ -15,7 +15,9 @@ The clusterer keeps the whole story (later articles are compared with its full c
 stream's cost and the clusterer's state do not change); what readers see, store and link into
 storylines are the parts. The part holding the story's founding article keeps the story's id; the
 other is :func:`split_id` of it, so both ids stay stable while the cut holds, however it moves.
-Measured on GoogleNews-TS and ECB+ in docs/results.md.
+The parts' centroids share the story's centroid out term by term, in proportion to each part's
+own mass of the term, so they sum to it (:func:`whole_state`) and linking can see the one story
+they were. Measured on GoogleNews-TS, S and ECB+ in docs/results.md.
 """
 
 from __future__ import annotations
@@ -147,7 +149,7 @@ def refine_story(story: StoryState, members: Sequence[Member], config: ClusterCo
     Args:
         story: the clusterer's state of the story.
         members: all its articles, in stream order, with vectors under the current frequencies.
-        config: the split rule (``split_*``) and ``centroid_terms``.
+        config: the split rule (``split_*``).
 
     Returns:
         One part (the story's own state, unchanged) or two: the one holding the founding article
