@@ -16,6 +16,7 @@ from storyline.model import Article
 from storyline.store import storylines as storylines_store
 from storyline.summarize import build_candidates, build_timeline, summarize_articles, update_summary
 from storyline.summarize.candidates import is_dependent
+from storyline.summarize.extractive import speakerless_quote
 from storyline.summarize.update import parse_time, published_after
 from tests.conftest import SEEDS, shared_data
 
@@ -97,6 +98,26 @@ def test_no_summary_opens_with_a_dangling_pronoun(corpus):
         summary = summarize_articles("s", articles)
         assert summary.sentences
         assert not is_dependent(summary.sentences[0].text)
+
+
+def test_a_sentence_from_inside_a_quotation_is_never_chosen():
+    from storyline.eval.summarization import make_article
+
+    text = ("Talks between the port authority and the dockworkers' union broke down on Monday in Harlow.\n\n"
+            "“We will not sign this offer. Our members deserve a fair deal for the work they do every night. "
+            "We are ready to strike,” union leader Ana Reyes said after the meeting.\n\n"
+            "The port authority said it would present a new offer to the union on Thursday morning.")
+    article = make_article("a-1", text, "2026-03-02")
+    candidates = build_candidates([article], min_words=4)
+    inside = {c.text for c in candidates if c.in_quotation}
+    assert inside == {"Our members deserve a fair deal for the work they do every night.",
+                      "We are ready to strike,” union leader Ana Reyes said after the meeting."}
+    # the piece that names its speaker may stand alone; the one that does not, never
+    summary = summarize_articles("s", [article], SummarizeConfig(min_words=4))
+    chosen = {s.text for s in summary.sentences}
+    assert summary.sentences and "Our members deserve a fair deal for the work they do every night." not in chosen
+    assert [c.text for c in candidates if speakerless_quote(c)] == [
+        "“We will not sign this offer.", "Our members deserve a fair deal for the work they do every night."]
 
 
 def test_word_budget_is_respected(corpus):

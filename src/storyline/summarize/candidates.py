@@ -20,13 +20,17 @@ from storyline.model import Article, Citation, Span
 from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
 from storyline.text import word_count
 
-__all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent"]
+__all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent",
+           "opens_quotation", "starts_in_quotation"]
 
 _DEPENDENT_START = re.compile(
     r"^[\"“'‘`]*(?:he|she|it|they|this|these|those|his|her|its|their|him|them|but|however|meanwhile|also|and|"
     r"so|that|there|then|such|yet|or|nor|still|instead|moreover|furthermore|besides|otherwise|thus|"
     r"therefore|likewise|similarly|the latter|the former|both)\b", re.IGNORECASE)
 _MAX_WORDS = 60
+_OPEN_QUOTE = re.compile(r"``|“")
+_CLOSE_QUOTE = re.compile(r"''|”")
+_STRAIGHT_QUOTE = re.compile(r'"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +56,9 @@ class Candidate:
 
     ``order`` sorts candidates in story order (day, article id, offset); ``position`` is the
     smallest sentence index among carriers (0 = lead); ``dates`` are the dates the text mentions,
-    resolved against the first carrier's publication day.
+    resolved against the first carrier's publication day; ``in_quotation`` is True when, in the
+    first carrier, the sentence starts inside a quotation opened by an earlier sentence of its
+    paragraph (a speaker's words that carry no speaker of their own).
     """
 
     text: str
@@ -61,6 +67,7 @@ class Candidate:
     position: int
     day: date | None
     dates: list[DateMention] = field(default_factory=list)
+    in_quotation: bool = False
 
     @property
     def article_ids(self) -> set[str]:
@@ -83,6 +90,33 @@ def is_dependent(text: str) -> bool:
     (True, False)
     """
     return bool(_DEPENDENT_START.match(text))
+
+
+def _quote_depth(text: str) -> int:
+    """Quotations ``text`` leaves open: curly and TeX-style marks by count, straight ones by parity."""
+    return (len(_OPEN_QUOTE.findall(text)) - len(_CLOSE_QUOTE.findall(text))
+            + len(_STRAIGHT_QUOTE.findall(text)) % 2)
+
+
+def opens_quotation(text: str) -> bool:
+    """Return True when ``text`` opens a quotation it does not close (the quote goes on in the next sentence).
+
+    >>> opens_quotation("“No one should meddle in our affairs."), opens_quotation("“Yes,” she said.")
+    (True, False)
+    """
+    return _quote_depth(text) > 0
+
+
+def starts_in_quotation(article: Article, span: Span) -> bool:
+    """Return True when the sentence at ``span`` starts inside a quotation its paragraph opened earlier.
+
+    >>> text = '“We will not sign. We want a fair deal,” the union said.'
+    >>> a = Article(id="a", raw_sha256="", origin="", text=text)
+    >>> starts_in_quotation(a, Span(19, 55)), starts_in_quotation(a, Span(0, 18))
+    (True, False)
+    """
+    start = next((p.start for p in article.paragraphs if p.start <= span.start < p.end), 0)
+    return _quote_depth(article.text[start:span.start]) > 0
 
 
 def group_identical(refs: Sequence[SentenceRef]) -> list[list[SentenceRef]]:
@@ -138,5 +172,6 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
             position=min(r.index for r in group),
             day=first.article.day,
             dates=resolve_dates(first.text, article_anchor(first.article)),
+            in_quotation=starts_in_quotation(first.article, first.span),
         ))
     return sorted(candidates, key=lambda c: c.order)

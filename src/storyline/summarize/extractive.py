@@ -8,7 +8,9 @@
    numbers and attributing ("said", "according to").
 3. Sentences that cannot stand alone are never chosen: those opening with a pronoun or
    connective ("He", "But", "Those") lean on a sentence the reader is not shown, and a bare
-   quotation without its speaker cannot be understood or checked.
+   quotation without its speaker cannot be understood or checked, nor can a piece of one (a
+   sentence starting inside a quotation, or opening one that goes on) that names no speaker: it
+   would read as the outlet's own words.
 4. A monotone submodular objective (:mod:`storyline.summarize.select`: concept coverage +
    saturated similarity coverage + prior) is maximised greedily under the word budget. A
    statement copied verbatim (wire copy) weighs as one source, and each day of the story is a
@@ -32,11 +34,12 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import SummarizeConfig
 from storyline.model import Article, Summary, SummarySentence
-from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical
+from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical, opens_quotation
 from storyline.summarize.select import SelectionWeights, featurize, greedy_select, stem_terms
 from storyline.text import named_terms
 
-__all__ = ["METHOD", "candidate_priors", "select_candidates", "summarize_articles", "unattributed_quote"]
+__all__ = ["METHOD", "candidate_priors", "select_candidates", "speakerless_quote", "summarize_articles",
+           "unattributed_quote"]
 
 METHOD = "submodular-concepts"
 _ATTRIBUTION = re.compile(r"\b(?:said|says|told|according to|announced|stated|added|confirmed|reported)\b")
@@ -52,6 +55,17 @@ def unattributed_quote(text: str) -> bool:
     (True, False)
     """
     return bool(_QUOTED.match(text)) and not _ATTRIBUTION.search(text)
+
+
+def speakerless_quote(candidate: Candidate) -> bool:
+    """Return True for a quotation, or a piece of one, that names no speaker (see :func:`unattributed_quote`).
+
+    A piece is a sentence starting inside a quotation an earlier sentence opened, or one opening a
+    quotation that goes on in the next sentence: shown alone, either reads as the outlet's words.
+    """
+    if unattributed_quote(candidate.text):
+        return True
+    return not _ATTRIBUTION.search(candidate.text) and (candidate.in_quotation or opens_quotation(candidate.text))
 
 
 def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, n_articles: int,
@@ -142,9 +156,9 @@ def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, 
     weights = SelectionWeights(concepts=config.concept_weight, coverage=config.coverage_weight,
                                saturation=config.saturation, redundancy=config.redundancy,
                                length_exponent=config.length_exponent)
-    # a bare quotation cannot be understood (or checked) without its speaker
-    # and a sentence opening with "He" or "Those" leans on one the reader was not shown
-    orphans = np.array([unattributed_quote(c.text) or c.dependent for c in candidates])
+    # a bare quotation cannot be understood (or checked) without its speaker, nor can a sentence from
+    # the middle of one; a sentence opening with "He" or "Those" leans on one the reader was not shown
+    orphans = np.array([speakerless_quote(c) or c.dependent for c in candidates])
     blocked = orphans if blocked is None else blocked | orphans
     chosen = greedy_select(features, prior, budget or config.max_words, weights, config.max_sentences, blocked)
     ordered = sorted(chosen, key=lambda i: candidates[i].order)
