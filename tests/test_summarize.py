@@ -120,6 +120,17 @@ def test_a_sentence_from_inside_a_quotation_is_never_chosen():
         "“We will not sign this offer.", "Our members deserve a fair deal for the work they do every night."]
 
 
+def test_articles_sharing_an_id_in_one_batch_are_each_read_whole():
+    # DUC 2004 clusters list some documents twice; each copy's sentences are its own
+    from storyline.eval.summarization import make_article
+
+    short = make_article("a-1", "The harbour reopened on Tuesday after the storm passed over the coast.", "2026-03-02")
+    long = make_article("a-1", "Ferries resumed their crossings on Wednesday morning. “The sea is calm. We sail "
+                        "again,” the captain said. Tickets sold out within an hour of the announcement.", "2026-03-02")
+    candidates = build_candidates([long, short], min_words=3)
+    assert [c.in_quotation for c in candidates if c.text.startswith("We sail")] == [True]
+
+
 def test_word_budget_is_respected(corpus):
     for articles in corpus.values():
         summary = summarize_articles("s", articles, SummarizeConfig(max_words=60))

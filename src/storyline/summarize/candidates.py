@@ -12,6 +12,7 @@ the text of one carrier (the earliest), so it is verbatim in a cited article.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -21,7 +22,7 @@ from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
 from storyline.text import word_count
 
 __all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent",
-           "opens_quotation", "starts_in_quotation"]
+           "opens_quotation", "quotation_starts"]
 
 _DEPENDENT_START = re.compile(
     r"^[\"“'‘`]*(?:he|she|it|they|this|these|those|his|her|its|their|him|them|but|however|meanwhile|also|and|"
@@ -92,10 +93,13 @@ def is_dependent(text: str) -> bool:
     return bool(_DEPENDENT_START.match(text))
 
 
-def _quote_depth(text: str) -> int:
-    """Quotations ``text`` leaves open: curly and TeX-style marks by count, straight ones by parity."""
-    return (len(_OPEN_QUOTE.findall(text)) - len(_CLOSE_QUOTE.findall(text))
-            + len(_STRAIGHT_QUOTE.findall(text)) % 2)
+def _quote_marks(text: str) -> tuple[int, int, int]:
+    return len(_OPEN_QUOTE.findall(text)), len(_CLOSE_QUOTE.findall(text)), len(_STRAIGHT_QUOTE.findall(text))
+
+
+def _open(opened: int, closed: int, straight: int) -> bool:
+    """Is a quotation left open? Curly and TeX-style marks count, straight ones pair up."""
+    return opened - closed + straight % 2 > 0
 
 
 def opens_quotation(text: str) -> bool:
@@ -104,19 +108,28 @@ def opens_quotation(text: str) -> bool:
     >>> opens_quotation("“No one should meddle in our affairs."), opens_quotation("“Yes,” she said.")
     (True, False)
     """
-    return _quote_depth(text) > 0
+    return _open(*_quote_marks(text))
 
 
-def starts_in_quotation(article: Article, span: Span) -> bool:
-    """Return True when the sentence at ``span`` starts inside a quotation its paragraph opened earlier.
+def quotation_starts(article: Article) -> list[bool]:
+    """For each sentence of ``article``: does it start inside a quotation its paragraph opened earlier?
 
     >>> text = '“We will not sign. We want a fair deal,” the union said.'
-    >>> a = Article(id="a", raw_sha256="", origin="", text=text)
-    >>> starts_in_quotation(a, Span(19, 55)), starts_in_quotation(a, Span(0, 18))
-    (True, False)
+    >>> quotation_starts(Article(id="a", raw_sha256="", origin="", text=text, sentences=[Span(0, 18), Span(19, 55)]))
+    [False, True]
     """
-    start = next((p.start for p in article.paragraphs if p.start <= span.start < p.end), 0)
-    return _quote_depth(article.text[start:span.start]) > 0
+    starts = [p.start for p in article.paragraphs]
+    flags = []
+    paragraph, cursor, marks = -1, 0, [0, 0, 0]
+    for span in article.sentences:
+        where = bisect_right(starts, span.start) - 1
+        if where != paragraph:  # a new paragraph: no quotation is open at its start
+            paragraph, cursor, marks = where, starts[where] if where >= 0 else 0, [0, 0, 0]
+        for k, n in enumerate(_quote_marks(article.text[cursor:span.start])):
+            marks[k] += n
+        cursor = span.start
+        flags.append(_open(*marks))
+    return flags
 
 
 def group_identical(refs: Sequence[SentenceRef]) -> list[list[SentenceRef]]:
@@ -156,6 +169,7 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
             for article in sorted(articles, key=_order_key)
             for index, span in enumerate(article.sentences)
             if _eligible(span.slice(article.text), min_words)]
+    quoted = {id(article): quotation_starts(article) for article in articles}  # a batch may repeat an article id
     candidates = []
     for group in grouper(refs):
         if not group:
@@ -172,6 +186,6 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
             position=min(r.index for r in group),
             day=first.article.day,
             dates=resolve_dates(first.text, article_anchor(first.article)),
-            in_quotation=starts_in_quotation(first.article, first.span),
+            in_quotation=quoted[id(first.article)][first.index],
         ))
     return sorted(candidates, key=lambda c: c.order)
