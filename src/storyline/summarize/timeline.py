@@ -9,7 +9,8 @@
 3. Each day's sentences are those mentioning it, plus undated lead sentences of articles
    published on it or on the next ``lead_days_back`` days (a report tells yesterday's events).
    One or two are chosen per day: closest to the day's centroid, explicit mentions and
-   self-contained sentences preferred, no near-repeats.
+   self-contained sentences preferred (not opening with a pronoun, not a piece of a quotation
+   that names no speaker), no near-repeats.
 4. Articles whose date cannot be grounded (no stated publication date, nothing dated in them
    chosen) appear as *approximate* entries with their inferred date's precision, never as a
    made-up exact day.
@@ -33,6 +34,7 @@ from storyline.config import TimelineConfig
 from storyline.model import Article, SummarySentence, Timeline, TimelineEntry
 from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical
 from storyline.summarize.dates import article_anchor
+from storyline.summarize.extractive import speakerless_quote
 from storyline.summarize.select import stem_terms
 
 __all__ = ["DateStats", "build_timeline", "date_stats", "rank_dates"]
@@ -118,7 +120,7 @@ def _pick(pool: list[tuple[int, bool]], candidates: Sequence[Candidate], vectors
     scored = []
     for i, rel in zip(indices, relevance, strict=True):
         score = float(rel) + (_EXPLICIT_BONUS if i in explicit else 0.0)
-        score *= 0.5 if candidates[i].dependent else 1.0
+        score *= 0.5 if candidates[i].dependent or speakerless_quote(candidates[i]) else 1.0
         scored.append((-score, candidates[i].order, i))
     chosen: list[int] = []
     for _, _, i in sorted(scored):
