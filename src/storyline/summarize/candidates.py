@@ -59,7 +59,7 @@ class Candidate:
     smallest sentence index among carriers (0 = lead); ``dates`` are the dates the text mentions,
     resolved against the first carrier's publication day; ``in_quotation`` is True when, in the
     first carrier, the sentence starts inside a quotation opened by an earlier sentence of its
-    paragraph (a speaker's words that carry no speaker of their own).
+    paragraph (it is part of someone's words; it may still name the speaker, as in "…,” she said.").
     """
 
     text: str
