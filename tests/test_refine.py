@@ -205,3 +205,24 @@ def test_check_store_reports_a_part_without_its_story(tmp_path):
             db.execute("INSERT INTO stories (id, label, keywords, centroid, named, size, created_at, updated_at) "
                        "VALUES ('s-ghost.2', '', '[]', '{}', '{}', 0, '', '')")
         assert "story s-ghost.2 was cut off a story that does not exist" in check_store(store)
+
+
+def test_each_part_names_the_other_in_the_api_and_on_its_page(tmp_path):
+    from fastapi.testclient import TestClient
+
+    from storyline.api.app import create_app
+
+    with Store(tmp_path / "s.db") as store:
+        articles = _stream(24)
+        articles[1] = dataclasses.replace(articles[1], title="Quake <b>Dunmere</b>")  # the part's label, untrusted
+        _save(store, articles)
+        Pipeline(store, StorylineConfig(cluster=GREEDY)).update_stories()
+    story = "s-" + _stream(1)[0].id[2:]
+    client = TestClient(create_app(tmp_path / "s.db"))
+    whole = client.get(f"/api/stories/{story}").json()["story"]["cut"]
+    part = client.get(f"/api/stories/{split_id(story)}").json()["story"]["cut"]
+    assert (whole["id"], whole["role"], whole["size"]) == (split_id(story), "part", 12)
+    assert (part["id"], part["role"]) == (story, "whole")
+    page = client.get(f"/stories/{story}").text
+    assert f'href="/stories/{split_id(story)}"' in page and "&lt;b&gt;Dunmere&lt;/b&gt;" in page
+    assert "<b>Dunmere</b>" not in page

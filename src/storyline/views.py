@@ -9,7 +9,9 @@ from datetime import date, timedelta
 from itertools import pairwise
 from typing import Any
 
+from storyline.cluster.refine import coarse_id, split_id
 from storyline.config import ProvenanceConfig, StorylineConfig
+from storyline.errors import NotFoundError
 from storyline.model import Article, Failure, Span, Summary
 from storyline.page_views import annotated_paragraphs, article_annotations
 from storyline.provenance import Alignment, align_articles, shared_passages
@@ -289,7 +291,20 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     view["outlets_total"] = len(outlets)
     view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
     view["storyline_id"] = story_storyline(store, story_id)
+    view["cut"] = _cut_view(store, story_id)
     return view
+
+
+def _cut_view(store: Store, story_id: str) -> dict[str, Any] | None:
+    """The other part when the story was cut in two (``cluster.refine``): its id, label, size and role."""
+    whole = coarse_id(story_id)
+    other = split_id(whole) if story_id == whole else whole
+    try:
+        listing = story_listing(store, other)
+    except NotFoundError:
+        return None
+    # "part": the other was cut off this story; "whole": this story was cut off the other
+    return {"id": other, "label": listing.label, "size": listing.size, "role": "part" if other != whole else "whole"}
 
 
 def article_detail(store: Store, article_id: str, start: int | None = None, end: int | None = None
