@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 from datetime import date, timedelta
 
@@ -226,3 +227,18 @@ def test_each_part_names_the_other_in_the_api_and_on_its_page(tmp_path):
     page = client.get(f"/stories/{story}").text
     assert f'href="/stories/{split_id(story)}"' in page and "&lt;b&gt;Dunmere&lt;/b&gt;" in page
     assert "<b>Dunmere</b>" not in page
+
+
+def test_storyline_show_names_the_other_part(tmp_path):
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+
+    with Store(tmp_path / "s.db") as store:
+        _save(store, _stream(24))
+        Pipeline(store, StorylineConfig(cluster=GREEDY)).update_stories()
+    story = "s-" + _stream(1)[0].id[2:]
+    shown = CliRunner().invoke(app, ["show", split_id(story), "--db", str(tmp_path / "s.db")])
+    assert shown.exit_code == 0 and f"Cut off Ferry Brindle Capsized ({story}, 12 articles)" in shown.output
+    data = CliRunner().invoke(app, ["show", story, "--db", str(tmp_path / "s.db"), "--json"])
+    assert json.loads(data.output)["cut"]["id"] == split_id(story)

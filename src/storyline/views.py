@@ -134,6 +134,7 @@ def story_detail(store: Store, story_id: str, config: StorylineConfig | None = N
     view["summary"] = summary_view(store.summary(story_id), by_id)
     view["timeline"] = timeline_view(build_timeline(story_id, articles, (config or StorylineConfig()).timeline), by_id)
     view["articles"] = [article_view(a) for a in articles]
+    view["cut"] = _cut_view(store, story_id)
     return view
 
 

@@ -115,6 +115,12 @@ def print_story(view: dict[str, Any]) -> None:
     console.rule(Text(f"{view['label']}  ({view['id']}, {view['size']} articles, "
                       f"{view['first_seen']} – {view['last_seen']})", style="bold"))
     numbers = {a["id"]: i for i, a in enumerate(view["articles"], start=1)}
+    cut = view.get("cut")
+    if cut:
+        other = Text.assemble(cut["label"] or cut["id"], (f" ({cut['id']}, {cut['size']} articles)", "dim"))
+        console.print(Text.assemble("Cut off this story: " if cut["role"] == "part" else "Cut off ", other,
+                                    ": it grew with it but tells another event." if cut["role"] == "part"
+                                    else ": these articles grew with that story but tell another event."))
     console.print("[bold]Summary[/bold]")
     for sentence in view["summary"]:
         marks = "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"] if c["article_id"] in numbers)
