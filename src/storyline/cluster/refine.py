@@ -34,8 +34,8 @@ from storyline.cluster.online import StoryState, story_id_for
 from storyline.config import ClusterConfig
 from storyline.model import Article
 
-__all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_id", "refine_stories", "refine_story",
-           "split_id", "whole_state"]
+__all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_id", "may_cut", "refine_stories",
+           "refine_story", "split_id", "whole_state"]
 
 _SPLIT_SUFFIX = ".2"
 _ITERATIONS = 10
@@ -78,6 +78,11 @@ class StoryPart:
     article_ids: list[str]
 
 
+def may_cut(size: int, config: ClusterConfig) -> bool:
+    """Return True when a story of ``size`` articles is large enough for the rule to cut it (and cutting is on)."""
+    return config.split_bound > 0 and size >= 2 * config.split_min_part
+
+
 def bisect_members(vectors: Sequence[dict[str, float]], config: ClusterConfig) -> np.ndarray | None:
     """Return a 0/1 label per member cutting a story in two, or None when it stays whole.
 
@@ -85,7 +90,7 @@ def bisect_members(vectors: Sequence[dict[str, float]], config: ClusterConfig) -
     that one; fixed iterations and first-index ties keep it deterministic.
     """
     n = len(vectors)
-    if config.split_bound <= 0 or n < 2 * config.split_min_part:
+    if not may_cut(n, config):
         return None
     columns: dict[str, int] = {}
     rows: list[int] = []
@@ -173,10 +178,10 @@ def refine_stories(stories: Sequence[tuple[StoryState, Sequence[str]]],
     """
     parts: list[StoryPart] = []
     for story, article_ids in stories:
-        if len(article_ids) < 2 * config.split_min_part or config.split_bound <= 0:
-            parts.append(StoryPart(story, list(article_ids)))
-        else:
+        if may_cut(len(article_ids), config):
             parts.extend(refine_story(story, members(article_ids), config))
+        else:
+            parts.append(StoryPart(story, list(article_ids)))
     return parts
 
 

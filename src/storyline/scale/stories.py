@@ -45,7 +45,7 @@ from typing import Any
 from storyline.cluster import EventClusterer, StoryState, story_id_for
 from storyline.cluster.features import TermStats, default_entity_terms, raw_terms
 from storyline.cluster.online import stream_order
-from storyline.cluster.refine import Member, refine_story
+from storyline.cluster.refine import Member, may_cut, refine_story
 from storyline.cluster.storylines import Linking, StoryNode, link_storylines
 from storyline.config import StorylineConfig
 from storyline.model import Article, Failure
@@ -239,15 +239,14 @@ def _refine(stories: Any, termed: Any, df_counts: Any, n_docs: int, config: Stor
     cluster = config.cluster
     if cluster.split_bound <= 0:
         return stories
-    smallest = 2 * cluster.split_min_part
-    large = stories.filter(lambda sm: len(sm[1]) >= smallest)
+    large = stories.filter(lambda sm: may_cut(len(sm[1]), cluster))
     context = termed.context
     home = context.broadcast(dict(large.flatMap(lambda sm: ((a, sm[0].id) for a in sm[1])).collect()))
     counts = context.broadcast(df_counts.collectAsMap())
     terms = termed.filter(lambda at: at[0].id in home.value).map(lambda at: (home.value[at[0].id], at))
     cut = large.map(lambda sm: (sm[0].id, sm)).cogroup(terms, partitions).flatMap(
         lambda kv: _cut(kv[1][0], kv[1][1], counts.value, n_docs, config))
-    return stories.filter(lambda sm: len(sm[1]) < smallest).union(cut)
+    return stories.filter(lambda sm: not may_cut(len(sm[1]), cluster)).union(cut)
 
 
 def _cut(story: Iterable[tuple[StoryState, list[str]]], terms: Iterable[tuple[Article, Counter[str]]],
@@ -349,13 +348,16 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
              .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
              .map(lambda kv: (kv[0], _best_home(kv[1]))).collect())
     root_of = _stitch(edges)
+    # persisted: the refinement reads the stitched stories three times (members of the large ones,
+    # the large ones with their terms, the small ones)
     whole = (parts.map(lambda kp: (root_of.get(kp[0], kp[0]), kp[1])).reduceByKey(_merge_parts, partitions)
-             .map(lambda kv: _state(kv[1], cluster.centroid_terms)))
+             .map(lambda kv: _state(kv[1], cluster.centroid_terms)).persist(StorageLevel.MEMORY_AND_DISK))
     df_counts = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
                  .reduceByKey(lambda a, b: a + b, partitions).persist(StorageLevel.MEMORY_AND_DISK))
     stories = _refine(whole, termed, df_counts, sum(segments.values()), config, partitions).persist(
         StorageLevel.MEMORY_AND_DISK)
     nodes = stories.map(lambda sm: StoryNode.from_state(sm[0], cluster.centroid_terms)).collect()
+    whole.unpersist()  # the refined stories are persisted now
     linking = link_storylines(nodes, cluster)
     storyline_of = linking.storyline_of
     story_rows = stories.map(lambda sm: ("stories", (
