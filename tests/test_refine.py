@@ -242,3 +242,24 @@ def test_storyline_show_names_the_other_part(tmp_path):
     assert shown.exit_code == 0 and f"Cut off Ferry Brindle Capsized ({story}, 12 articles)" in shown.output
     data = CliRunner().invoke(app, ["show", story, "--db", str(tmp_path / "s.db"), "--json"])
     assert json.loads(data.output)["cut"]["id"] == split_id(story)
+
+
+def test_a_part_whose_story_is_absorbed_is_recorded_as_merged_into_the_survivor(tmp_path):
+    from storyline.cluster import StoryMerge
+    from storyline.cluster.refine import StoryPart
+
+    with Store(tmp_path / "s.db") as store:
+        _save(store, _stream(24))
+        Pipeline(store, StorylineConfig(cluster=GREEDY)).update_stories()
+        story = "s-" + _stream(1)[0].id[2:]
+        # a later pass in which an older story "s-old" absorbed the cut story: its part goes with it
+        ids = [a.id for a in _stream(24)]
+        survivor = StoryState("s-old", {"ferry": 1.0}, 1.0, 24, 0, 25)
+        storylines_store.save_cluster_pass(
+            store, parts=[StoryPart(survivor, ids)], active=[survivor], closed=[],
+            merges=[StoryMerge("s-old", story, 0.5, 25)], cut_before={split_id(story): "s-old"}, df_delta={},
+            n_docs=24, tick=25, clock=None, centroid_terms=200)
+        merges = [tuple(r) for r in store.db.execute("SELECT survivor, absorbed FROM story_merges ORDER BY id")]
+        assert merges == [("s-old", story), ("s-old", split_id(story))]
+        assert _stories(store) == {"s-old": set(ids)}
+        assert [r[0] for r in store.db.execute("SELECT kind FROM story_splits")] == ["split"]  # no "rejoined"

@@ -359,12 +359,13 @@ class Pipeline:
                          f"{_CLUSTER_ATTEMPTS} times in a row; run `storyline ingest` again")
 
     def _refine(self, clusterer: EventClusterer, touched: list[str], pending: list[Article]
-                ) -> tuple[list[StoryPart], set[str]]:
+                ) -> tuple[list[StoryPart], dict[str, str]]:
         """Cut the pass's stories where they grew over two events (``cluster.refine``), with all their articles.
 
         Returns:
             The stored stories (parts) of the touched clusterer stories, and the parts cut off
-            them (or off the stories they absorbed) that were stored before this pass.
+            them (or off the stories they absorbed) that were stored before this pass, each with
+            the clusterer story it belongs to now.
         """
         cfg = self.config.cluster
         states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
@@ -384,7 +385,7 @@ class Pipeline:
 
         parts = refine_stories([(states[s], [i for _, i in sorted(members[s])]) for s in touched], load, cfg)
         cut_before = storylines_store.existing_stories(self.store, [x for x in wanted if x != coarse_id(x)])
-        return parts, cut_before
+        return parts, {part: clusterer.resolve(coarse_id(part)) for part in cut_before}
 
     def update_storylines(self, changed: set[str]) -> list[str]:
         """Link changed stories into storylines (stable ids; merges and splits recorded).

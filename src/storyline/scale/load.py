@@ -178,7 +178,7 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
         if not claim_clustering_generation(db, clustering_generation(store)):
             raise StoreError(f"store {store.path}: another process clustered while importing; import again")
         storylines_store.save_cluster_pass(
-            store, parts=parts, active=active, closed=[], merges=[], cut_before=set(), df_delta=df,
+            store, parts=parts, active=active, closed=[], merges=[], cut_before={}, df_delta=df,
             n_docs=n_articles, tick=n_articles, clock=clock, centroid_terms=cfg.centroid_terms)
         storylines_store.save_linking(store, linking, set(ids), {})
         for batch in _rows(output, "summaries", batch_size):

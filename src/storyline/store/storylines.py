@@ -88,7 +88,7 @@ def _story_row(state: StoryState, terms: int) -> StoryRow:
 
 
 def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[StoryState], closed: list[str],
-                      merges: list[StoryMerge], cut_before: set[str], df_delta: dict[str, int], n_docs: int,
+                      merges: list[StoryMerge], cut_before: dict[str, str], df_delta: dict[str, int], n_docs: int,
                       tick: int, clock: int | None, centroid_terms: int) -> None:
     """Store one clustering pass in one transaction.
 
@@ -98,7 +98,8 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
         active: the clusterer's whole active window after the pass (its state replaces the saved one).
         closed: stories that left the window.
         merges: story merges of this pass, in order.
-        cut_before: the parts cut off the touched and absorbed stories that were stored before the pass.
+        cut_before: the parts cut off the touched and absorbed stories that were stored before the
+            pass, each with the clusterer story it belongs to now (merges followed).
         df_delta, n_docs: document frequency increments and the new document count.
         tick, clock: stream position and latest day.
         centroid_terms: features kept in a story row's centroid.
@@ -106,7 +107,6 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
     now = utc_now()
     assignments = {article_id: part.state.id for part in parts for article_id in part.article_ids}
     cut_now = {part.state.id: part.state.size for part in parts if part.state.id != coarse_id(part.state.id)}
-    absorbed = {merge.absorbed: merge.survivor for merge in merges}
     with store.transaction() as db:
         store.save_clustering([_story_row(p.state, centroid_terms) for p in parts], assignments, df_delta, n_docs)
         for merge in merges:
@@ -114,20 +114,17 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
             db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
                        "VALUES (?, ?, ?, ?, ?)", (merge.survivor, merge.absorbed, merge.similarity, merge.tick, now))
             _forget_story(db, merge.absorbed, merge.survivor, now)
-        for part in sorted(cut_before - set(cut_now)):
-            story = coarse_id(part)
-            if story in absorbed:  # its story merged into another: the part went with it, for good
-                survivor = story
-                while survivor in absorbed:
-                    survivor = absorbed[survivor]
+        for part in sorted(set(cut_before) - set(cut_now)):
+            story, home = coarse_id(part), cut_before[part]
+            if home != story:  # its story merged into another: the part went with it, for good
                 db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (survivor, part, 0.0, tick, now))
-                _forget_story(db, part, survivor, now)
+                           "VALUES (?, ?, ?, ?, ?)", (home, part, 0.0, tick, now))
+                _forget_story(db, part, home, now)
             else:  # the cut no longer holds: the part's articles are back in the story
                 db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
                            "VALUES (?, ?, 'rejoined', 0, ?, ?)", (story, part, tick, now))
                 _forget_story(db, part, story, now)
-        for part in sorted(set(cut_now) - cut_before):
+        for part in sorted(set(cut_now) - set(cut_before)):
             story = coarse_id(part)
             db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
                        "VALUES (?, ?, 'split', ?, ?, ?)", (story, part, cut_now[part], tick, now))
