@@ -23,7 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from t17_corpus import COPIES, load_articles, write_corpus
+from t17_corpus import add_copies_option, load_articles, write_corpus
 
 from storyline import Pipeline, Store
 from storyline.config import NlpConfig, StorylineConfig
@@ -37,10 +37,7 @@ def main() -> None:
     parser.add_argument("--stage", choices=("all", "nlp"), default="all")
     parser.add_argument("--processes", type=int, default=1, help="nlp.processes (spaCy worker processes)")
     parser.add_argument("--no-nlp", action="store_true", help="--stage all without the NLP stage")
-    parser.add_argument("--copies", choices=sorted(COPIES), default="repeat",
-                        help="how records beyond the 2,526 T17 texts differ from them (t17_corpus.py)")
-    parser.add_argument("--distinct-copies", dest="copies", action="store_const", const="distinct",
-                        help="the same as --copies distinct")
+    add_copies_option(parser)
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="pipeline-bench-"))
     corpus = write_corpus(work / "in", args.articles, load_articles(), copies=args.copies)

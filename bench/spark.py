@@ -32,7 +32,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from t17_corpus import COPIES, load_articles, write_corpus
+from t17_corpus import add_copies_option, load_articles, write_corpus
 
 from storyline import Pipeline, Store
 from storyline.config import StorylineConfig
@@ -112,10 +112,7 @@ def main() -> None:
                         help="after each Spark run, print the stages that took most executor time")
     parser.add_argument("--no-local", action="store_true",
                         help="Spark only: no local pipeline run and no comparison (sizes too large to run both)")
-    parser.add_argument("--copies", choices=sorted(COPIES), default="repeat",
-                        help="how records beyond the 2,526 T17 texts differ from them (t17_corpus.py)")
-    parser.add_argument("--distinct-copies", dest="copies", action="store_const", const="distinct",
-                        help="the same as --copies distinct")
+    add_copies_option(parser)
     args = parser.parse_args()
     full = not args.extract_only
     articles = load_articles()

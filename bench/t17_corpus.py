@@ -19,6 +19,7 @@ repository.
 
 from __future__ import annotations
 
+import argparse
 import gzip
 import json
 import random
@@ -100,6 +101,14 @@ def unaligned_copy(text: str, k: int) -> str:
 
 
 COPIES = {"repeat": lambda text, k: text, "distinct": distinct_copy, "unaligned": unaligned_copy}
+
+
+def add_copies_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--copies`` (and its older spelling ``--distinct-copies``) to a benchmark's options."""
+    parser.add_argument("--copies", choices=sorted(COPIES), default="repeat",
+                        help="how records beyond the 2,526 T17 texts differ from them (t17_corpus.py)")
+    parser.add_argument("--distinct-copies", dest="copies", action="store_const", const="distinct",
+                        help="the same as --copies distinct")
 
 
 def write_corpus(folder: Path, n: int, articles: list[dict], shard: int = 1000, copies: str = "repeat") -> Path:
