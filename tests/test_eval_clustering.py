@@ -16,22 +16,23 @@ pytestmark = pytest.mark.slow
 
 
 def test_googlenews_subset_quality():
-    # measured on TS[:2000] with defaults: NMI 0.957, ARI 0.834, B-cubed F1 0.886 (the story refinement costs this
-    # subset 0.005 NMI and 0.022 ARI: it cuts five small one-event stories; on the full set it adds, docs/results.md)
+    # measured on TS[:2000] with defaults: NMI 0.955, ARI 0.862, B-cubed F1 0.876 (the story refinement costs this
+    # subset 0.007 NMI and gives it 0.006 ARI: it cuts small one-event stories too; on the full set it adds,
+    # docs/results.md)
     result = evaluate_googlenews(shared_data("clustering", "googlenews"), "TS", ClusterConfig(), limit=2000,
                                  baselines=False, shuffles=0)
     ours = result.metrics["storyline"]
-    assert ours["nmi"] >= 0.95 and ours["ari"] >= 0.82 and ours["bcubed_f1"] >= 0.875
+    assert ours["nmi"] >= 0.95 and ours["ari"] >= 0.85 and ours["bcubed_f1"] >= 0.87
     assert result.metrics["storyline_threshold_-20%"]["nmi"] >= 0.94
     assert result.metrics["storyline_threshold_+20%"]["nmi"] >= 0.94
 
 
 def test_ecbplus_subset_quality():
-    # measured on the first 10 topics with defaults: sub-event B3 F1 0.901, topic B3 F1 0.929 (storylines)
+    # measured on the first 10 topics with defaults: sub-event B3 F1 0.914, topic B3 F1 0.929 (storylines)
     result = evaluate_ecbplus(shared_data("clustering", "ecbplus"), ClusterConfig(), limit=10, baselines=False,
                               shuffles=0)
     ours = result.metrics["storyline"]
-    assert ours["subevent_bcubed_f1"] >= 0.89 and ours["topic_bcubed_f1"] >= 0.91
+    assert ours["subevent_bcubed_f1"] >= 0.905 and ours["topic_bcubed_f1"] >= 0.92
     assert ours["topic_nmi"] >= 0.95
 
 

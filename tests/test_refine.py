@@ -7,8 +7,10 @@ import json
 import math
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from scipy import sparse
 
 from storyline import Pipeline, Store, StorylineConfig
 from storyline.cluster import EventClusterer, StoryState
@@ -19,6 +21,7 @@ from storyline.cluster.refine import (
     coarse_id,
     refine_story,
     split_id,
+    ward_halves,
     whole_state,
 )
 from storyline.cluster.storylines import StoryNode, link_storylines
@@ -263,3 +266,20 @@ def test_a_part_whose_story_is_absorbed_is_recorded_as_merged_into_the_survivor(
         assert merges == [("s-old", story), ("s-old", split_id(story))]
         assert _stories(store) == {"s-old": set(ids)}
         assert [r[0] for r in store.db.execute("SELECT kind FROM story_splits")] == ["split"]  # no "rejoined"
+
+
+def test_ward_halves_separates_two_groups_and_a_sample_gives_the_same_halves():
+    rng = np.random.default_rng(7)
+    rows = []
+    for i in range(60):
+        group = i % 3 == 0  # interleaved, so the evenly spread sample holds both groups
+        weights = rng.uniform(0.5, 1.0, 4)
+        row = np.zeros(9)
+        row[[0, 1, 2, 3] if group else [4, 5, 6, 7]] = weights
+        row[8] = 0.3  # a term both groups share
+        rows.append(row / np.linalg.norm(row))
+    matrix = sparse.csr_matrix(np.vstack(rows))
+    expected = np.array([0 if i % 3 == 0 else 1 for i in range(60)])
+    assert (ward_halves(matrix) == expected).all()
+    assert (ward_halves(matrix, sample=12) == expected).all()  # 12 of 60 clustered, the rest assigned
+    assert (ward_halves(matrix, sample=12) == ward_halves(matrix, sample=12)).all()

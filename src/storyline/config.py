@@ -204,8 +204,8 @@ class ClusterConfig:
     """Stories further apart than this in time are never linked directly."""
     link_max_stories: int = 5000
     """Most recent stories a changed story is compared with when linking."""
-    split_bound: float = 0.5
-    """After a pass, a story is cut in two when 2-means finds halves whose centroids' cosine is below this
+    split_bound: float = 0.55
+    """After a pass, a story is cut in two when Ward's linkage finds halves whose centroids' cosine is below this
     (0 never cuts; see ``cluster.refine``)."""
     split_min_part: int = 6
     """Fewest articles in each half of a cut story."""

@@ -4,8 +4,9 @@ The online clusterer joins an article to a story whenever it is close enough to 
 centroid, so two events that share their names (a music video and its parody; a team's game and
 its star's contract; two earthquakes in one region) can grow into one story article by article.
 After each clustering pass, every story the pass touched is checked again with all its members
-at hand: spherical 2-means over the members' TF-IDF vectors (under the document frequencies of
-the end of the pass) cuts it in two, and the cut is kept when
+at hand: Ward's agglomerative clustering of the members' TF-IDF vectors (under the document
+frequencies of the end of the pass) gives the two clusters it would merge last, and the cut into
+them is kept when
 
 - each half holds at least ``cluster.split_min_part`` articles and ``cluster.split_min_share`` of
   the story, and
@@ -35,10 +36,11 @@ from storyline.config import ClusterConfig
 from storyline.model import Article
 
 __all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_id", "may_cut", "refine_stories",
-           "refine_story", "split_id", "whole_state"]
+           "refine_story", "split_id", "ward_halves", "whole_state"]
 
 _SPLIT_SUFFIX = ".2"
-_ITERATIONS = 10
+WARD_SAMPLE = 2000
+"""Most members clustered by Ward's linkage (it needs every pair: 2,000 members are 16 MB of distances)."""
 
 
 def split_id(story_id: str) -> str:
@@ -86,8 +88,8 @@ def may_cut(size: int, config: ClusterConfig) -> bool:
 def bisect_members(vectors: Sequence[dict[str, float]], config: ClusterConfig) -> np.ndarray | None:
     """Return a 0/1 label per member cutting a story in two, or None when it stays whole.
 
-    Spherical 2-means seeded with the member least like the centroid and the member least like
-    that one; fixed iterations and first-index ties keep it deterministic.
+    The two halves are the last two clusters of Ward's agglomerative clustering of the members'
+    unit vectors (:func:`ward_halves`); the cut is kept under the rule of the module docstring.
     """
     n = len(vectors)
     if not may_cut(n, config):
@@ -102,25 +104,42 @@ def bisect_members(vectors: Sequence[dict[str, float]], config: ClusterConfig) -
             cols.append(columns.setdefault(term, len(columns)))
             values.append(weight)
     matrix = sparse.csr_matrix((values, (rows, cols)), shape=(n, len(columns) + 1))
-    centroid = np.asarray(matrix.sum(axis=0)).ravel()
-    first = int(np.argmin(matrix @ centroid))
-    second = int(np.argmin((matrix @ matrix[first].T).toarray().ravel()))
-    centres = np.vstack([matrix[first].toarray(), matrix[second].toarray()])
-    labels = np.zeros(n, dtype=np.int64)
-    for step in range(_ITERATIONS):
-        new = np.asarray((matrix @ centres.T).argmax(axis=1)).ravel()
-        if step and np.array_equal(new, labels):
-            break
-        labels = new
-        for k in (0, 1):
-            if (labels == k).any():
-                total = np.asarray(matrix[labels == k].sum(axis=0)).ravel()
-                centres[k] = total / (np.linalg.norm(total) or 1.0)
+    labels = ward_halves(matrix)
     smaller = min(int(labels.sum()), n - int(labels.sum()))
     if smaller < max(config.split_min_part, config.split_min_share * n):
         return None
-    if float(centres[0] @ centres[1]) >= config.split_bound:
+    centres = [np.asarray(matrix[labels == k].sum(axis=0)).ravel() for k in (0, 1)]
+    cosine = float(centres[0] @ centres[1]) / (float(np.linalg.norm(centres[0]) * np.linalg.norm(centres[1])) or 1.0)
+    if cosine >= config.split_bound:
         return None
+    return labels
+
+
+def ward_halves(matrix: sparse.csr_matrix, sample: int = WARD_SAMPLE) -> np.ndarray:
+    """Return a 0/1 label per row: the two clusters Ward's linkage (Euclidean) merges last.
+
+    The pairwise distances come from one sparse Gram product. Ward's clustering needs all pairs,
+    so above ``sample`` rows it clusters every k-th row (a deterministic, evenly spread sample) and
+    gives each other row the half whose mean is nearer. Label 1 is the half without the first row.
+    """
+    from scipy.cluster.hierarchy import fcluster, linkage
+
+    n = matrix.shape[0]
+    chosen = np.arange(n) if n <= sample else np.linspace(0, n - 1, sample).round().astype(np.int64)
+    rows = matrix[chosen]
+    gram = (rows @ rows.T).toarray()
+    squared = np.diag(gram)
+    upper = np.triu_indices(len(chosen), 1)
+    distances = np.sqrt(np.clip(squared[upper[0]] + squared[upper[1]] - 2.0 * gram[upper], 0.0, None))
+    clusters = fcluster(linkage(distances, method="ward"), 2, criterion="maxclust")
+    sampled = (clusters != clusters[0]).astype(np.int64)
+    if n <= sample:
+        return sampled
+    means = np.vstack([np.asarray(rows[sampled == k].mean(axis=0)).ravel() for k in (0, 1)])
+    # squared distance to each mean, less the row's own squared norm (the same for both means)
+    nearer = np.asarray((means * means).sum(axis=1)[None, :] - 2 * (matrix @ means.T)).argmin(axis=1)
+    labels = nearer.ravel().astype(np.int64)
+    labels[chosen] = sampled
     return labels
 
 

@@ -3,9 +3,10 @@
 The data sets are turned into :class:`~storyline.model.Article` records and streamed, in file
 order, through the same :class:`~storyline.cluster.EventClusterer` and storyline linker the
 pipeline runs over stored articles. Baselines run on a batch TF-IDF of the same tokens
-(``text.content_terms``, sublinear tf): k-means given the true number of clusters, and a plain
-single-pass cosine-threshold clusterer whose threshold is tuned on the very set it is scored on
-(an oracle setting storyline does not get).
+(``text.content_terms``, sublinear tf): k-means given the true number of clusters (on ECB+ also
+Ward's and average-link agglomerative clustering given it), and a plain single-pass
+cosine-threshold clusterer whose threshold is tuned on the very set it is scored on (an oracle
+setting storyline does not get).
 """
 
 from __future__ import annotations
@@ -161,8 +162,14 @@ def single_pass(matrix, threshold: float) -> list[int]:  # type: ignore[no-untyp
     return labels
 
 
-def _baselines(articles: Sequence[Article], gold: Sequence[str], result: EvalResult, kmeans: bool) -> None:
-    from sklearn.cluster import KMeans
+def _baselines(articles: Sequence[Article], gold: Sequence[str], result: EvalResult, kmeans: bool,
+               agglomerative: bool = False) -> None:
+    """Score the single-pass baseline (threshold tuned on ``gold``) and the batch methods told the true k.
+
+    ``agglomerative`` adds Ward's and average-link clustering; they need the dense matrix and all
+    pairs, so they run on small sets only (ECB+).
+    """
+    from sklearn.cluster import AgglomerativeClustering, KMeans
 
     matrix = _tfidf(articles)
     best: tuple[float, float, dict[str, float]] | None = None
@@ -184,6 +191,11 @@ def _baselines(articles: Sequence[Article], gold: Sequence[str], result: EvalRes
         speed = len(articles) / (time.perf_counter() - start)
         result.metrics["sklearn_kmeans_true_k"] = {**partition_scores(gold, [str(x) for x in labels]),
                                                    "docs_per_s": speed}
+    if agglomerative:
+        dense, k = matrix.toarray(), len(set(gold))
+        for linkage, metric in (("ward", "euclidean"), ("average", "cosine")):
+            labels = AgglomerativeClustering(n_clusters=k, linkage=linkage, metric=metric).fit_predict(dense)
+            result.metrics[f"sklearn_{linkage}_true_k"] = partition_scores(gold, [str(x) for x in labels])
 
 
 # -- robustness ---------------------------------------------------------------------------------
@@ -253,7 +265,7 @@ def evaluate_ecbplus(folder: Path, config: ClusterConfig, *, limit: int | None =
     if baselines:
         for level, gold in (("subevent", events), ("topic", topics)):
             level_result = EvalResult("clustering", level)
-            _baselines(articles, gold, level_result, kmeans=True)
+            _baselines(articles, gold, level_result, kmeans=True, agglomerative=True)
             for system, values in level_result.metrics.items():
                 result.metrics.setdefault(system, {}).update(_prefixed(level, values))
             result.notes.extend(f"{level}: {n}" for n in level_result.notes)
