@@ -40,7 +40,7 @@ __all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_i
 
 _SPLIT_SUFFIX = ".2"
 WARD_SAMPLE = 2000
-"""Most members clustered by Ward's linkage (it needs every pair: 2,000 members are 16 MB of distances)."""
+"""Most members clustered by Ward's linkage (it needs every pair: for 2,000 members a 32 MB Gram matrix)."""
 
 
 def split_id(story_id: str) -> str:
