@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from storyline.model import Article
 from storyline.text import content_terms, named_terms
 
-__all__ = ["EntityTerms", "TermStats", "default_entity_terms", "entity_feature", "raw_terms"]
+__all__ = ["EntityTerms", "TermStats", "default_entity_terms", "entity_feature", "raw_terms", "sum_vectors"]
 
 EntityTerms = Callable[[Article], list[str]]
 """A function returning the entity (actor, place, organisation) names of an article."""
@@ -38,6 +38,19 @@ def entity_feature(name: str) -> str:
     '@hassan rouhani'
     """
     return ENTITY_PREFIX + name.lower()
+
+
+def sum_vectors(vectors: Iterable[dict[str, float]]) -> dict[str, float]:
+    """Return the term-by-term sum of sparse vectors, added in the order given.
+
+    >>> sum_vectors([{"x": 1.0}, {"x": 0.5, "y": 2.0}])
+    {'x': 1.5, 'y': 2.0}
+    """
+    total: dict[str, float] = {}
+    for vector in vectors:
+        for term, weight in vector.items():
+            total[term] = total.get(term, 0.0) + weight
+    return total
 
 
 def raw_terms(article: Article, entity_terms: EntityTerms | None, title_weight: int) -> Counter[str]:

@@ -35,7 +35,7 @@ from storyline.cluster.window import WindowIndex
 from storyline.config import ClusterConfig
 from storyline.model import Article
 
-__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for", "stream_order"]
+__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for", "stream_key", "stream_order"]
 
 
 def story_id_for(article: Article) -> str:
@@ -47,13 +47,18 @@ def story_id_for(article: Article) -> str:
     return "s-" + article.id.removeprefix("a-")
 
 
-def stream_order(article: Article) -> str:
-    """The clustering stream's order, (day, id) with undated articles last, as one sortable string.
+def stream_key(day: str | None, article_id: str) -> str:
+    """The clustering stream's order, (ISO day, id) with undated articles last, as one sortable string.
 
-    >>> stream_order(Article(id="a-1", raw_sha256="", origin="", text=""))
-    '9999-12-31 a-1'
+    >>> stream_key(None, "a-1"), stream_key("2014-06-16", "a-2")
+    ('9999-12-31 a-1', '2014-06-16 a-2')
     """
-    return f"{article.day.isoformat() if article.day else '9999-12-31'} {article.id}"
+    return f"{day or '9999-12-31'} {article_id}"
+
+
+def stream_order(article: Article) -> str:
+    """The :func:`stream_key` of an article."""
+    return stream_key(article.day.isoformat() if article.day else None, article.id)
 
 
 @dataclass(slots=True)

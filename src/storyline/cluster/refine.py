@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import sparse
 
-from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms, raw_terms
+from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms, raw_terms, sum_vectors
 from storyline.cluster.online import StoryState, story_id_for
 from storyline.config import ClusterConfig
 from storyline.model import Article
@@ -146,13 +146,7 @@ def ward_halves(matrix: sparse.csr_matrix, sample: int = WARD_SAMPLE) -> np.ndar
 def _parts(story: StoryState, groups: Sequence[Sequence[Member]], ids: Sequence[str], labels: Sequence[str]
            ) -> list[StoryPart]:
     """The parts' states: the story's centroid shared out term by term in proportion to each part's mass."""
-    sums: list[dict[str, float]] = []
-    for members in groups:
-        total: dict[str, float] = {}
-        for member in members:
-            for term, weight in member.vector.items():
-                total[term] = total.get(term, 0.0) + weight
-        sums.append(total)
+    sums = [sum_vectors(member.vector for member in members) for members in groups]
     parts = []
     for members, own, story_id, label in zip(groups, sums, ids, labels, strict=True):
         vector = {}
@@ -218,10 +212,7 @@ def whole_state(parts: Sequence[StoryState]) -> StoryState:
     {'x': 1.5, 'y': 2.0}
     """
     ordered = sorted(parts, key=lambda p: p.id)
-    vector: dict[str, float] = {}
-    for part in ordered:
-        for term, weight in part.vector.items():
-            vector[term] = vector.get(term, 0.0) + weight
+    vector = sum_vectors(part.vector for part in ordered)
     firsts = [p.first_day for p in ordered if p.first_day is not None]
     lasts = [p.last_day for p in ordered if p.last_day is not None]
     return StoryState(coarse_id(ordered[0].id), vector, math.sqrt(sum(w * w for w in vector.values())),

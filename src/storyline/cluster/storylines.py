@@ -23,6 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from storyline.cluster.features import sum_vectors
 from storyline.cluster.online import StoryState
 from storyline.cluster.refine import coarse_id
 from storyline.config import ClusterConfig
@@ -223,10 +224,7 @@ def _wholes(nodes: Sequence[StoryNode]) -> list[StoryNode]:
         if len(group) == 1 and group[0].id == story_id:
             wholes.append(group[0])
             continue
-        vector: dict[str, float] = {}
-        for node in sorted(group, key=lambda n: n.id):
-            for term, weight in node.vector.items():
-                vector[term] = vector.get(term, 0.0) + weight
+        vector = sum_vectors(node.vector for node in sorted(group, key=lambda n: n.id))
         firsts = [n.first_day for n in group if n.first_day is not None]
         lasts = [n.last_day for n in group if n.last_day is not None]
         wholes.append(StoryNode(story_id, vector, min(firsts, default=None), max(lasts, default=None)))

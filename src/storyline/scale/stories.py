@@ -286,7 +286,7 @@ def _summarize(items: Iterable[tuple[str, tuple[Iterable[Article], Iterable[str]
                ) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """Summarise each story as ``Pipeline.summarize_story`` does; yield summary rows (or failure rows)."""
     for story_id, (members, matches) in items:
-        articles = sorted(members, key=lambda a: (a.day.isoformat() if a.day else "9999-12-31", a.id))
+        articles = sorted(members, key=stream_order)
         try:
             stored = sorted((json.loads(m) for m in matches), key=lambda d: (d["article_a"], d["article_b"]))
             alignments = [Alignment.from_dict(d) for d in stored]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from storyline.cluster.online import StoryMerge, StoryState
+from storyline.cluster.online import StoryMerge, StoryState, stream_key
 from storyline.cluster.refine import StoryPart, coarse_id
 from storyline.cluster.storylines import Linking, StoryNode
 from storyline.model import Story, Storyline, StorylineEvent, utc_now
@@ -111,23 +111,17 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
         store.save_clustering([_story_row(p.state, centroid_terms) for p in parts], assignments, df_delta, n_docs)
         for merge in merges:
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (merge.survivor, merge.absorbed))
-            db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
-                       "VALUES (?, ?, ?, ?, ?)", (merge.survivor, merge.absorbed, merge.similarity, merge.tick, now))
-            _forget_story(db, merge.absorbed, merge.survivor, now)
+            _merge_away(db, merge.absorbed, merge.survivor, merge.similarity, merge.tick, now)
         for part in sorted(set(cut_before) - set(cut_now)):
             story, home = coarse_id(part), cut_before[part]
             if home != story:  # its story merged into another: the part went with it, for good
-                db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) "
-                           "VALUES (?, ?, ?, ?, ?)", (home, part, 0.0, tick, now))
-                _forget_story(db, part, home, now)
+                _merge_away(db, part, home, 0.0, tick, now)
             else:  # the cut no longer holds: the part's articles are back in the story
-                db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
-                           "VALUES (?, ?, 'rejoined', 0, ?, ?)", (story, part, tick, now))
+                _record_split(db, story, part, "rejoined", 0, tick, now)
                 _forget_story(db, part, story, now)
         for part in sorted(set(cut_now) - set(cut_before)):
             story = coarse_id(part)
-            db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) "
-                       "VALUES (?, ?, 'split', ?, ?, ?)", (story, part, cut_now[part], tick, now))
+            _record_split(db, story, part, "split", cut_now[part], tick, now)
             line = db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (story,)).fetchone()
             if line is not None:
                 db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
@@ -152,11 +146,11 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
 def story_members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str]]:
     """Return (article id, story id, stream order key) of the stored articles of these stories.
 
-    The order key is the article's ``stream_order``: (day, id), undated last.
+    The order key is the article's :func:`~storyline.cluster.online.stream_key`: (day, id), undated last.
     """
     rows: list[tuple[str, str, str]] = []
     for chunk in _chunks(sorted(story_ids), 500):
-        rows.extend((r["id"], r["story_id"], f"{r['day'] or '9999-12-31'} {r['id']}") for r in store.db.execute(
+        rows.extend((r["id"], r["story_id"], stream_key(r["day"], r["id"])) for r in store.db.execute(
             f"SELECT id, story_id, day FROM articles WHERE story_id IN ({','.join('?' * len(chunk))})", chunk))
     return rows
 
@@ -168,6 +162,19 @@ def existing_stories(store: Store, story_ids: list[str]) -> set[str]:
         found.update(r["id"] for r in store.db.execute(
             f"SELECT id FROM stories WHERE id IN ({','.join('?' * len(chunk))})", chunk))
     return found
+
+
+def _merge_away(db: Any, absorbed: str, survivor: str, similarity: float, tick: int, now: str) -> None:
+    """Record that ``absorbed`` merged into ``survivor``, then forget the absorbed story."""
+    db.execute("INSERT INTO story_merges (survivor, absorbed, similarity, tick, created_at) VALUES (?, ?, ?, ?, ?)",
+               (survivor, absorbed, similarity, tick, now))
+    _forget_story(db, absorbed, survivor, now)
+
+
+def _record_split(db: Any, story: str, part: str, kind: str, size: int, tick: int, now: str) -> None:
+    """Record a part cut off ``story`` (``split``) or gone back into it (``rejoined``)."""
+    db.execute("INSERT INTO story_splits (story, part, kind, size, tick, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+               (story, part, kind, size, tick, now))
 
 
 def _forget_story(db: Any, absorbed: str, survivor: str, now: str) -> None:
