@@ -31,6 +31,7 @@ from storyline.config import NlpConfig
 from storyline.eval.quotes import _article, score_attributions
 from storyline.nlp import cues, quotes
 from storyline.nlp.annotate import Annotator
+from storyline.nlp.cues import CueLexicon
 
 OUT = Path(__file__).resolve().parents[1] / "src" / "storyline" / "nlp" / "learned_cues.py"
 GRID_GOLD = (1, 2, 3, 5, 8)
@@ -50,7 +51,7 @@ def count(records: list[dict], docs: list, lemmas: list[list[str]], indexes: lis
     fired: Counter[str] = Counter()
     gold: Counter[str] = Counter()
     forms: dict[str, Counter] = {}
-    cues.use_learned_cues(frozenset(), {})
+    hand_only = CueLexicon(frozenset(), {})
     for i in indexes:
         record, doc = records[i], docs[i]
         text = record["text"]
@@ -60,11 +61,11 @@ def count(records: list[dict], docs: list, lemmas: list[list[str]], indexes: lis
         for token in doc:
             if in_quote[token.i] or token.tag_ not in quotes._VERB_TAGS or token.tag_ == "MD":
                 continue
-            hand = cues._form_lemma(token.lower_)  # the runtime's lemma when the hand list has it
+            hand = hand_only.form_lemma(token.lower_)  # the runtime's lemma when the hand list has it
             lemma = hand if hand in cues.CUE_LEMMAS else lemmas[i][token.i]
             if not lemma.isalpha() or lemma in {"be", "have", "do", "accord"}:  # "according to" has its own rule
                 continue
-            cue = quotes._verb_cue(text, doc, token, regions, in_quote)
+            cue = quotes._verb_cue(text, doc, token, regions, in_quote, hand_only)
             if cue is None or (cue.content is None and cue.region is None):
                 continue
             fired[lemma] += 1
@@ -79,9 +80,9 @@ def learn(fired: Counter, gold: Counter, min_gold: int, min_precision: float) ->
             and gold[lemma] / n >= min_precision}
 
 
-def use(learned: set[str], forms: dict[str, str]) -> None:
+def use(annotator: Annotator, learned: set[str], forms: dict[str, str]) -> None:
     """Make the annotator use this learned list (in place of the packaged one)."""
-    cues.use_learned_cues(frozenset(learned), forms)
+    annotator.cues = CueLexicon(frozenset(learned), forms)
 
 
 def score(records: list[dict], docs: list, indexes: list[int], annotator: Annotator) -> dict[str, float]:
@@ -107,10 +108,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def form_map(forms: dict[str, Counter], learned: set[str]) -> dict[str, str]:
-    """Word forms of the learned lemmas that ending-stripping (``cues._form_lemma``) would not map back."""
-    cues.use_learned_cues(frozenset(learned), {})
+    """Word forms of the learned lemmas that ending-stripping (``CueLexicon.form_lemma``) would not map back."""
+    lexicon = CueLexicon(frozenset(learned), {})
     return {form: lemma for lemma in sorted(learned) for form in sorted(forms.get(lemma, {}))
-            if cues._form_lemma(form) != lemma}
+            if lexicon.form_lemma(form) != lemma}
 
 
 def line(name: str, m: dict[str, float]) -> str:
@@ -164,14 +165,14 @@ def main() -> None:
     best = (args.min_gold, args.min_precision)
     if best[0] is None:
         fired, gold, forms = count(records, docs, lemmas, fold_a)
-        use(set(), {})
+        use(annotator, set(), {})
         hand = score(records, docs, fold_b, annotator)
         print(line("B, hand lexicon only", hand))
         results = []
         for min_gold in GRID_GOLD:
             for min_precision in GRID_PRECISION:
                 learned = learn(fired, gold, min_gold, min_precision)
-                use(learned, form_map(forms, learned))
+                use(annotator, learned, form_map(forms, learned))
                 m = score(records, docs, fold_b, annotator)
                 results.append((m["content_f1"], m["source_f1"], min_gold, min_precision, len(learned)))
                 print(line(f"B, min_gold {min_gold}, min_precision {min_precision} ({len(learned)} lemmas)", m))
@@ -181,10 +182,10 @@ def main() -> None:
         print(f"chosen on B: min_gold {min_gold}, min_precision {min_precision} (counts on A)")
     min_gold, min_precision = best
     fired, gold, forms = count(records, docs, lemmas, fold_a + fold_b)
-    use(set(), {})
+    use(annotator, set(), {})
     print(line("C (held out), hand lexicon only", score(records, docs, held_out, annotator)))
     learned = learn(fired, gold, 2 * min_gold, min_precision)
-    use(learned, form_map(forms, learned))
+    use(annotator, learned, form_map(forms, learned))
     print(line(f"C (held out), learned on A+B ({len(learned)} lemmas)", score(records, docs, held_out, annotator)))
     if args.write:
         fired, gold, forms = count(records, docs, lemmas, list(range(len(records))))

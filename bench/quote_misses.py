@@ -21,7 +21,7 @@ from pathlib import Path
 from storyline.config import NlpConfig
 from storyline.eval.quotes import _article, gold_spans, score_attributions
 from storyline.nlp.annotate import Annotator
-from storyline.nlp.cues import CUE_LEMMAS, VERB_CUES, cue_lemma
+from storyline.nlp.cues import CUE_LEMMAS, DEFAULT_CUES
 
 _SPEECH = {"say", "tell", "add", "state", "claim", "argue", "insist", "warn", "note", "explain", "write", "ask"}
 _PRONOUNS = {"he", "she", "they", "i", "we", "it", "you", "who"}
@@ -77,7 +77,7 @@ def categories(text: str, doc, attribution: dict) -> list[str]:
         cue_text = text[cue[0]:cue[1]].lower()
         span = doc.char_span(cue[0], cue[1], alignment_mode="expand")
         root = span.root if span is not None and len(span) else None
-        lemma = cue_lemma(root) if root is not None else ""
+        lemma = DEFAULT_CUES.lemma(root) if root is not None else ""
         if "according" in cue_text:
             kinds.append("cue:according to")
         elif root is not None and root.tag_ in _NOUN_TAGS:
@@ -86,7 +86,7 @@ def categories(text: str, doc, attribution: dict) -> list[str]:
             kinds.append("cue:speech verb (say, tell, ...)")
         elif lemma in CUE_LEMMAS:
             kinds.append("cue:other lexicon verb")
-        elif lemma in VERB_CUES:
+        elif lemma in DEFAULT_CUES.verbs:
             kinds.append("cue:learned verb (learned_cues)")
         elif root is not None and root.tag_ in _VERB_TAGS:
             kinds.append("cue:verb not in lexicon")
@@ -147,7 +147,7 @@ def main() -> None:
             if not any(words & g for g in gold_contents):
                 span = doc.char_span(quote.cue_span.start, quote.cue_span.end, alignment_mode="expand") \
                     if quote.cue_span else None
-                false_positive[cue_lemma(span.root) if span is not None and len(span) else "(no cue)"] += 1
+                false_positive[DEFAULT_CUES.lemma(span.root) if span is not None and len(span) else "(no cue)"] += 1
         for attribution in record["attributions"]:
             content = _range(attribution["content_span"])
             if content is None:

@@ -50,8 +50,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from storyline import Store  # noqa: E402
 from storyline.extract import article_id_for  # noqa: E402
-from storyline.model import Article, ArticleDate, RawDocument, Story  # noqa: E402
-from storyline.store import StoryRow  # noqa: E402
+from storyline.model import Article, ArticleDate, RawDocument, Story, StoryRow  # noqa: E402
 from storyline.summarize import summarize_articles  # noqa: E402
 from storyline.text import content_terms, paragraph_spans, split_sentences  # noqa: E402
 
@@ -133,7 +132,7 @@ def build_store(path: Path, n_articles: int, seed: int = 7) -> None:
 
 def link_storylines(store: Store) -> int:
     """Give every label a storyline holding its stories of all epochs (ids ``s-bench-<label>-e<k>``)."""
-    from storyline.cluster.storylines import Linking
+    from storyline.model import Linking
     from storyline.store.storylines import save_linking
 
     if store.db.execute("SELECT count(*) FROM storyline_stories").fetchone()[0]:

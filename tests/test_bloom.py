@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from storyline.provenance.bloom import BloomBank, BloomFilter, locate
+from storyline.store.bloom import BloomBank, BloomFilter, locate
 
 KEYS = st.lists(st.integers(min_value=-(2**63), max_value=2**63 - 1), max_size=300)
 

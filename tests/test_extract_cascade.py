@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from storyline import RawDocument, StorylineConfig, extract_article
 from storyline.config import ExtractConfig
 from storyline.extract.agreement import choose_candidate
-from storyline.extract.candidates import Candidate
+from storyline.extract.candidates import ExtractionCandidate as Candidate
 from storyline.extract.features import line_features, prose_line
 from storyline.extract.html import extract_html
 from storyline.extract.htmltext import html_to_lines

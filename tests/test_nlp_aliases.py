@@ -116,7 +116,7 @@ def test_resolution_with_spacy_matches_rules(annotator):
 
 def test_written_form_decides_whatever_the_ner_type():
     """One name typed differently by NER, possessive or company suffix: still one actor."""
-    from storyline.nlp.records import NameMention
+    from storyline.model import NameMention
 
     # texts: "Deep Throat met Zentrix Corp. in the garage." / "Deep Throat's tip and Zentrix's answer."
     mentions = [NameMention("a", 0, 11, "Deep Throat", "person"), NameMention("a", 16, 28, "Zentrix Corp.", "org"),
@@ -128,7 +128,7 @@ def test_written_form_decides_whatever_the_ner_type():
 
 
 def test_a_weekday_names_a_different_day_in_each_story():
-    from storyline.nlp.records import NameMention
+    from storyline.model import NameMention
 
     mentions = [NameMention(a, 0, 6, "Friday", "unknown") for a in ("a", "b", "c")]
     resolution = resolve_actors(mentions, {"a": "s1", "b": "s1", "c": "s2"}, load_aliases())

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
-from storyline.model import Article
-from storyline.nlp.merge import SpeakerQuote, merge_quotes
+from storyline.model import Article, SpeakerQuote
+from storyline.nlp.merge import merge_quotes
 from storyline.nlp.quotes import quote_regions
 from storyline.text import paragraph_spans, split_sentences
 
@@ -139,35 +141,34 @@ def test_long_tail_cues_and_noun_cues(spacy_annotator):
 
 
 def test_learned_cue_verbs_load():
-    from storyline.nlp.cues import CUE_LEMMAS, VERB_CUES
+    from storyline.nlp.cues import CUE_LEMMAS, DEFAULT_CUES
     from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
 
     assert len(LEARNED_CUE_LEMMAS) > 100 and "voice" in LEARNED_CUE_LEMMAS
     assert all(lemma.isalpha() and lemma.islower() for lemma in LEARNED_CUE_LEMMAS)
     assert not LEARNED_CUE_LEMMAS & CUE_LEMMAS  # only what the hand list lacks
-    assert LEARNED_CUE_LEMMAS <= VERB_CUES and set(LEARNED_FORMS.values()) <= LEARNED_CUE_LEMMAS
+    assert DEFAULT_CUES.verbs >= LEARNED_CUE_LEMMAS and set(LEARNED_FORMS.values()) <= LEARNED_CUE_LEMMAS
 
 
 def test_learned_cue_forms_map_to_their_lemma():
-    from storyline.nlp.cues import _form_lemma
+    from storyline.nlp.cues import DEFAULT_CUES, CueLexicon
 
-    assert _form_lemma("voiced") == "voice" and _form_lemma("withdrew") == "withdraw"
-    assert _form_lemma("hoped") == "hope"  # the hand list wins over a learned "hop"
+    assert DEFAULT_CUES.form_lemma("voiced") == "voice" and DEFAULT_CUES.form_lemma("withdrew") == "withdraw"
+    assert DEFAULT_CUES.form_lemma("hoped") == "hope"  # the hand list wins over a learned "hop"
+    assert CueLexicon(frozenset(), {}).form_lemma("withdrew") == "withdrew"  # a lexicon is its own, no global
 
 
 def test_learned_cue_verb_is_an_attribution(spacy_annotator):
-    from storyline.nlp import cues
-    from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
+    from storyline.nlp.cues import CueLexicon
 
     text = "Senator Mara Quill voiced concern that the bridge budget would run out by spring."
     quotes, _ = _quotes(spacy_annotator, text)
     voiced = next(q for q in quotes if q.cue == "voiced")
     assert voiced.speaker == "Senator Mara Quill" and "the bridge budget would run out" in voiced.text
-    try:
-        cues.use_learned_cues(frozenset(), {})  # the hand list alone has no "voice"
-        assert not _quotes(spacy_annotator, text)[0]
-    finally:
-        cues.use_learned_cues(LEARNED_CUE_LEMMAS, LEARNED_FORMS)
+    hand_only = copy.copy(spacy_annotator)  # the same loaded model, another lexicon
+    hand_only.cues = CueLexicon(frozenset(), {})  # the hand list alone has no "voice"
+    assert not _quotes(hand_only, text)[0]
+    assert _quotes(spacy_annotator, text)[0]  # the default annotator is untouched
 
 
 def test_cue_inside_reported_content_is_part_of_it(spacy_annotator):

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from storyline import Pipeline, Store
 from storyline.cli import app
-from storyline.nlp.views import actors_view, compare_view, quotes_view, stances_view
+from storyline.views import actors_view, compare_view, quotes_view, stances_view
 from tests.conftest import SEEDS, shared_data
 
 

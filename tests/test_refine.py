@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from scipy import sparse
 
 from storyline import Pipeline, Store, StorylineConfig
-from storyline.cluster import EventClusterer, StoryState
+from storyline.cluster import EventClusterer
 from storyline.cluster.refine import (
     Member,
     article_members,
@@ -24,9 +24,9 @@ from storyline.cluster.refine import (
     ward_halves,
     whole_state,
 )
-from storyline.cluster.storylines import StoryNode, link_storylines
+from storyline.cluster.storylines import link_storylines
 from storyline.config import ClusterConfig
-from storyline.model import Article, ArticleDate, RawDocument
+from storyline.model import Article, ArticleDate, RawDocument, StoryNode, StoryState
 from storyline.store import check_store
 from storyline.store import storylines as storylines_store
 
@@ -248,8 +248,9 @@ def test_storyline_show_names_the_other_part(tmp_path):
 
 
 def test_a_part_whose_story_is_absorbed_is_recorded_as_merged_into_the_survivor(tmp_path):
-    from storyline.cluster import StoryMerge
+    from storyline.cluster.passes import cluster_pass
     from storyline.cluster.refine import StoryPart
+    from storyline.model import StoryMerge
 
     with Store(tmp_path / "s.db") as store:
         _save(store, _stream(24))
@@ -258,10 +259,11 @@ def test_a_part_whose_story_is_absorbed_is_recorded_as_merged_into_the_survivor(
         # a later pass in which an older story "s-old" absorbed the cut story: its part goes with it
         ids = [a.id for a in _stream(24)]
         survivor = StoryState("s-old", {"ferry": 1.0}, 1.0, 24, 0, 25)
-        storylines_store.save_cluster_pass(
-            store, parts=[StoryPart(survivor, ids)], active=[survivor], closed=[],
-            merges=[StoryMerge("s-old", story, 0.5, 25)], cut_before={split_id(story): "s-old"}, df_delta={},
-            n_docs=24, tick=25, clock=None, centroid_terms=200)
+        clusterer = EventClusterer.from_states(GREEDY, [survivor], {}, 24, 25, None)
+        clusterer.merges.append(StoryMerge("s-old", story, 0.5, 25))
+        record = cluster_pass(clusterer, [StoryPart(survivor, ids)], {split_id(story): "s-old"}, 200)
+        assert [(c.kind, c.part, c.into) for c in record.part_changes] == [("merged", split_id(story), "s-old")]
+        storylines_store.save_cluster_pass(store, record)
         merges = [tuple(r) for r in store.db.execute("SELECT survivor, absorbed FROM story_merges ORDER BY id")]
         assert merges == [("s-old", story), ("s-old", split_id(story))]
         assert _stories(store) == {"s-old": set(ids)}

@@ -62,7 +62,7 @@ def test_a_line_recurring_on_three_stored_pages_of_an_outlet_is_removed_from_the
     from storyline import Pipeline, StorylineConfig
     from storyline.config import ExtractConfig
     from storyline.model import RawDocument
-    from storyline.store import load_outlet_profile
+    from storyline.store import outlet_line_pages
 
     config = StorylineConfig(extract=ExtractConfig(timeout_seconds=0))
     boiler = ("The Harbour Times has reported on the coast and its towns since 1921, "
@@ -88,8 +88,8 @@ def test_a_line_recurring_on_three_stored_pages_of_an_outlet_is_removed_from_the
     texts = [tmp_store.article(a).text for a in report.ingested]
     assert all(boiler in text for text in texts[:3])  # fewer than 3 earlier pages: kept
     assert boiler not in texts[3] and all(s in texts[3] for s in stories[3])
-    profile = load_outlet_profile(tmp_store, "harbour times", [line_key(boiler)], 3)
-    assert profile.pages == 4 and profile.recurring(line_key(boiler))
+    pages, line_pages = outlet_line_pages(tmp_store, "harbour times", [line_key(boiler)])
+    assert pages == 4 and OutletProfile(pages, line_pages, 3).recurring(line_key(boiler))
 
     # another outlet's page with the same line keeps it: profiles are per outlet
     with Pipeline(tmp_store, config) as pipeline:

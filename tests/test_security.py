@@ -42,7 +42,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "statement": "a statement of a migration script (constants in schema.py)",
     "_HEALTH_QUERY": "module constant (store/sources.py)",
     "','.join('?' * len(sub))": "placeholders only; the values are bound parameters (store/storylines.py)",
-    "marks": "placeholders only ('?,?'), store/storylines.py, store/outlets.py and page_views.py",
+    "marks": "placeholders only ('?,?'), store/storylines.py, store/outlets.py and views/pages.py",
     "_where_in('id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
     "_where_in('article_id', len(chunk))": "a constant column name and placeholders only (store/nlp.py)",
     "table": "a loop over a constant tuple of table names (store/nlp.py)",

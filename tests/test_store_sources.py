@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from storyline.ingest import SourceState
+from storyline.model import SourceState
 from storyline.store import (
     Store,
     load_source_state,

@@ -12,10 +12,11 @@ from storyline import Pipeline, Store, StorylineConfig
 from storyline.cli import app
 from storyline.cluster import EventClusterer, TermStats
 from storyline.cluster.features import default_entity_terms, raw_terms
-from storyline.cluster.storylines import StoryNode, link_storylines
+from storyline.cluster.storylines import link_storylines
 from storyline.config import ClusterConfig
-from storyline.eval.clustering import bcubed_f1, load_googlenews, partition_scores
-from storyline.model import Article, ArticleDate, RawDocument
+from storyline.eval.clustering import load_googlenews, partition_scores
+from storyline.model import Article, ArticleDate, RawDocument, StoryNode
+from storyline.partitions import bcubed_f1
 from storyline.scale.stories import _slim
 from storyline.store import storylines as storylines_store
 from tests.conftest import shared_data

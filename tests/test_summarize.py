@@ -216,7 +216,7 @@ def test_seed_timeline(corpus):
 
 def test_storyline_ids_are_accepted(tmp_path, demo_dir):
     from storyline.errors import NotFoundError
-    from storyline.report import export_markdown, subject_report
+    from storyline.views import export_markdown, subject_report
     with Store(tmp_path / "l.db") as store:
         Pipeline(store).run([demo_dir])
         lines = storylines_store.load_storylines(store)

@@ -15,7 +15,7 @@ from storyline import Pipeline, Store, StorylineConfig
 from storyline.api import create_app
 from storyline.api.context import AppContext
 from storyline.model import Article, Span
-from storyline.page_views import annotated_paragraphs, subject_actors_view, subject_article_ids
+from storyline.views import annotated_paragraphs, subject_actors_view, subject_article_ids
 
 
 @pytest.fixture(scope="module")

@@ -14,13 +14,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
-from storyline.model import Article, Citation, ClaimValue, Discrepancy, Entity, Mention, Quote
+from storyline.model import Article, Citation, Claim, ClaimValue, Discrepancy, Entity, Mention, Quote
 from storyline.nlp.names import name_key
-from storyline.nlp.records import Claim
+from storyline.partitions import connected_components
 
-__all__ = ["Comparison", "compare_story", "comparison_view", "find_discrepancies", "outlet_label"]
+__all__ = ["Comparison", "compare_story", "find_discrepancies", "outlet_label"]
 
 
 def outlet_label(article: Article) -> str:
@@ -109,26 +108,16 @@ def compare_story(story_id: str, articles: Sequence[Article], entities: Sequence
 def find_discrepancies(claims: Sequence[Claim], outlet_of: dict[str, str]) -> list[Discrepancy]:
     """Group claims about the same count and keep groups whose sources disagree (value or status)."""
     items = [c for c in claims if c.article_id in outlet_of]
-    parent = list(range(len(items)))
 
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
+    def same_count(a: Claim, b: Claim) -> bool:
+        same_number = a.measure == b.measure and (a.low, a.high) == (b.low, b.high)
+        same_thing = bool(a.unit) and a.unit == b.unit and bool(set(a.places) & set(b.places))
+        return same_number or same_thing
 
-    for i, a in enumerate(items):
-        for j in range(i + 1, len(items)):
-            b = items[j]
-            same_number = a.measure == b.measure and (a.low, a.high) == (b.low, b.high)
-            same_thing = bool(a.unit) and a.unit == b.unit and bool(set(a.places) & set(b.places))
-            if same_number or same_thing:
-                parent[find(j)] = find(i)
-    groups: dict[int, list[Claim]] = defaultdict(list)
-    for i, claim in enumerate(items):
-        groups[find(i)].append(claim)
+    pairs = [(i, j) for i in range(len(items)) for j in range(i + 1, len(items)) if same_count(items[i], items[j])]
     found = []
-    for members in groups.values():
+    for group in connected_components(range(len(items)), pairs):
+        members = [items[i] for i in group]
         voices = {(c.article_id, c.source) for c in members}
         by_event: dict[str, set[tuple[float, float]]] = defaultdict(set)
         statuses: dict[tuple[str, float, float], set[str]] = defaultdict(set)
@@ -162,32 +151,3 @@ def _values(members: Sequence[Claim], outlet_of: dict[str, str]) -> tuple[ClaimV
     return tuple(ClaimValue(value, status, outlet, tuple(sorted(set(cites))), source)
                  for (value, status, outlet, source), cites in sorted(grouped.items(), key=lambda kv: (
                      kv[0][0], kv[0][2], kv[0][1], kv[0][3] or "")))
-
-
-def comparison_view(comparison: Comparison, articles: Sequence[Article]) -> dict[str, Any]:
-    """Describe a comparison as JSON-ready data (entity ids resolved to names, citations with text)."""
-    by_id = {a.id: a for a in articles}
-
-    def cite(c: Citation) -> dict[str, Any]:
-        article = by_id.get(c.article_id)
-        return {"article_id": c.article_id, "start": c.start, "end": c.end,
-                "outlet": outlet_label(article) if article else None,
-                "cited_text": article.text[c.start:c.end] if article else None}
-
-    names = {e: comparison.entities[e].name for e in comparison.entities}
-    return {
-        "story_id": comparison.story_id,
-        "outlets": comparison.outlets,
-        "coverage": {
-            "actors": [{"entity_id": e, "name": names[e], "outlets": by}
-                       for e, by in sorted(comparison.actors.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))],
-            "quotes": [{"text": q.text, "speaker": q.speaker, "outlets": carriers,
-                        "citations": [cite(c) for c in q.citations]} for q, carriers in comparison.quotes],
-            "claims": [{"claim": label, "outlets": by} for label, by in sorted(comparison.claims.items())],
-        },
-        "exclusive": comparison.exclusive,
-        "naming": [{"entity_id": e, "name": names[e], "forms": forms} for e, forms in comparison.naming.items()],
-        "discrepancies": [{"claim": d.claim, "values": [
-            {"value": v.value, "status": v.status, "outlet": v.outlet, "source": v.source,
-             "citations": [cite(c) for c in v.citations]} for v in d.values]} for d in comparison.discrepancies],
-    }

@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from storyline.cluster import EventClusterer
-from storyline.cluster.online import stream_order
+from storyline.cluster.online import stream_key, stream_order
+from storyline.cluster.passes import cluster_pass
 from storyline.cluster.refine import Member, StoryPart, article_members, coarse_id, refine_stories, split_id
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
@@ -27,7 +28,7 @@ from storyline.ingest import read_paths
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.isolation import IsolatedRunner
-from storyline.model import Article, Failure, RawDocument
+from storyline.model import Article, Failure, PairRecord, RawDocument
 from storyline.provenance import (
     find_related,
     fingerprint,
@@ -36,15 +37,14 @@ from storyline.provenance import (
     rank_candidates,
 )
 from storyline.store import (
-    PairRecord,
     ProvenanceIndex,
     Store,
     add_outlet_page,
     claim_clustering_generation,
     clustering_generation,
-    load_outlet_profile,
     load_source_state,
     mark_nlp_pending,
+    outlet_line_pages,
     remember_item,
     save_source_state,
 )
@@ -126,8 +126,10 @@ class Pipeline:
         if self.store.has_raw(raw.sha256):
             return None
         lines = self._scrape_lines(raw)
-        profile = None if lines is None else load_outlet_profile(
-            self.store, lines[0], lines[1], self.config.extract.outlet_min_pages)
+        profile = None
+        if lines is not None:
+            pages, line_pages = outlet_line_pages(self.store, *lines)
+            profile = OutletProfile(pages, line_pages, self.config.extract.outlet_min_pages)
         return extract_or_failure(raw, self.config.extract, extractor=lambda doc: self.extract(doc, profile))
 
     def process(self, raw: RawDocument, report: IngestReport, prepared: Article | Failure | None = None) -> None:
@@ -161,7 +163,7 @@ class Pipeline:
                 if lines is not None:
                     add_outlet_page(self.store, *lines)
         except (UnicodeError, ValueError, OverflowError) as exc:  # a value SQLite refuses; the batch goes on
-            failure = Failure(raw.origin, "store", type(exc).__name__,
+            failure = Failure.of(raw.origin, "store", exc,
                               f"{raw.origin}: the extracted article could not be stored: {exc!r}", raw.sha256)
             self.store.save_document(raw, None, failure)
             report.failures.append(failure)
@@ -195,7 +197,7 @@ class Pipeline:
                                             r.alignment.to_dict()) for r in related)
                 index.insert(article.id, fp)
         except Exception as exc:  # provenance is an enrichment: a crash on one article must not stop the batch
-            failure = Failure(article.origin, "provenance", type(exc).__name__,
+            failure = Failure.of(article.origin, "provenance", exc,
                               f"{article.origin}: provenance failed for article {article.id}: {exc!r}",
                               article.raw_sha256)
             self.store.save_failure(failure)
@@ -270,10 +272,9 @@ class Pipeline:
                 if progress:
                     progress(item.doc.origin)
         except StorylineError as exc:
-            failure = Failure(source.ref, "fetch" if isinstance(exc, FetchError) else "ingest",
-                              type(exc).__name__, exc.message)
+            failure = Failure.of(source.ref, "fetch" if isinstance(exc, FetchError) else "ingest", exc)
         except Exception as exc:  # a reader bug or library crash on hostile input must not stop the others
-            failure = Failure(source.ref, "ingest", type(exc).__name__,
+            failure = Failure.of(source.ref, "ingest", exc,
                               f"{source.ref}: unexpected error while reading: {exc!r}")
         else:
             save_source_state(self.store, state)
@@ -341,12 +342,8 @@ class Pipeline:
             with self.store.transaction() as db:
                 if not claim_clustering_generation(db, generation):
                     continue
-                storylines_store.save_cluster_pass(
-                    self.store, parts=parts, active=list(clusterer.active.values()),
-                    closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
-                    merges=clusterer.merges, cut_before=cut_before, df_delta=dict(clusterer.stats.delta),
-                    n_docs=clusterer.stats.n_docs, tick=clusterer.tick, clock=clusterer.clock,
-                    centroid_terms=cfg.centroid_terms)
+                storylines_store.save_cluster_pass(self.store, cluster_pass(clusterer, parts, cut_before,
+                                                                            cfg.centroid_terms))
                 self.update_storylines(set(touched))
                 for story_id in touched:
                     self.summarize_story(story_id)
@@ -371,8 +368,8 @@ class Pipeline:
         states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
         wanted = sorted({x for s in [*touched, *(m.absorbed for m in clusterer.merges)] for x in (s, split_id(s))})
         members: dict[str, list[tuple[str, str]]] = {s: [] for s in touched}
-        for article_id, story_id, order in storylines_store.story_members(self.store, wanted):
-            members[clusterer.resolve(coarse_id(story_id))].append((order, article_id))
+        for article_id, story_id, day in storylines_store.story_members(self.store, wanted):
+            members[clusterer.resolve(coarse_id(story_id))].append((stream_key(day, article_id), article_id))
         partition = clusterer.partition()
         fresh = {a.id: a for a in pending}
         for article in pending:
@@ -446,7 +443,7 @@ class Pipeline:
                     try:
                         annotations.extend(annotator.annotate([article]))
                     except Exception as exc:
-                        self.store.save_failure(Failure(article.origin, "annotate", type(exc).__name__,
+                        self.store.save_failure(Failure.of(article.origin, "annotate", exc,
                                                         f"{article.id}: annotation failed: {exc!r}",
                                                         article.raw_sha256))
             save_annotations(self.store, annotations)
@@ -458,7 +455,7 @@ class Pipeline:
                                          annotator.aliases, self.config.nlp)
             except Exception as exc:  # a resolution bug must not stop the ingest; the story keeps its old actors
                 with self.store.transaction():
-                    self.store.save_failure(Failure(story_id, "annotate", type(exc).__name__,
+                    self.store.save_failure(Failure.of(story_id, "annotate", exc,
                                                     f"story {story_id}: actor resolution failed: {exc!r}"))
                     clear_nlp_pending(self.store, story_id)
                 continue

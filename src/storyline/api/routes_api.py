@@ -19,9 +19,6 @@ from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
-from storyline.nlp.views import actors_view, compare_view, quotes_view, stances_view
-from storyline.page_views import article_meta, subject_article_ids
-from storyline.report import subject_report
 from storyline.store.queries import (
     article_page,
     articles_per_day,
@@ -33,16 +30,23 @@ from storyline.store.queries import (
 )
 from storyline.views import (
     activity_view,
+    actors_view,
     article_detail,
+    article_meta,
     article_view,
+    compare_view,
     failure_view,
     page_view,
     provenance_view,
+    quotes_view,
     search_hit_view,
+    stances_view,
     story_listing_view,
     story_overview,
     storyline_listing_view,
     storyline_overview,
+    subject_article_ids,
+    subject_report,
     whatsnew_view,
 )
 

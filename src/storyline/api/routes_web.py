@@ -19,14 +19,12 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
-from storyline.nlp.views import compare_view, subject_articles
-from storyline.page_views import subject_actors_view
-from storyline.report import subject_report
 from storyline.store import Store
 from storyline.store.queries import articles_per_day, failure_page, search_page, story_page, storyline_page
 from storyline.views import (
     activity_view,
     article_detail,
+    compare_view,
     failure_view,
     numbered_report,
     page_view,
@@ -36,6 +34,9 @@ from storyline.views import (
     story_overview,
     storyline_listing_view,
     storyline_overview,
+    subject_actors_view,
+    subject_articles,
+    subject_report,
     whatsnew_view,
 )
 

@@ -6,10 +6,14 @@ folder laid out as in ``shared/data``; default: every set of the task) and ``--j
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 
 from storyline.cli._common import app, console, print_json
-from storyline.eval.common import EvalResult, format_table
+
+if TYPE_CHECKING:
+    from storyline.eval.common import EvalResult
 
 __all__ = ["eval_app", "report"]
 
@@ -19,6 +23,8 @@ app.add_typer(eval_app, name="eval")
 
 def report(results: list[EvalResult], as_json: bool) -> None:
     """Print eval results: JSON ``{"system": {"metric": value}}`` (one set) or tables."""
+    from storyline.eval.common import format_table
+
     if as_json:
         if len(results) == 1:
             print_json(results[0].as_json())

@@ -11,7 +11,6 @@ from rich.text import Text
 
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
-from storyline.eval.common import find_shared_data
 from storyline.pipeline import Pipeline
 
 SubjectArg = Annotated[str, typer.Argument(help="A story id (or a storyline id when the store has storylines).")]
@@ -24,7 +23,7 @@ def _marks(citations: list[dict[str, Any]]) -> str:
 @app.command()
 def actors(subject_id: SubjectArg, db: DbOption = None, limit: int = 30, json_output: JsonOption = False) -> None:
     """List the actors of a story: canonical name, aliases, roles, mentions (with spans in --json)."""
-    from storyline.nlp.views import actors_view
+    from storyline.views import actors_view
 
     with open_store(db) as store:
         rows = actors_view(store, subject_id, limit=limit)
@@ -46,7 +45,7 @@ def quotes(subject_id: Annotated[str | None, typer.Argument(help="A story id; al
            speaker: Annotated[str | None, typer.Option("--speaker", help="Only quotes by this name.")] = None,
            db: DbOption = None, config: ConfigOption = None, json_output: JsonOption = False) -> None:
     """List who said what: one quote per wording, cited in every article that carries it."""
-    from storyline.nlp.views import quotes_view
+    from storyline.views import quotes_view
 
     with open_store(db) as store:
         rows = quotes_view(store, subject_id, speaker, config_from(config).nlp)
@@ -64,7 +63,7 @@ def quotes(subject_id: Annotated[str | None, typer.Argument(help="A story id; al
 def stances(subject_id: SubjectArg, db: DbOption = None, config: ConfigOption = None,
             json_output: JsonOption = False, pairs: int = 5) -> None:
     """Show how pairs of actors relate over time (cooperate / oppose / mixed), with evidence."""
-    from storyline.nlp.views import stances_view
+    from storyline.views import stances_view
 
     with open_store(db) as store:
         rows = stances_view(store, subject_id, config_from(config).nlp)
@@ -83,7 +82,7 @@ def stances(subject_id: SubjectArg, db: DbOption = None, config: ConfigOption = 
 @app.command()
 def compare(story_id: SubjectArg, db: DbOption = None, json_output: JsonOption = False) -> None:
     """Compare a story's outlets: coverage, what only one reports, naming, discrepancies."""
-    from storyline.nlp.views import compare_view
+    from storyline.views import compare_view
 
     with open_store(db) as store:
         view = compare_view(store, story_id)
@@ -131,6 +130,7 @@ def eval_quotes(data: DataOption = None,
                 limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
                 json_output: JsonOption = False) -> None:
     """Quote attribution on PolNeAR dev: source/cue/content span F1 (overlap and exact) vs a quote-mark baseline."""
+    from storyline.eval.common import find_shared_data
     from storyline.eval.quotes import evaluate_quotes
 
     report([evaluate_quotes(data or find_shared_data("quotes", "polnear"), limit)], json_output)
@@ -141,6 +141,7 @@ def eval_entities(data: DataOption = None,
                   topics: Annotated[int | None, typer.Option(help="Only the first N ECB+ topics.")] = None,
                   json_output: JsonOption = False) -> None:
     """Cross-document alias resolution on ECB+ entity chains (CoNLL F1, B-cubed) vs exact string match."""
+    from storyline.eval.common import find_shared_data
     from storyline.eval.entities import evaluate_entities
 
     report([evaluate_entities(data or find_shared_data("clustering", "ecbplus"), topics)], json_output)

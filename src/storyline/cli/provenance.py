@@ -12,7 +12,6 @@ from rich.text import Text
 
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
-from storyline.eval.common import find_shared_data
 from storyline.pipeline import Pipeline
 from storyline.views import diff_view, provenance_view
 
@@ -80,6 +79,7 @@ def eval_provenance(
     json_output: JsonOption = False,
 ) -> None:
     """Copy detection on a synthetic benchmark built from real articles: storyline vs exact hash vs MinHash LSH."""
+    from storyline.eval.common import find_shared_data
     from storyline.eval.provenance import evaluate_provenance
 
     root = data or find_shared_data("timelines", "t17")

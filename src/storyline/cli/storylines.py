@@ -11,7 +11,6 @@ import typer
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
 from storyline.errors import ConfigError, NotFoundError
-from storyline.eval.common import find_shared_data
 from storyline.model import utc_now
 from storyline.store import storylines as storylines_store
 from storyline.views import storyline_view, whatsnew_view
@@ -96,6 +95,7 @@ def eval_clustering(
 ) -> None:
     """Story clustering quality (NMI, ARI, B-cubed F1, docs/s) beside k-means and single-pass baselines."""
     from storyline.eval.clustering import evaluate_ecbplus, evaluate_googlenews
+    from storyline.eval.common import find_shared_data
 
     cfg = config_from(config).cluster
     folders = [data] if data else [find_shared_data("clustering", name) for name in ("googlenews", "ecbplus")]

@@ -22,7 +22,7 @@ from storyline.cli._common import (
     print_timeline,
 )
 from storyline.cli.evaluate import eval_app, report
-from storyline.report import export_json, export_markdown, subject_report, update_view
+from storyline.views import export_json, export_markdown, subject_report, update_view
 
 DataOption = Annotated[Path | None, typer.Option("--data", help="One data set folder laid out as in shared/data "
                                                                "[default: every set of the task].")]

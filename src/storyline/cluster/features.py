@@ -15,15 +15,13 @@ from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from storyline.model import Article
+from storyline.model import ENTITY_PREFIX, Article
 from storyline.text import content_terms, named_terms
 
 __all__ = ["EntityTerms", "TermStats", "default_entity_terms", "entity_feature", "raw_terms", "sum_vectors"]
 
 EntityTerms = Callable[[Article], list[str]]
 """A function returning the entity (actor, place, organisation) names of an article."""
-
-ENTITY_PREFIX = "@"
 
 
 def default_entity_terms(article: Article) -> list[str]:

@@ -26,16 +26,15 @@ from __future__ import annotations
 import math
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
-from datetime import date
 
 import numpy as np
 
-from storyline.cluster.features import ENTITY_PREFIX, EntityTerms, TermStats, default_entity_terms, raw_terms
+from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms, raw_terms
 from storyline.cluster.window import WindowIndex
 from storyline.config import ClusterConfig
-from storyline.model import Article
+from storyline.model import Article, StoryMerge, StoryState
 
-__all__ = ["EventClusterer", "StoryMerge", "StoryState", "story_id_for", "stream_key", "stream_order"]
+__all__ = ["EventClusterer", "story_id_for", "stream_key", "stream_order"]
 
 
 def story_id_for(article: Article) -> str:
@@ -59,51 +58,6 @@ def stream_key(day: str | None, article_id: str) -> str:
 def stream_order(article: Article) -> str:
     """The :func:`stream_key` of an article."""
     return stream_key(article.day.isoformat() if article.day else None, article.id)
-
-
-@dataclass(slots=True)
-class StoryState:
-    """The clustering state of one active story.
-
-    ``vector`` is the sum of its members' unit vectors (``norm`` its length), ``founded`` and
-    ``last_tick`` the stream positions of its first and latest article, ``first_day`` and
-    ``last_day`` date ordinals of its dated members (None while it has none).
-    """
-
-    id: str
-    vector: dict[str, float]
-    norm: float
-    size: int
-    founded: int
-    last_tick: int
-    first_day: int | None = None
-    last_day: int | None = None
-    label: str = ""
-
-    def keywords(self, n: int = 8) -> list[str]:
-        """Return the ``n`` highest-weighted content terms (entity features excluded)."""
-        ranked = sorted(((w, t) for t, w in self.vector.items() if t[0] != ENTITY_PREFIX), key=lambda x: (-x[0], x[1]))
-        return [t for _, t in ranked[:n]]
-
-    def top_terms(self, n: int) -> dict[str, float]:
-        """Return the ``n`` highest-weighted features with their weights, sorted by term."""
-        ranked = sorted(self.vector.items(), key=lambda x: (-x[1], x[0]))[:n]
-        return dict(sorted(ranked))
-
-    def days(self) -> tuple[str | None, str | None]:
-        """Return the first and last day as ISO dates."""
-        return (date.fromordinal(self.first_day).isoformat() if self.first_day else None,
-                date.fromordinal(self.last_day).isoformat() if self.last_day else None)
-
-
-@dataclass(frozen=True, slots=True)
-class StoryMerge:
-    """Two stories found to be one: ``absorbed`` joined ``survivor`` at stream position ``tick``."""
-
-    survivor: str
-    absorbed: str
-    similarity: float
-    tick: int
 
 
 @dataclass(slots=True)

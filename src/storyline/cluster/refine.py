@@ -31,9 +31,9 @@ import numpy as np
 from scipy import sparse
 
 from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms, raw_terms, sum_vectors
-from storyline.cluster.online import StoryState, story_id_for
+from storyline.cluster.online import story_id_for
 from storyline.config import ClusterConfig
-from storyline.model import Article
+from storyline.model import Article, StoryState
 
 __all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_id", "may_cut", "refine_stories",
            "refine_story", "split_id", "ward_halves", "whole_state"]

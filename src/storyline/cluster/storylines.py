@@ -21,16 +21,14 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 
 from storyline.cluster.features import sum_vectors
-from storyline.cluster.online import StoryState
 from storyline.cluster.refine import coarse_id
 from storyline.config import ClusterConfig
+from storyline.model import UNDATED_ORDINAL, Linking, StorylineChange, StoryNode
+from storyline.partitions import connected_components
 
-__all__ = ["Linking", "StoryNode", "StorylineChange", "link_storylines", "storyline_id_for"]
-
-_UNDATED = 10**7
+__all__ = ["link_storylines", "storyline_id_for"]
 
 
 def storyline_id_for(story_id: str) -> str:
@@ -40,49 +38,6 @@ def storyline_id_for(story_id: str) -> str:
     'l-0123456789abcdef'
     """
     return "l-" + story_id.removeprefix("s-")
-
-
-@dataclass(frozen=True, slots=True)
-class StoryNode:
-    """What linking needs of a story: its strongest features and its date range (ordinals)."""
-
-    id: str
-    vector: dict[str, float]
-    first_day: int | None = None
-    last_day: int | None = None
-
-    @classmethod
-    def from_state(cls, state: StoryState, terms: int) -> StoryNode:
-        """Build a node from an event clusterer's story state."""
-        return cls(state.id, state.top_terms(terms), state.first_day, state.last_day)
-
-    @property
-    def age_key(self) -> tuple[int, str]:
-        """Sort key putting the oldest story first (undated stories last, then by id)."""
-        return (self.first_day if self.first_day is not None else _UNDATED, self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class StorylineChange:
-    """One entry of a storyline's history.
-
-    ``kind`` is ``created``, ``merged`` (absorbed ``other``), ``merged_into`` (was absorbed by
-    ``other``), ``split`` (``other`` split off it) or ``split_from`` (split off ``other``).
-    """
-
-    storyline_id: str
-    kind: str
-    detail: str
-    other: str | None = None
-
-
-@dataclass(slots=True)
-class Linking:
-    """The result of linking: every story's storyline, the links found, and the changes."""
-
-    storyline_of: dict[str, str] = field(default_factory=dict)
-    edges: dict[tuple[str, str], float] = field(default_factory=dict)
-    changes: list[StorylineChange] = field(default_factory=list)
 
 
 def _gap(a: StoryNode, b: StoryNode) -> float:
@@ -127,26 +82,6 @@ def find_edges(nodes: Sequence[StoryNode], changed: set[str], config: ClusterCon
     return edges
 
 
-def _components(ids: Sequence[str], edges: dict[tuple[str, str], float]) -> list[list[str]]:
-    parent = {i: i for i in ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in sorted(edges):
-        if a in parent and b in parent:
-            ra, rb = root(a), root(b)
-            if ra != rb:
-                parent[max(ra, rb)] = min(ra, rb)
-    groups: dict[str, list[str]] = defaultdict(list)
-    for i in ids:
-        groups[root(i)].append(i)
-    return list(groups.values())
-
-
 def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, changed: set[str] | None = None,
                     edges: dict[tuple[str, str], float] | None = None, previous: dict[str, str] | None = None,
                     storyline_age: dict[str, tuple[int, str]] | None = None) -> Linking:
@@ -175,8 +110,8 @@ def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, change
             and k[0] not in changed and k[1] not in changed}
     kept.update(find_edges(nodes, changed, config))
     result = Linking(edges=kept)
-    components = sorted((sorted(c, key=lambda s: by_id[s].age_key) for c in _components(list(by_id), kept)),
-                        key=lambda c: by_id[c[0]].age_key)
+    components = sorted((sorted(c, key=lambda s: by_id[s].age_key)
+                         for c in connected_components(list(by_id), sorted(kept))), key=lambda c: by_id[c[0]].age_key)
     # each earlier storyline goes to the component holding most of its stories (ties: the oldest part)
     home: dict[str, int] = {}
     counts: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
@@ -189,7 +124,7 @@ def link_storylines(nodes: Sequence[StoryNode], config: ClusterConfig, *, change
     used: set[str] = set(home)
     for index, component in enumerate(components):
         owned = sorted({line for line, where in home.items() if where == index},
-                       key=lambda line: (age.get(line, (_UNDATED, line)), line))
+                       key=lambda line: (age.get(line, (UNDATED_ORDINAL, line)), line))
         if owned:
             line_id = owned[0]
             for other in owned[1:]:

@@ -16,22 +16,21 @@ import hashlib
 import json
 import random
 import time
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.cluster import EventClusterer, TermStats
 from storyline.cluster.refine import article_members, refine_stories
-from storyline.cluster.storylines import StoryNode, link_storylines
+from storyline.cluster.storylines import link_storylines
 from storyline.config import ClusterConfig
 from storyline.eval.common import EvalResult
-from storyline.model import Article, ArticleDate
+from storyline.model import Article, ArticleDate, StoryNode
+from storyline.partitions import bcubed_f1
 from storyline.text import content_terms
 
 __all__ = [
     "LabelledDoc",
-    "bcubed_f1",
     "cluster_articles",
     "evaluate_ecbplus",
     "evaluate_googlenews",
@@ -76,16 +75,6 @@ def load_ecbplus(folder: Path) -> list[LabelledDoc]:
 
 
 # -- metrics ------------------------------------------------------------------------------------
-def bcubed_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
-    """Return the B-cubed F1 of a predicted partition against a gold one (item-averaged P and R)."""
-    pair = Counter(zip(gold, predicted, strict=True))
-    gold_size, pred_size = Counter(gold), Counter(predicted)
-    n = len(gold)
-    precision = sum(c * c / pred_size[p] for (_, p), c in pair.items()) / n
-    recall = sum(c * c / gold_size[g] for (g, _), c in pair.items()) / n
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-
-
 def partition_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
     """Return NMI, ARI and B-cubed F1 of a partition, plus its number of clusters."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score

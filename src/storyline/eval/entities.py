@@ -18,10 +18,10 @@ from pathlib import Path
 
 from storyline.eval.common import EvalResult
 from storyline.eval.coref import conll
+from storyline.model import NameMention
 from storyline.nlp.entities import find_mentions
 from storyline.nlp.gazetteer import load_aliases
 from storyline.nlp.names import NAME_PARTICLES, name_key
-from storyline.nlp.records import NameMention
 from storyline.nlp.resolve import resolve_actors
 from storyline.nlp.spacy_model import SpacyModel
 from storyline.text import split_sentences

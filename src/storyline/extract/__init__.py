@@ -212,7 +212,7 @@ def extract_or_failure(raw: RawDocument, config: ExtractConfig | None = None,
     try:
         return extractor(raw) if extractor is not None else extract_article(raw, config)
     except StorylineError as exc:
-        return Failure(raw.origin, "extract", type(exc).__name__, exc.message, raw.sha256)
+        return Failure.of(raw.origin, "extract", exc, sha256=raw.sha256)
     except Exception as exc:
-        return Failure(raw.origin, "extract", type(exc).__name__,
+        return Failure.of(raw.origin, "extract", exc,
                        f"{raw.origin}: unexpected error while extracting: {exc!r}", raw.sha256)

@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storyline.config import ExtractConfig
-from storyline.extract.candidates import Candidate
+from storyline.extract.candidates import ExtractionCandidate
 from storyline.extract.features import prose_line
 from storyline.text import shingles, tokenize
 
@@ -32,7 +32,7 @@ _SHINGLE = 4
 class Choice:
     """The winning candidate and why it won."""
 
-    candidate: Candidate
+    candidate: ExtractionCandidate
     reason: str
 
 
@@ -44,7 +44,7 @@ def _supported(line: str, other: set[str], other_text: str, threshold: float) ->
     return len(own & other) / len(own) >= threshold
 
 
-def choose_candidate(first: Candidate, second: Candidate, config: ExtractConfig) -> Choice:
+def choose_candidate(first: ExtractionCandidate, second: ExtractionCandidate, config: ExtractConfig) -> Choice:
     """Pick the better of two proposals for the same page (rules in the module docstring).
 
     Args:
@@ -61,7 +61,7 @@ def choose_candidate(first: Candidate, second: Candidate, config: ExtractConfig)
         if any(prose_line(line)[1] for line in found.paragraphs):
             return Choice(found, f"{empty.name} found no text")
         # a lone, unconfirmed proposal without a single sentence is a menu, not an article
-        return Choice(Candidate(found.name, []), f"{empty.name} found no text and {found.name} no prose")
+        return Choice(ExtractionCandidate(found.name, []), f"{empty.name} found no text and {found.name} no prose")
     longer, shorter = (second, first) if n_second > n_first else (first, second)
     long_shingles, short_shingles = longer.shingle_set(_SHINGLE), shorter.shingle_set(_SHINGLE)
     cover = len(short_shingles & long_shingles) / len(short_shingles)

@@ -1,6 +1,6 @@
 """Independent extractors that each propose an article body for an HTML page.
 
-Each returns a :class:`Candidate` (paragraphs plus the extractor's name) so the cascade in
+Each returns a :class:`ExtractionCandidate` (paragraphs plus the extractor's name) so the cascade in
 ``extract.html`` can compare them. Optional extractors return None when their library is not
 installed, and the cascade goes on without them.
 """
@@ -15,13 +15,13 @@ from typing import Any
 from storyline.extract.htmltext import html_to_lines
 from storyline.text import shingles, tokenize
 
-__all__ = ["Candidate", "readability_candidate", "trafilatura_candidate"]
+__all__ = ["ExtractionCandidate", "readability_candidate", "trafilatura_candidate"]
 
 log = logging.getLogger(__name__)
 
 
 @dataclass
-class Candidate:
+class ExtractionCandidate:
     """One extractor's proposal: body paragraphs in order, with their word tokens (computed once, when needed)."""
 
     name: str
@@ -44,7 +44,7 @@ def _drop_title(lines: list[str], title: str | None) -> list[str]:
     return lines
 
 
-def trafilatura_candidate(html: str, url: str | None) -> tuple[Candidate, Any]:
+def trafilatura_candidate(html: str, url: str | None) -> tuple[ExtractionCandidate, Any]:
     """Run trafilatura's main extractor (no comments, no internal fallbacks) with metadata.
 
     trafilatura's own fallback comparison is skipped (``fast=True``): the cascade compares
@@ -60,9 +60,9 @@ def trafilatura_candidate(html: str, url: str | None) -> tuple[Candidate, Any]:
         date_extraction_params={"extensive_search": False, "original_date": True},
     )
     if document is None or not (document.text or "").strip():
-        return Candidate("trafilatura", []), document
+        return ExtractionCandidate("trafilatura", []), document
     lines = [line.strip() for line in document.text.split("\n") if line.strip()]
-    return Candidate("trafilatura", _drop_title(lines, document.title)), document
+    return ExtractionCandidate("trafilatura", _drop_title(lines, document.title)), document
 
 
 def _without_invisible(html: str) -> Any:
@@ -86,7 +86,7 @@ def _without_invisible(html: str) -> Any:
     return tree
 
 
-def readability_candidate(html: str, title: str | None) -> Candidate | None:
+def readability_candidate(html: str, title: str | None) -> ExtractionCandidate | None:
     """Run readability-lxml (Arc90's content scoring) and split its output into block lines.
 
     Returns:
@@ -103,4 +103,4 @@ def readability_candidate(html: str, title: str | None) -> Candidate | None:
     except Exception as exc:  # readability raises bare Exceptions (Unparseable) on odd markup
         log.debug("readability failed: %r", exc)
         return None
-    return Candidate("readability", _drop_title(html_to_lines(summary), title))
+    return ExtractionCandidate("readability", _drop_title(html_to_lines(summary), title))

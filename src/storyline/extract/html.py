@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from storyline.config import ExtractConfig
 from storyline.extract.agreement import choose_candidate
-from storyline.extract.candidates import Candidate, readability_candidate, trafilatura_candidate
+from storyline.extract.candidates import ExtractionCandidate, readability_candidate, trafilatura_candidate
 from storyline.extract.features import prose_line
 from storyline.extract.htmltext import html_to_lines
 from storyline.extract.metadata import find_credits
@@ -81,7 +81,7 @@ def _guessed_date(html: str, url: str | None) -> ArticleDate | None:
     return ArticleDate(value[:10], "day", inferred=True, source="htmldate extensive search (URL or text)")
 
 
-def _confident(primary: Candidate, config: ExtractConfig) -> str | None:
+def _confident(primary: ExtractionCandidate, config: ExtractConfig) -> str | None:
     """Why trafilatura's proposal needs no second opinion (long, nearly all prose), or None when it does."""
     if not primary.paragraphs or config.second_opinion_prose_share >= 1:
         return None
@@ -118,7 +118,7 @@ def extract_html(html: str, url: str | None = None, config: ExtractConfig | None
     confident = _confident(primary, config)
     second = readability_candidate(html, title) if config.use_readability and confident is None else None
     if second is None:
-        winner: Candidate | None = primary if primary.paragraphs else None
+        winner: ExtractionCandidate | None = primary if primary.paragraphs else None
         reason = confident or "trafilatura (readability not run)"
     else:
         choice = choose_candidate(primary, second, config)

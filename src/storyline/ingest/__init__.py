@@ -11,9 +11,10 @@ from storyline.ingest.fetch import Fetcher, FetchResponse, HttpFetcher
 from storyline.ingest.files import CONTENT_TYPES, input_files, read_paths
 from storyline.ingest.guard import AddressPolicy, blocked_reason
 from storyline.ingest.sitemaps import Sitemap, parse_sitemap
-from storyline.ingest.sources import Item, Source, SourceReader, SourceState, classify, expand_sources, read_url_list
+from storyline.ingest.sources import Item, Source, SourceReader, classify, expand_sources, read_url_list
 from storyline.ingest.uploads import read_jsonl_bytes, read_records, read_upload
 from storyline.ingest.warc import is_warc, read_warc
+from storyline.model import SourceState
 
 __all__ = [
     "CONTENT_TYPES",

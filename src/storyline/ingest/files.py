@@ -28,7 +28,7 @@ CONTENT_TYPES = {
 
 
 def _failure(origin: str, error: Exception) -> Failure:
-    return Failure(origin=origin, stage="ingest", error_type=type(error).__name__, message=str(error))
+    return Failure.of(origin, "ingest", error)
 
 
 def _origin(path: Path) -> str:
@@ -113,16 +113,6 @@ def document_from_bytes(name: str, content: bytes, config: IngestConfig | None =
             f"{name}: file is {len(content):,} bytes, over the limit of {config.max_bytes:,} (ingest.max_bytes)",
             origin=name))
     return RawDocument.from_bytes(name, content, CONTENT_TYPES[Path(name).suffix.lower()], metadata={"path": name})
-
-
-def _read_jsonl(path: Path, config: IngestConfig) -> Iterator[RawDocument | Failure]:
-    try:
-        handle = path.open("rb")
-    except OSError as exc:
-        yield _failure(_origin(path), exc)
-        return
-    with handle:
-        yield from read_jsonl_stream(handle, _origin(path), config)
 
 
 def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:

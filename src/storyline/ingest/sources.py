@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Generator, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from storyline.config import StorylineConfig
@@ -32,9 +32,9 @@ from storyline.ingest.fetch import Fetcher, FetchResponse
 from storyline.ingest.files import input_files, read_paths
 from storyline.ingest.sitemaps import is_sitemap, parse_sitemap
 from storyline.ingest.warc import is_warc, read_warc
-from storyline.model import Failure, RawDocument
+from storyline.model import Failure, RawDocument, SourceState
 
-__all__ = ["Item", "Source", "SourceReader", "SourceState", "classify", "expand_sources", "read_url_list"]
+__all__ = ["Item", "Source", "SourceReader", "classify", "expand_sources", "read_url_list"]
 
 SOURCE_KINDS = ("path", "warc", "url", "urls")
 _URL = re.compile(r"^https?://", re.IGNORECASE)
@@ -86,30 +86,10 @@ def expand_sources(sources: Iterable[Source]) -> Iterator[Source | Failure]:
         try:
             urls = read_url_list(source.ref)
         except InputError as exc:
-            yield Failure(source.ref, "ingest", type(exc).__name__, exc.message)
+            yield Failure.of(source.ref, "ingest", exc)
             continue
         for url in urls:
             yield Source("url", url)
-
-
-@dataclass(slots=True)
-class SourceState:
-    """What the store remembers of a source between runs."""
-
-    ref: str
-    kind: str
-    etag: str | None = None
-    last_modified: str | None = None
-    seen: set[str] = field(default_factory=set)
-
-    def conditional_headers(self) -> dict[str, str]:
-        """Request headers for a conditional GET (empty when nothing is known yet)."""
-        headers = {}
-        if self.etag:
-            headers["If-None-Match"] = self.etag
-        if self.last_modified:
-            headers["If-Modified-Since"] = self.last_modified
-        return headers
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,7 +101,7 @@ class Item:
 
 
 def _fetch_failure(exc: FetchError, origin: str) -> Failure:
-    return Failure(origin, "fetch", type(exc).__name__, exc.message)
+    return Failure.of(origin, "fetch", exc)
 
 
 def page_document(response: FetchResponse, metadata: dict[str, str] | None = None) -> RawDocument:
@@ -226,7 +206,7 @@ class SourceReader:
                 answer = self._require_fetcher(child).fetch(child, accept=self.config.fetch.feed_types)
                 entries.extend(parse_sitemap(answer.content, answer.final_url).entries)
             except (FetchError, MalformedRecordError) as exc:
-                yield Item(Failure(child, "fetch", type(exc).__name__, exc.message))
+                yield Item(Failure.of(child, "fetch", exc))
         entries.sort(key=lambda e: e.published or "", reverse=True)
         return Feed(url=response.url, title=None, entries=entries)
 

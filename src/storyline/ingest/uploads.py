@@ -22,7 +22,7 @@ __all__ = ["read_jsonl_bytes", "read_records", "read_upload"]
 
 
 def _failure(origin: str, error: Exception) -> Failure:
-    return Failure(origin=origin, stage="ingest", error_type=type(error).__name__, message=str(error))
+    return Failure.of(origin, "ingest", error)
 
 
 def read_jsonl_bytes(origin: str, content: bytes,

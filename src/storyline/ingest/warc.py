@@ -100,7 +100,7 @@ def _document(record: Any, path: str, config: IngestConfig) -> RawDocument | Fai
 
 
 def _failure(origin: str, error: Exception, message: str) -> Failure:
-    return Failure(origin=origin, stage="ingest", error_type=type(error).__name__, message=message)
+    return Failure.of(origin, "ingest", error, message)
 
 
 def read_warc(path: str | Path, config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:

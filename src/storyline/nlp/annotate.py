@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from storyline.config import NlpConfig
-from storyline.model import Article
+from storyline.model import Article, ArticleAnnotation, NameMention, StanceEvidence
 from storyline.nlp.claims import find_claims
+from storyline.nlp.cues import DEFAULT_CUES, CueLexicon
 from storyline.nlp.entities import find_mentions
 from storyline.nlp.gazetteer import AliasTable, load_aliases
 from storyline.nlp.quotes import attribute_quotes
-from storyline.nlp.records import ArticleAnnotation, NameMention, StanceEvidence
 from storyline.nlp.resolve import Resolution, known_entity_id, resolve_actors
 from storyline.nlp.spacy_model import SpacyModel
 from storyline.nlp.stance import find_stance_evidence
@@ -32,12 +32,15 @@ class Annotator:
     Args:
         config: the ``nlp`` config section.
         aliases: the alias table (the packaged one by default).
+        cues: the cue verbs of the quote finder (the hand-written and learned ones by default).
     """
 
-    def __init__(self, config: NlpConfig | None = None, aliases: AliasTable | None = None) -> None:
+    def __init__(self, config: NlpConfig | None = None, aliases: AliasTable | None = None,
+                 cues: CueLexicon = DEFAULT_CUES) -> None:
         self.config = config or NlpConfig()
         self.aliases = aliases or load_aliases()
-        # neither the lemmatizer (cue verbs are matched by their forms, cues.cue_lemma) nor the attribute
+        self.cues = cues
+        # neither the lemmatizer (cue verbs are matched by their forms, CueLexicon.lemma) nor the attribute
         # ruler (quotes read Penn tags, not universal POS) is needed: together a sixth of spaCy's time
         self.model = SpacyModel(disable=("lemmatizer", "attribute_ruler"), enabled=self.config.use_spacy)
 
@@ -59,7 +62,7 @@ class Annotator:
         """Annotate one article given its spaCy ``Doc`` (or None for the rules)."""
         mentions = find_mentions(article.id, article.text, article.sentences, self.aliases, doc)
         quotes = attribute_quotes(article.id, article.text, mentions, article.sentences, doc,
-                                  self.config.quote_min_words)
+                                  self.config.quote_min_words, self.cues)
         # a speaker the tagger missed ("Rouhani said") becomes a person mention, so it resolves
         known = {(m.start, m.end) for m in mentions}
         for quote in quotes:

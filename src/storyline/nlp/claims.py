@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-from storyline.model import Span
-from storyline.nlp.records import Claim, QuoteMention
+from storyline.model import Claim, QuoteMention, Span
 
 __all__ = ["MEASURES", "UNITS", "find_claims"]
 

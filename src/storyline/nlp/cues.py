@@ -1,17 +1,20 @@
 """Cue words of attribution: verbs and nouns that introduce what someone said or holds.
 
-Shared by the parse-based and the pattern-based quote finders (``quotes.py``).
+Shared by the parse-based and the pattern-based quote finders (``quotes.py``). Which verbs are
+cues is a :class:`CueLexicon`: the hand-written list plus the verbs learned from PolNeAR train
+(``learned_cues``) by default; ``bench/learn_cues.py`` passes candidate lists the same way.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 
 from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
 
-__all__ = ["CUE_FORMS", "CUE_LEMMAS", "NOUN_CUES", "OBJECT_CUES", "VERB_CUES", "WEAK_CUES", "cue_lemma",
-           "is_cue_verb", "use_learned_cues"]
+__all__ = ["CUE_FORMS", "CUE_LEMMAS", "DEFAULT_CUES", "NOUN_CUES", "OBJECT_CUES", "WEAK_CUES", "CueLexicon"]
 
 CUE_LEMMAS = frozenset({
     "say", "tell", "add", "state", "announce", "claim", "warn", "note", "explain", "insist", "argue", "accuse",
@@ -36,55 +39,72 @@ CUE_LEMMAS = frozenset({
 })
 """Lemmas of verbs that introduce speech or attributed content (the hand-written list)."""
 
-VERB_CUES = CUE_LEMMAS | LEARNED_CUE_LEMMAS
-"""The cue verbs the quote finder uses: the hand-written list and the one learned from PolNeAR train."""
-_learned_forms: dict[str, str] = dict(LEARNED_FORMS)
-
 _IRREGULAR = {"said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write", "written": "write",
               "thought": "think", "found": "find", "shown": "show", "denied": "deny", "denies": "deny",
               "replied": "reply", "replies": "reply", "read": "read", "reads": "read", "reading": "read",
               "spoke": "speak", "spoken": "speak", "sought": "seek", "knew": "know", "known": "know", "saw": "see",
               "seen": "see", "felt": "feel", "understood": "understand", "swore": "swear", "sworn": "swear"}
+_MAX_REMEMBERED = 1 << 15
+_ENDINGS = (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"), ("d", ""), ("es", ""),
+            ("s", ""))
 
 
-def cue_lemma(token: Any) -> str:
-    """The cue lemma of a token, from spaCy's lemmatizer when it ran, else by stripping endings."""
-    if token.lemma_ and token.lemma_ != token.text:
-        return token.lemma_.lower()
-    return _form_lemma(token.lower_)
+@dataclass(frozen=True, eq=False)
+class CueLexicon:
+    """The cue verbs the quote finder uses: the hand-written list and learned ones.
+
+    Args:
+        learned: learned cue lemmas (``learned_cues.LEARNED_CUE_LEMMAS`` by default).
+        forms: word forms of learned lemmas that stripping endings would not map back ("withdrew").
+    """
+
+    learned: frozenset[str] = LEARNED_CUE_LEMMAS
+    forms: Mapping[str, str] = field(default_factory=lambda: MappingProxyType(dict(LEARNED_FORMS)))
+    verbs: frozenset[str] = field(init=False)
+    """The cue verb lemmas: the hand-written list and the learned one."""
+    _lemmas: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "verbs", CUE_LEMMAS | self.learned)
+        object.__setattr__(self, "_lemmas", {})  # lemmas of word forms, filled as forms are met
+
+    def lemma(self, token: Any) -> str:
+        """The cue lemma of a token, from spaCy's lemmatizer when it ran, else by stripping endings."""
+        if token.lemma_ and token.lemma_ != token.text:
+            return str(token.lemma_).lower()
+        return self.form_lemma(token.lower_)
+
+    def form_lemma(self, word: str) -> str:
+        """The cue lemma of a lower-cased word form (remembered: asked for every token of every article)."""
+        found = self._lemmas.get(word)
+        if found is None:
+            if len(self._lemmas) >= _MAX_REMEMBERED:  # bounded: a long-running server meets every word
+                self._lemmas.clear()
+            found = self._lemmas[word] = self._strip(word)
+        return found
+
+    def _strip(self, word: str) -> str:
+        if word in _IRREGULAR:
+            return _IRREGULAR[word]
+        if word in self.forms:
+            return self.forms[word]
+        for lexicon in (CUE_LEMMAS, self.verbs):  # the hand list first: "hoped" is "hope", not a learned "hop"
+            for suffix, repl in _ENDINGS:
+                if word.endswith(suffix):
+                    stem = word[: -len(suffix)] + repl
+                    if stem in lexicon:
+                        return stem
+                    if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in lexicon:  # admitted
+                        return stem[:-1]
+        return word
+
+    def is_verb(self, lemma: str) -> bool:
+        """True for a lemma of the hand-written or the learned cue verbs."""
+        return lemma in self.verbs
 
 
-@lru_cache(maxsize=1 << 15)
-def _form_lemma(word: str) -> str:
-    """The cue lemma of a lower-cased word form (cached: called for every token of every article)."""
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    if word in _learned_forms:
-        return _learned_forms[word]
-    for lexicon in (CUE_LEMMAS, VERB_CUES):  # the hand list first: "hoped" is "hope", not a learned "hop"
-        for suffix, repl in (("ies", "y"), ("ied", "y"), ("ing", ""), ("ing", "e"), ("ed", ""), ("ed", "e"),
-                             ("d", ""), ("es", ""), ("s", "")):
-            if word.endswith(suffix):
-                stem = word[: -len(suffix)] + repl
-                if stem in lexicon:
-                    return stem
-                if len(stem) > 2 and stem[-1] == stem[-2] and stem[:-1] in lexicon:  # admitted
-                    return stem[:-1]
-    return word
-
-
-def is_cue_verb(lemma: str) -> bool:
-    """True for a lemma of the hand-written or the learned cue verbs."""
-    return lemma in VERB_CUES
-
-
-def use_learned_cues(lemmas: frozenset[str], forms: dict[str, str]) -> None:
-    """Replace the learned cue verbs (``bench/learn_cues.py`` tries candidate lists with this)."""
-    global VERB_CUES
-    VERB_CUES = CUE_LEMMAS | lemmas
-    _learned_forms.clear()
-    _learned_forms.update(forms)
-    _form_lemma.cache_clear()
+DEFAULT_CUES = CueLexicon()
+"""The hand-written cue verbs and those learned from PolNeAR train (immutable; shared by every annotator)."""
 
 
 WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",

@@ -18,10 +18,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from storyline.model import Span
+from storyline.model import NameMention, Span
 from storyline.nlp.gazetteer import AliasTable
 from storyline.nlp.names import NAME_PARTICLES, ROLE_NOUNS, acronym_definitions, parse_person, role_before
-from storyline.nlp.records import NameMention
 from storyline.text import fold_quotes
 
 __all__ = ["find_mentions", "rule_mentions", "spacy_mentions"]

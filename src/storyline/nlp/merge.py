@@ -8,26 +8,12 @@ would be constructive" inside the longer version another outlet printed).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from storyline.model import Citation, Quote
+from storyline.model import Citation, Quote, SpeakerQuote
+from storyline.partitions import DisjointSets
 from storyline.text import tokenize
 
-__all__ = ["SpeakerQuote", "merge_quotes"]
-
-
-@dataclass(frozen=True, slots=True)
-class SpeakerQuote:
-    """A stored attribution with its speaker resolved (entity id and canonical name, if any)."""
-
-    article_id: str
-    start: int
-    end: int
-    text: str
-    direct: bool
-    cue: str | None
-    speaker: str | None
-    entity_id: str | None
+__all__ = ["merge_quotes"]
 
 
 def _in_order(short: list[str], long: list[str]) -> float:
@@ -55,14 +41,7 @@ def merge_quotes(quotes: Sequence[SpeakerQuote], threshold: float = 0.8, min_wor
         Quotes ordered by their first citation; the longest wording represents the group.
     """
     tokens = [tokenize(q.text) for q in quotes]
-    parent = list(range(len(quotes)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
+    sets = DisjointSets(range(len(quotes)))
     order = sorted(range(len(quotes)), key=lambda i: (quotes[i].article_id, quotes[i].start))
     articles = {i: {quotes[i].article_id} for i in range(len(quotes))}
     for x_pos, i in enumerate(order):
@@ -70,17 +49,16 @@ def merge_quotes(quotes: Sequence[SpeakerQuote], threshold: float = 0.8, min_wor
             a, b = quotes[i], quotes[j]
             if a.entity_id and b.entity_id and a.entity_id != b.entity_id:
                 continue
-            ri, rj = find(i), find(j)
+            ri, rj = sets.find(i), sets.find(j)
             # an article carries a quote once: two similar quotes of one article are two statements
             if ri == rj or articles[ri] & articles[rj]:
                 continue
             short, long = sorted((tokens[i], tokens[j]), key=len)
             if short == long or (len(short) >= min_words and _in_order(short, long) >= threshold):
-                parent[rj] = ri
-                articles[ri] |= articles[rj]
+                articles[sets.union(ri, rj)] = articles[ri] | articles[rj]
     groups: dict[int, list[int]] = {}
     for i in order:
-        groups.setdefault(find(i), []).append(i)
+        groups.setdefault(sets.find(i), []).append(i)
     merged = []
     for members in groups.values():
         best = max(members, key=lambda i: (len(tokens[i]), quotes[i].speaker is not None, -i))

@@ -26,10 +26,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from storyline.model import Span
-from storyline.nlp.cues import CUE_FORMS, NOUN_CUES, OBJECT_CUES, WEAK_CUES, cue_lemma, is_cue_verb
+from storyline.model import NameMention, QuoteMention, Span
+from storyline.nlp.cues import CUE_FORMS, DEFAULT_CUES, NOUN_CUES, OBJECT_CUES, WEAK_CUES, CueLexicon
 from storyline.nlp.names import ROLE_NOUNS, name_key
-from storyline.nlp.records import NameMention, QuoteMention
 
 __all__ = ["attribute_quotes", "quote_regions"]
 
@@ -235,7 +234,7 @@ def _trim(text: str, start: int, end: int) -> Span | None:
 
 
 def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], sentences: list[Span],
-                     doc: Any = None, min_words: int = 3) -> list[QuoteMention]:
+                     doc: Any = None, min_words: int = 3, cues: CueLexicon = DEFAULT_CUES) -> list[QuoteMention]:
     """Return the quotes and reported speech of one article (see the module docstring).
 
     Args:
@@ -245,10 +244,11 @@ def attribute_quotes(article_id: str, text: str, mentions: list[NameMention], se
         sentences: sentence spans (used without spaCy).
         doc: a spaCy ``Doc`` of ``text`` with a parser, or None for the pattern fallback.
         min_words: a quote with no cue and fewer words than this is a scare quote, not a quote.
+        cues: the cue verbs of the parse-based finder.
     """
     regions = quote_regions(text)
     speakers = _Speakers(text, mentions, regions)
-    found = _spacy_cues(text, doc, regions) if doc is not None else _rule_cues(text, sentences, regions)
+    found = _spacy_cues(text, doc, regions, cues) if doc is not None else _rule_cues(text, sentences, regions)
     found += _headline_cues(text, regions, found)
     # several cues may reach for one quote ("Asked if ..., Rouhani told ...: “…”"): the nearest wins
     nearest: dict[int, _Cue] = {}
@@ -358,7 +358,7 @@ def _region_at(regions: list[_Region], start: int, end: int) -> int | None:
     return None
 
 
-def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
+def _spacy_cues(text: str, doc: Any, regions: list[_Region], lexicon: CueLexicon) -> list[_Cue]:
     in_quote = [False] * len(doc)
     for token in doc:
         in_quote[token.i] = any(p.start <= token.idx < p.end for r in regions for p in r.parts)
@@ -369,15 +369,15 @@ def _spacy_cues(text: str, doc: Any, regions: list[_Region]) -> list[_Cue]:
         if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             cues.append(_according(text, doc, token, regions, in_quote))
             continue
-        lemma = cue_lemma(token)
+        lemma = lexicon.lemma(token)
         if token.tag_ in _NOUN_TAGS and token.lower_.rstrip("s") in NOUN_CUES:
             noun = _noun_cue(text, token, in_quote)
             if noun is not None:
                 cues.append(noun)
             continue
-        if not is_cue_verb(lemma) or token.tag_ not in _VERB_TAGS:
+        if not lexicon.is_verb(lemma) or token.tag_ not in _VERB_TAGS:
             continue
-        cue = _verb_cue(text, doc, token, regions, in_quote)
+        cue = _verb_cue(text, doc, token, regions, in_quote, lexicon)
         if cue is not None and (lemma not in WEAK_CUES or cue.region is not None or cue.content is not None):
             cues.append(cue)
     return [c for c in cues if c is not None]
@@ -427,7 +427,8 @@ def _subtree_span(text: str, token: Any, in_quote: list[bool], stop_at_comma: bo
     return _trim(text, tokens[0].idx, tokens[-1].idx + len(tokens[-1].text))
 
 
-def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: list[bool]) -> _Cue | None:
+def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: list[bool],
+              lexicon: CueLexicon = DEFAULT_CUES) -> _Cue | None:
     children = list(verb.children)
     if verb.tag_ == "VBN" and not any(c.dep_ in {"aux", "auxpass"} for c in children):
         return None  # "Asked if ...", "when asked": a participle, not an attribution
@@ -438,7 +439,7 @@ def _verb_cue(text: str, doc: Any, verb: Any, regions: list[_Region], in_quote: 
     if subject is not None and subject.lower_ in {"which", "who", "that"} and verb.dep_ == "relcl":
         subject = verb.head  # "Iran, which has said ..." speaks through its antecedent
     channel = None
-    lemma = cue_lemma(verb)
+    lemma = lexicon.lemma(verb)
     if lemma == "quote":  # "IRNA news agency quoted Khamenei as saying"
         obj = next((c for c in children if c.dep_ == "dobj"), None)
         if obj is not None:

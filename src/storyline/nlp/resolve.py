@@ -33,10 +33,10 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
-from storyline.model import Entity, Mention
+from storyline.model import Entity, Mention, NameMention
 from storyline.nlp.gazetteer import AliasTable
 from storyline.nlp.names import ParsedName, is_acronym_of, name_key, parse_person, translit_key
-from storyline.nlp.records import NameMention
+from storyline.partitions import DisjointSets
 
 __all__ = ["Resolution", "known_entity_id", "resolve_actors"]
 
@@ -70,23 +70,6 @@ class Resolution:
     def by_id(self) -> dict[str, Entity]:
         """Return entities by id."""
         return {e.id: e for e in self.entities}
-
-
-class _UnionFind:
-    def __init__(self) -> None:
-        self.parent: dict[int, int] = {}
-
-    def find(self, x: int) -> int:
-        self.parent.setdefault(x, x)
-        while self.parent[x] != x:
-            self.parent[x] = self.parent[self.parent[x]]
-            x = self.parent[x]
-        return x
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[max(ra, rb)] = min(ra, rb)
 
 
 @dataclass(slots=True)
@@ -186,7 +169,7 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
         for m in node.mentions:
             node_of[(m.article_id, m.start, m.end)] = i
 
-    uf = _UnionFind()
+    uf: DisjointSets[int] = DisjointSets()
     # 1-2: known actors and names merge on their key; persons on surname + compatible given name
     first_of: dict[tuple[str, str, str], int] = {}
     persons_by_surname: dict[str, list[int]] = {}
@@ -306,7 +289,7 @@ def _name_node_key(m: NameMention, story: str) -> str:
     return f"{story}:{form}" if _DATE_WORDS.match(m.text.strip()) else form
 
 
-def _one_root(uf: _UnionFind, candidates: list[int]) -> int | None:
+def _one_root(uf: DisjointSets[int], candidates: list[int]) -> int | None:
     """The one actor (union-find root) the candidates belong to, or None when none or several."""
     roots = {uf.find(i) for i in candidates}
     return min(roots) if len(roots) == 1 else None

@@ -22,8 +22,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
-from storyline.model import Mention, Span
-from storyline.nlp.records import StanceEvidence
+from storyline.model import Mention, Span, StanceEvidence
 
 __all__ = ["FACETS", "article_relation", "find_stance_evidence"]
 

@@ -11,10 +11,11 @@ The stage, in the order the pipeline runs it for each new article:
    ``sentence_links``) tells the summariser which sentences are one.
 """
 
+from storyline.model import Fingerprint, IndexHits
 from storyline.provenance.align import Alignment, Run, SentencePair, align_articles, align_texts, word_edits
-from storyline.provenance.candidates import Candidate, IndexHits, rank_candidates
+from storyline.provenance.candidates import CopyCandidate, rank_candidates
 from storyline.provenance.detect import Related, find_related
-from storyline.provenance.fingerprint import Fingerprint, fingerprint, signature_jaccard, text_hash
+from storyline.provenance.fingerprint import fingerprint, signature_jaccard, text_hash
 from storyline.provenance.passages import (
     Carrier,
     SentenceLink,
@@ -27,8 +28,8 @@ from storyline.provenance.passages import (
 
 __all__ = [
     "Alignment",
-    "Candidate",
     "Carrier",
+    "CopyCandidate",
     "Fingerprint",
     "IndexHits",
     "Related",

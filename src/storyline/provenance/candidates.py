@@ -12,28 +12,17 @@ Candidates are only candidates: ``align`` decides, sentence by sentence, what is
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
-import numpy as np
+from dataclasses import dataclass
 
 from storyline.config import ProvenanceConfig
-from storyline.provenance.fingerprint import Fingerprint, signature_jaccard
+from storyline.model import Fingerprint, IndexHits
+from storyline.provenance.fingerprint import signature_jaccard
 
-__all__ = ["Candidate", "IndexHits", "rank_candidates"]
-
-
-@dataclass(slots=True)
-class IndexHits:
-    """Raw answer of an index lookup: who shares what with the queried fingerprint."""
-
-    exact: tuple[str, ...] = ()
-    doc_hits: dict[str, int] = field(default_factory=dict)
-    window_hits: dict[str, int] = field(default_factory=dict)
-    signatures: dict[str, np.ndarray] = field(default_factory=dict)
+__all__ = ["CopyCandidate", "rank_candidates"]
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class CopyCandidate:
     """An indexed document that may share text with the query, and why."""
 
     article_id: str
@@ -43,20 +32,20 @@ class Candidate:
     route: str
 
 
-def rank_candidates(fp: Fingerprint, hits: IndexHits, config: ProvenanceConfig | None = None) -> list[Candidate]:
+def rank_candidates(fp: Fingerprint, hits: IndexHits, config: ProvenanceConfig | None = None) -> list[CopyCandidate]:
     """Turn index hits into candidates, best first (exact, then estimated Jaccard, then window hits).
 
     At most ``config.max_candidates`` are returned; ties are broken by article id.
     """
     config = config or ProvenanceConfig()
-    found: dict[str, Candidate] = {}
+    found: dict[str, CopyCandidate] = {}
     for article_id in hits.exact:
-        found[article_id] = Candidate(article_id, True, 1.0, hits.window_hits.get(article_id, 0), "exact")
+        found[article_id] = CopyCandidate(article_id, True, 1.0, hits.window_hits.get(article_id, 0), "exact")
     ids = set(hits.doc_hits) | {a for a, n in hits.window_hits.items() if n >= config.min_window_hits}
     for article_id in sorted(ids - set(found)):
         signature = hits.signatures.get(article_id)
         jaccard = signature_jaccard(fp.signature, signature) if signature is not None else 0.0
         route = "document" if article_id in hits.doc_hits else "passage"
-        found[article_id] = Candidate(article_id, False, jaccard, hits.window_hits.get(article_id, 0), route)
+        found[article_id] = CopyCandidate(article_id, False, jaccard, hits.window_hits.get(article_id, 0), route)
     ranked = sorted(found.values(), key=lambda c: (not c.exact, -c.jaccard, -c.window_hits, c.article_id))
     return ranked[: config.max_candidates]

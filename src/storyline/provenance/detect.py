@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from storyline.config import ProvenanceConfig
 from storyline.model import Article
 from storyline.provenance.align import Alignment, align_articles
-from storyline.provenance.candidates import Candidate
+from storyline.provenance.candidates import CopyCandidate
 
 __all__ = ["Related", "find_related"]
 
@@ -17,7 +17,7 @@ __all__ = ["Related", "find_related"]
 class Related:
     """A candidate confirmed by alignment; ``alignment.article_a`` is the smaller article id."""
 
-    candidate: Candidate
+    candidate: CopyCandidate
     alignment: Alignment
 
     @property
@@ -26,7 +26,7 @@ class Related:
         return max(self.alignment.containment_a, self.alignment.containment_b)
 
 
-def find_related(article: Article, candidates: Sequence[Candidate], others: Mapping[str, Article],
+def find_related(article: Article, candidates: Sequence[CopyCandidate], others: Mapping[str, Article],
                  config: ProvenanceConfig | None = None) -> list[Related]:
     """Align ``article`` with each candidate and keep those that share text.
 

@@ -22,30 +22,19 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
 
 from storyline.config import ProvenanceConfig
-from storyline.model import Span
+from storyline.model import Fingerprint, Span
 from storyline.text import shingle_hashes, tokenize
 
-__all__ = ["Fingerprint", "fingerprint", "permutations", "signature_jaccard", "text_hash"]
+__all__ = ["fingerprint", "permutations", "signature_jaccard", "text_hash"]
 
 _FMIX = (np.uint32(16), np.uint32(0x85EBCA6B), np.uint32(13), np.uint32(0xC2B2AE35), np.uint32(16))
 _MIX64 = np.uint64(0x9E3779B97F4A7C15)
 
-
-@dataclass(frozen=True, slots=True)
-class Fingerprint:
-    """What the provenance index stores and queries for one article."""
-
-    text_hash: int
-    signature: np.ndarray
-    doc_keys: tuple[int, ...]
-    window_keys: tuple[int, ...]
-    n_shingles: int
 
 
 def text_hash(text: str, tokens: Sequence[str] | None = None) -> int:

@@ -16,13 +16,14 @@ carrier is ``identical`` to it or ``edited`` (with its word-level edits).
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from storyline.extract.metadata import agency_name, find_credits
 from storyline.model import Article, Citation
+from storyline.partitions import DisjointSets
 from storyline.provenance.align import Alignment, word_edits
 
 __all__ = ["Carrier", "SentenceLink", "SharedPassage", "linked_sentence_groups", "provenance_grouper",
@@ -70,24 +71,11 @@ SentenceLink = tuple[str, str, Sequence[tuple[int, int]]]
 
 
 def _components(links: Iterable[SentenceLink]) -> list[list[_Node]]:
-    parent: dict[_Node, _Node] = {}
-
-    def find(node: _Node) -> _Node:
-        parent.setdefault(node, node)
-        while parent[node] != node:
-            parent[node] = parent[parent[node]]
-            node = parent[node]
-        return node
-
+    sets: DisjointSets[_Node] = DisjointSets()
     for article_a, article_b, indices in links:
         for a_index, b_index in indices:
-            a, b = find((article_a, a_index)), find((article_b, b_index))
-            if a != b:
-                parent[max(a, b)] = min(a, b)
-    groups: dict[_Node, list[_Node]] = defaultdict(list)
-    for node in parent:
-        groups[find(node)].append(node)
-    return [sorted(g) for g in groups.values() if len({n[0] for n in g}) > 1]
+            sets.union((article_a, a_index), (article_b, b_index))
+    return [sorted(g) for g in sets.groups() if len({n[0] for n in g}) > 1]
 
 
 def _published(article: Article) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from storyline.eval.clustering import bcubed_f1
+from storyline.partitions import bcubed_f1
 from storyline.store import ProvenanceIndex, Store
 from storyline.store.storylines import load_storylines
 

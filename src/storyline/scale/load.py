@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from storyline.cluster.online import StoryState
+from storyline.cluster.passes import imported_pass
 from storyline.cluster.refine import StoryPart, coarse_id, whole_state
-from storyline.cluster.storylines import Linking, StorylineChange
 from storyline.config import StorylineConfig
 from storyline.errors import InputError, StoreError, StorylineError
+from storyline.model import Linking, StorylineChange, StoryState
 from storyline.pipeline import Pipeline
 from storyline.scale.rows import (
     TABLES,
@@ -177,9 +177,8 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
     with store.transaction() as db:
         if not claim_clustering_generation(db, clustering_generation(store)):
             raise StoreError(f"store {store.path}: another process clustered while importing; import again")
-        storylines_store.save_cluster_pass(
-            store, parts=parts, active=active, closed=[], merges=[], cut_before={}, df_delta=df,
-            n_docs=n_articles, tick=n_articles, clock=clock, centroid_terms=cfg.centroid_terms)
+        storylines_store.save_cluster_pass(store, imported_pass(parts, active, df, n_articles, clock,
+                                                                cfg.centroid_terms))
         storylines_store.save_linking(store, linking, set(ids), {})
         for batch in _rows(output, "summaries", batch_size):
             for row in batch:

@@ -27,10 +27,9 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from storyline.config import ProvenanceConfig
-from storyline.model import Article, Failure
+from storyline.model import Article, Failure, PairRecord
 from storyline.provenance import IndexHits, find_related, fingerprint, rank_candidates
 from storyline.scale.rows import failure_row, fingerprint_row, match_row, row_fingerprint
-from storyline.store.provenance import PairRecord
 
 __all__ = ["spark_provenance"]
 
@@ -38,7 +37,7 @@ _KEYS_SCHEMA = "kind int, key bigint, ord string, id string"  # ord: the arrival
 
 
 def _failure(article: Article, what: str, exc: Exception) -> tuple[str, tuple[Any, ...]]:
-    failure = Failure(article.origin, "provenance", type(exc).__name__,
+    failure = Failure.of(article.origin, "provenance", exc,
                       f"{article.origin}: {what} failed for article {article.id}: {exc!r}", article.raw_sha256)
     return "failures", failure_row(failure, None)
 
@@ -131,7 +130,7 @@ def spark_provenance(spark: Any, arrivals: Any, config: ProvenanceConfig, partit
     with_sig = hit_rows.join(by_id, partitions).map(
         lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][0][2], kv[1][0][3], kv[1][1])))
     grouped = by_id.join(with_sig.groupByKey(partitions), partitions).mapValues(lambda v: (v[0], list(v[1])))
-    kept = grouped.flatMap(lambda item: _rank(item, config))  # (candidate id, (query id, Candidate))
+    kept = grouped.flatMap(lambda item: _rank(item, config))  # (candidate id, (query id, CopyCandidate))
     texts = arrivals.map(lambda ka: (ka[1].id, ka[1]))
     with_query = kept.map(lambda kv: (kv[1][0], (kv[0], kv[1][1]))).join(texts, partitions) \
         .map(lambda kv: (kv[1][0][0], (kv[0], kv[1][0][1], kv[1][1])))

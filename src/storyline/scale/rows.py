@@ -22,10 +22,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from storyline.cluster.online import StoryState
-from storyline.model import Article, ArticleDate, Citation, Failure, RawDocument, Span, Summary, SummarySentence
-from storyline.provenance.fingerprint import Fingerprint
-from storyline.store.provenance import PairRecord
+from storyline.model import (
+    Article,
+    ArticleDate,
+    Citation,
+    Failure,
+    Fingerprint,
+    PairRecord,
+    RawDocument,
+    Span,
+    StoryState,
+    Summary,
+    SummarySentence,
+)
 
 __all__ = ["ARTICLE_COLUMNS", "FAILURE_COLUMNS", "TABLES", "article_row", "failure_row", "fingerprint_row",
            "json_state", "match_row", "row_article", "row_failure", "row_fingerprint", "row_match", "row_summary",

@@ -123,7 +123,7 @@ def _read_file(uri: str, content: bytes, explicit: bool, config: IngestConfig
             supported = ", ".join(config.extensions)
             error = UnsupportedFormatError(
                 f"{name}: unsupported file type {suffix or '(none)'!r}; storyline reads {supported}", origin=name)
-            docs = [Failure(name, "ingest", type(error).__name__, str(error))]
+            docs = [Failure.of(name, "ingest", error)]
         else:
             docs = []
     elif suffix == ".jsonl":
@@ -141,7 +141,7 @@ def _read_files(rows: Iterable[Any], explicit: frozenset[str], config: IngestCon
             yield from _read_file(row.path, bytes(row.content), row.path in explicit, config)
         except Exception as exc:  # a reader bug on hostile bytes fails this file, not the job
             name = _local_name(row.path)
-            yield (name, 0), Failure(name, "ingest", type(exc).__name__, f"{name}: unexpected error while reading: "
+            yield (name, 0), Failure.of(name, "ingest", exc, f"{name}: unexpected error while reading: "
                                                                          f"{exc!r}")
 
 

@@ -42,13 +42,14 @@ from dataclasses import dataclass
 from itertools import accumulate
 from typing import Any
 
-from storyline.cluster import EventClusterer, StoryState, story_id_for
+from storyline.cluster import EventClusterer, story_id_for
 from storyline.cluster.features import TermStats, default_entity_terms, raw_terms
 from storyline.cluster.online import stream_order
 from storyline.cluster.refine import Member, may_cut, refine_story
-from storyline.cluster.storylines import Linking, StoryNode, link_storylines
+from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
-from storyline.model import Article, Failure
+from storyline.model import Article, Failure, Linking, StoryNode, StoryState
+from storyline.partitions import DisjointSets
 from storyline.provenance import Alignment, provenance_grouper, sentence_groups
 from storyline.scale.rows import failure_row, state_json, summary_row
 from storyline.summarize import summarize_articles
@@ -261,20 +262,10 @@ def _cut(story: Iterable[tuple[StoryState, list[str]]], terms: Iterable[tuple[Ar
 
 def _stitch(edges: list[tuple[PartKey, PartKey]]) -> dict[PartKey, PartKey]:
     """Connected components of parts; every part maps to its component's earliest-window part."""
-    parent: dict[PartKey, PartKey] = {}
-
-    def root(x: PartKey) -> PartKey:
-        parent.setdefault(x, x)
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    sets: DisjointSets[PartKey] = DisjointSets()
     for a, b in sorted(edges):
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    return {key: root(key) for key in parent if root(key) != key}
+        sets.union(a, b)
+    return {key: sets.find(key) for key in sets if sets.find(key) != key}
 
 
 def _best_home(counts: Iterable[tuple[PartKey, int]]) -> PartKey:
@@ -293,7 +284,7 @@ def _summarize(items: Iterable[tuple[str, tuple[Iterable[Article], Iterable[str]
             groups = sentence_groups({a.id: a for a in articles}, alignments)
             summary = summarize_articles(story_id, articles, config.summarize, provenance_grouper(groups))
         except Exception as exc:  # one story's summary never fails the job
-            yield "failures", failure_row(Failure(story_id, "summarize", type(exc).__name__,
+            yield "failures", failure_row(Failure.of(story_id, "summarize", exc,
                                                   f"story {story_id}: summary failed: {exc!r}"), None)
             continue
         yield "summaries", summary_row(summary)

@@ -16,10 +16,9 @@ from storyline.store.nlp import (
     save_annotations,
     save_story_analysis,
 )
-from storyline.store.outlets import add_outlet_page, load_outlet_profile
-from storyline.store.provenance import PairRecord, ProvenanceIndex
+from storyline.store.outlets import add_outlet_page, outlet_line_pages
+from storyline.store.provenance import ProvenanceIndex
 from storyline.store.sources import (
-    SourceHealth,
     load_source_state,
     record_attempt,
     remember_item,
@@ -27,14 +26,11 @@ from storyline.store.sources import (
     source_health,
     source_healths,
 )
-from storyline.store.store import Store, StoryRow
+from storyline.store.store import Store
 
 __all__ = [
-    "PairRecord",
     "ProvenanceIndex",
-    "SourceHealth",
     "Store",
-    "StoryRow",
     "add_outlet_page",
     "annotated_ids",
     "check_store",
@@ -45,12 +41,12 @@ __all__ = [
     "load_claims",
     "load_entities",
     "load_entity_mentions",
-    "load_outlet_profile",
     "load_source_state",
     "load_speaker_quotes",
     "load_stances",
     "mark_nlp_pending",
     "nlp_pending",
+    "outlet_line_pages",
     "queries",
     "record_attempt",
     "remember_item",

@@ -20,7 +20,7 @@ from contextlib import contextmanager
 
 import numpy as np
 
-from storyline.provenance.bloom import BloomFilter
+from storyline.store.bloom import BloomFilter
 from storyline.store.store import Store
 
 __all__ = ["check_store", "claim_clustering_generation", "clustering_generation", "snapshot"]

@@ -11,9 +11,18 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from storyline.model import Entity, Mention, Span, utc_now
-from storyline.nlp.merge import SpeakerQuote
-from storyline.nlp.records import ArticleAnnotation, Claim, NameMention, QuoteMention, StanceEvidence
+from storyline.model import (
+    ArticleAnnotation,
+    Claim,
+    Entity,
+    Mention,
+    NameMention,
+    QuoteMention,
+    Span,
+    SpeakerQuote,
+    StanceEvidence,
+    utc_now,
+)
 from storyline.store.store import Store
 
 __all__ = [

@@ -11,18 +11,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from storyline.extract.scrape import OutletProfile
 from storyline.store.store import Store
 
-__all__ = ["add_outlet_page", "load_outlet_profile"]
+__all__ = ["add_outlet_page", "outlet_line_pages"]
 
 _CHUNK = 500  # SQLite's bound-parameter limit is far above this
 
 
-def load_outlet_profile(store: Store, outlet: str, keys: Iterable[str], min_pages: int) -> OutletProfile:
-    """The outlet's page counts for the given line keys (the lines of the page about to be cleaned)."""
+def outlet_line_pages(store: Store, outlet: str, keys: Iterable[str]) -> tuple[int, dict[str, int]]:
+    """The outlet's number of pages, and on how many of them each of the given line keys occurs
+    (the lines of the page about to be cleaned; keys on no page are left out)."""
     row = store.db.execute("SELECT pages FROM outlet_pages WHERE outlet = ?", (outlet,)).fetchone()
-    profile = OutletProfile(pages=row[0] if row else 0, min_pages=min_pages)
+    line_pages: dict[str, int] = {}
     wanted = sorted(set(keys))
     for start in range(0, len(wanted), _CHUNK):
         chunk = wanted[start:start + _CHUNK]
@@ -30,8 +30,8 @@ def load_outlet_profile(store: Store, outlet: str, keys: Iterable[str], min_page
         for key, pages in store.db.execute(
                 f"SELECT line_key, pages FROM outlet_lines WHERE outlet = ? AND line_key IN ({marks})",
                 (outlet, *chunk)):
-            profile.line_pages[key] = pages
-    return profile
+            line_pages[key] = pages
+    return (row[0] if row else 0), line_pages
 
 
 def add_outlet_page(store: Store, outlet: str, keys: Iterable[str]) -> None:

@@ -8,7 +8,7 @@ keyed ``(seg, key, doc)``, so an insert only touches the pages of the small open
 does not grow with the index.
 
 A query probes a key only in the segments that may hold it: the filters of all sealed segments are
-tested in memory at once (``provenance.bloom``), so of the ~100 keys of a document only those
+tested in memory at once (``store.bloom``), so of the ~100 keys of a document only those
 indexed somewhere, plus ~0.3% false positives per segment, cost a B-tree probe; the open segment
 is probed for every key. Optionally (``max_segment_docs``), ``merge_fanout`` sealed segments of one
 level are merged in key order into one of the next; a merged segment keeps its parts' filters.
@@ -22,19 +22,16 @@ from __future__ import annotations
 import json
 import secrets
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 from itertools import chain, repeat
 
 import numpy as np
 
 from storyline.config import ProvenanceConfig
-from storyline.model import utc_now
-from storyline.provenance.bloom import BloomBank, BloomFilter
-from storyline.provenance.candidates import IndexHits
-from storyline.provenance.fingerprint import Fingerprint
+from storyline.model import Fingerprint, IndexHits, PairRecord, utc_now
+from storyline.store.bloom import BloomBank, BloomFilter
 from storyline.store.store import Store, _chunks
 
-__all__ = ["PairRecord", "ProvenanceIndex", "tagged_keys"]
+__all__ = ["ProvenanceIndex", "tagged_keys"]
 
 _KIND_DOC, _KIND_WINDOW = 0, 1
 
@@ -48,19 +45,6 @@ def tagged_keys(doc_keys: Sequence[int], window_keys: Sequence[int]) -> np.ndarr
     doc = np.asarray(doc_keys, dtype=np.int64) & np.int64(-2)
     window = np.asarray(window_keys, dtype=np.int64) | np.int64(_KIND_WINDOW)
     return np.unique(np.concatenate((doc, window)))
-
-
-@dataclass(frozen=True, slots=True)
-class PairRecord:
-    """Two articles that share text, with their alignment (``article_a < article_b``)."""
-
-    article_a: str
-    article_b: str
-    exact: bool
-    jaccard: float
-    containment: float
-    shared_words: int
-    alignment: dict[str, object]
 
 
 class ProvenanceIndex:

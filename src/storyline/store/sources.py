@@ -7,14 +7,11 @@ transaction that stores its document.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from storyline.ingest.sources import SourceState
-from storyline.model import utc_now
+from storyline.model import SourceHealth, SourceState, utc_now
 from storyline.store.store import Store
 
 __all__ = [
-    "SourceHealth",
+
     "load_source_state",
     "record_attempt",
     "remember_item",
@@ -23,19 +20,6 @@ __all__ = [
     "source_healths",
 ]
 
-
-@dataclass(frozen=True, slots=True)
-class SourceHealth:
-    """How polling a source has gone: the watch loop's back-off reads this."""
-
-    ref: str
-    kind: str
-    last_attempt: str | None = None
-    last_success: str | None = None
-    failures: int = 0
-    next_attempt: str | None = None
-    last_error: str | None = None
-    seen_items: int = 0
 
 
 def _ensure(store: Store, ref: str, kind: str) -> None:

@@ -12,7 +12,6 @@ import sqlite3
 import zlib
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,33 +24,20 @@ from storyline.model import (
     RawDocument,
     Span,
     Story,
+    StoryRow,
     Summary,
     SummarySentence,
     utc_now,
 )
 from storyline.store.schema import MIGRATIONS, SCHEMA_VERSION
 
-__all__ = ["Store", "StoryRow"]
+__all__ = ["Store"]
 
 _ARTICLE_COLUMNS = (
     "id, raw_sha256, origin, source_id, url, outlet, title, authors, date_value, date_precision, "
     "date_inferred, date_source, language, text, paragraphs, sentences, credits, extraction_method, warnings, "
     "extraction_reason"
 )
-
-
-@dataclass(slots=True)
-class StoryRow:
-    """A stored story together with the clustering state kept beside it."""
-
-    story: Story
-    centroid: dict[str, float] = field(default_factory=dict)
-    named: dict[str, float] = field(default_factory=dict)
-    size: int = 0
-
-    @property
-    def id(self) -> str:
-        return self.story.id
 
 
 def _spans(data: str) -> list[Span]:

@@ -11,11 +11,17 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from storyline.cluster.online import StoryMerge, StoryState, stream_key
-from storyline.cluster.refine import StoryPart, coarse_id
-from storyline.cluster.storylines import Linking, StoryNode
-from storyline.model import Story, Storyline, StorylineEvent, utc_now
-from storyline.store.store import Store, StoryRow
+from storyline.model import (
+    ClusterPass,
+    Linking,
+    Storyline,
+    StorylineEvent,
+    StoryNode,
+    StoryRow,
+    StoryState,
+    utc_now,
+)
+from storyline.store.store import Store
 
 __all__ = [
     "ClusterSnapshot",
@@ -80,56 +86,32 @@ def load_cluster_state(store: Store) -> ClusterSnapshot:
     return ClusterSnapshot(states, df, n_docs, int(tick) if tick else 0, int(clock) if clock else None)
 
 
-def _story_row(state: StoryState, terms: int) -> StoryRow:
-    first, last = state.days()
-    centroid = state.top_terms(terms)
-    named = {t: w for t, w in centroid.items() if t.startswith("@")}
-    return StoryRow(Story(state.id, [], first, last, state.label, state.keywords()), centroid, named, state.size)
-
-
-def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[StoryState], closed: list[str],
-                      merges: list[StoryMerge], cut_before: dict[str, str], df_delta: dict[str, int], n_docs: int,
-                      tick: int, clock: int | None, centroid_terms: int) -> None:
-    """Store one clustering pass in one transaction.
-
-    Args:
-        parts: the stored stories of every story the pass touched (received articles or absorbed
-            others), each whole or cut in two (``cluster.refine``), with all their articles.
-        active: the clusterer's whole active window after the pass (its state replaces the saved one).
-        closed: stories that left the window.
-        merges: story merges of this pass, in order.
-        cut_before: the parts cut off the touched and absorbed stories that were stored before the
-            pass, each with the clusterer story it belongs to now (merges followed).
-        df_delta, n_docs: document frequency increments and the new document count.
-        tick, clock: stream position and latest day.
-        centroid_terms: features kept in a story row's centroid.
-    """
+def save_cluster_pass(store: Store, record: ClusterPass) -> None:
+    """Store one clustering pass in one transaction (see :class:`~storyline.model.ClusterPass`)."""
     now = utc_now()
-    assignments = {article_id: part.state.id for part in parts for article_id in part.article_ids}
-    cut_now = {part.state.id: part.state.size for part in parts if part.state.id != coarse_id(part.state.id)}
     with store.transaction() as db:
-        store.save_clustering([_story_row(p.state, centroid_terms) for p in parts], assignments, df_delta, n_docs)
-        for merge in merges:
+        store.save_clustering(record.stories, record.assignments, record.df_delta, record.n_docs)
+        for merge in record.merges:
             db.execute("UPDATE articles SET story_id = ? WHERE story_id = ?", (merge.survivor, merge.absorbed))
             _merge_away(db, merge.absorbed, merge.survivor, merge.similarity, merge.tick, now)
-        for part in sorted(set(cut_before) - set(cut_now)):
-            story, home = coarse_id(part), cut_before[part]
-            if home != story:  # its story merged into another: the part went with it, for good
-                _merge_away(db, part, home, 0.0, tick, now)
-            else:  # the cut no longer holds: the part's articles are back in the story
-                _record_split(db, story, part, "rejoined", 0, tick, now)
-                _forget_story(db, part, story, now)
-        for part in sorted(set(cut_now) - set(cut_before)):
-            story = coarse_id(part)
-            _record_split(db, story, part, "split", cut_now[part], tick, now)
-            line = db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (story,)).fetchone()
-            if line is not None:
-                db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
-                           (line["storyline_id"], "story_split",
-                            f"story {part} ({cut_now[part]} articles) split off story {story}", now))
-        for story_id in closed:
+        for change in record.part_changes:
+            if change.kind == "merged":
+                _merge_away(db, change.part, change.into or change.story, 0.0, record.tick, now)
+            elif change.kind == "rejoined":
+                _record_split(db, change.story, change.part, "rejoined", 0, record.tick, now)
+                _forget_story(db, change.part, change.story, now)
+            else:
+                _record_split(db, change.story, change.part, "split", change.size, record.tick, now)
+                line = db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?",
+                                  (change.story,)).fetchone()
+                if line is not None:
+                    db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) "
+                               "VALUES (?, ?, ?, ?)",
+                               (line["storyline_id"], "story_split",
+                                f"story {change.part} ({change.size} articles) split off story {change.story}", now))
+        for story_id in record.closed:
             db.execute("DELETE FROM cluster_state WHERE story_id = ?", (story_id,))
-        for s in active:
+        for s in record.active:
             db.execute(
                 "INSERT INTO cluster_state (story_id, vector, norm, size, founded, last_tick, first_day, last_day, "
                 "label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(story_id) DO UPDATE SET vector=excluded.vector, "
@@ -137,20 +119,17 @@ def save_cluster_pass(store: Store, *, parts: list[StoryPart], active: list[Stor
                 "first_day=excluded.first_day, last_day=excluded.last_day, label=excluded.label",
                 (s.id, json.dumps(s.vector, sort_keys=True), s.norm, s.size, s.founded, s.last_tick, s.first_day,
                  s.last_day, s.label))
-        for key, value in (("cluster_tick", tick), ("cluster_clock", clock)):
+        for key, value in (("cluster_tick", record.tick), ("cluster_clock", record.clock)):
             if value is not None:
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
                            "value = excluded.value", (key, str(value)))
 
 
-def story_members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str]]:
-    """Return (article id, story id, stream order key) of the stored articles of these stories.
-
-    The order key is the article's :func:`~storyline.cluster.online.stream_key`: (day, id), undated last.
-    """
-    rows: list[tuple[str, str, str]] = []
+def story_members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str | None]]:
+    """Return (article id, story id, day) of the stored articles of these stories."""
+    rows: list[tuple[str, str, str | None]] = []
     for chunk in _chunks(sorted(story_ids), 500):
-        rows.extend((r["id"], r["story_id"], stream_key(r["day"], r["id"])) for r in store.db.execute(
+        rows.extend((r["id"], r["story_id"], r["day"]) for r in store.db.execute(
             f"SELECT id, story_id, day FROM articles WHERE story_id IN ({','.join('?' * len(chunk))})", chunk))
     return rows
 

@@ -21,8 +21,16 @@ from storyline.model import Article, Citation, Span
 from storyline.summarize.dates import DateMention, article_anchor, resolve_dates
 from storyline.text import word_count
 
-__all__ = ["Candidate", "Grouper", "SentenceRef", "build_candidates", "group_identical", "is_dependent",
-           "opens_quotation", "quotation_starts"]
+__all__ = [
+    "Grouper",
+    "SentenceRef",
+    "SummaryCandidate",
+    "build_candidates",
+    "group_identical",
+    "is_dependent",
+    "opens_quotation",
+    "quotation_starts",
+]
 
 _DEPENDENT_START = re.compile(
     r"^[\"“'‘`]*(?:he|she|it|they|this|these|those|his|her|its|their|him|them|but|however|meanwhile|also|and|"
@@ -52,7 +60,7 @@ Grouper = Callable[[Sequence[SentenceRef]], list[list[SentenceRef]]]
 
 
 @dataclass(slots=True)
-class Candidate:
+class SummaryCandidate:
     """A statement that may go into a summary, with every article span carrying it.
 
     ``order`` sorts candidates in story order (day, article id, offset); ``position`` is the
@@ -154,7 +162,7 @@ def _order_key(article: Article) -> tuple[str, str]:
 
 
 def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: Grouper = group_identical,
-                     ) -> list[Candidate]:
+                     ) -> list[SummaryCandidate]:
     """Turn the articles' sentences into candidates, one per group of carriers.
 
     Args:
@@ -176,7 +184,7 @@ def build_candidates(articles: Sequence[Article], min_words: int = 6, grouper: G
             continue
         group = sorted(group, key=lambda r: (*_order_key(r.article), r.span.start))
         first = group[0]
-        candidates.append(Candidate(
+        candidates.append(SummaryCandidate(
             text=first.text,
             # a carrier whose sentence differs from the candidate's text (an edited wire copy, joined
             # by a provenance grouper) is cited as a "variant": its span still holds its own text

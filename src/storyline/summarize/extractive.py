@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import SummarizeConfig
 from storyline.model import Article, Summary, SummarySentence
-from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical, opens_quotation
+from storyline.summarize.candidates import Grouper, SummaryCandidate, build_candidates, group_identical, opens_quotation
 from storyline.summarize.select import SelectionWeights, featurize, greedy_select, stem_terms
 from storyline.text import named_terms
 
@@ -57,7 +57,7 @@ def unattributed_quote(text: str) -> bool:
     return bool(_QUOTED.match(text)) and not _ATTRIBUTION.search(text)
 
 
-def speakerless_quote(candidate: Candidate) -> bool:
+def speakerless_quote(candidate: SummaryCandidate) -> bool:
     """Return True for a quotation, or a piece of one, that names no speaker (see :func:`unattributed_quote`).
 
     A piece is a sentence starting inside a quotation an earlier sentence opened, or one opening a
@@ -68,7 +68,7 @@ def speakerless_quote(candidate: Candidate) -> bool:
     return not _ATTRIBUTION.search(candidate.text) and (candidate.in_quotation or opens_quotation(candidate.text))
 
 
-def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, n_articles: int,
+def candidate_priors(candidates: Sequence[SummaryCandidate], tfidf: sparse.csr_matrix, n_articles: int,
                      config: SummarizeConfig) -> np.ndarray:
     """Return the modular score of each candidate (centroid, position, carriers, content cues)."""
     centroid = np.asarray(tfidf.sum(axis=0)).ravel()
@@ -86,7 +86,7 @@ def candidate_priors(candidates: Sequence[Candidate], tfidf: sparse.csr_matrix, 
     return priors
 
 
-def _day_concepts(candidates: Sequence[Candidate], concept_mass: float, share: float,
+def _day_concepts(candidates: Sequence[SummaryCandidate], concept_mass: float, share: float,
                   ) -> tuple[sparse.csr_matrix, np.ndarray]:
     """One concept per day of the story, together worth ``share`` of the content concepts' mass."""
     days = sorted({c.day for c in candidates if c.day is not None})
@@ -100,7 +100,7 @@ def _day_concepts(candidates: Sequence[Candidate], concept_mass: float, share: f
     return matrix, np.full(len(days), share * concept_mass / len(days))
 
 
-def _prefilter(candidates: Sequence[Candidate], config: SummarizeConfig,
+def _prefilter(candidates: Sequence[SummaryCandidate], config: SummarizeConfig,
                extra_prior: np.ndarray | None) -> np.ndarray:
     """Indices (in story order) of the ``config.max_candidates`` candidates with the best prior.
 
@@ -116,7 +116,7 @@ def _prefilter(candidates: Sequence[Candidate], config: SummarizeConfig,
     return np.sort(best)
 
 
-def select_candidates(candidates: Sequence[Candidate], config: SummarizeConfig, budget: int | None = None,
+def select_candidates(candidates: Sequence[SummaryCandidate], config: SummarizeConfig, budget: int | None = None,
                       blocked: np.ndarray | None = None, extra_prior: np.ndarray | None = None,
                       story_order: bool = True) -> list[int]:
     """Choose candidates for a summary; returns their indices in story order.

@@ -32,7 +32,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from storyline.config import TimelineConfig
 from storyline.model import Article, SummarySentence, Timeline, TimelineEntry
-from storyline.summarize.candidates import Candidate, Grouper, build_candidates, group_identical
+from storyline.summarize.candidates import Grouper, SummaryCandidate, build_candidates, group_identical
 from storyline.summarize.dates import article_anchor
 from storyline.summarize.extractive import speakerless_quote
 from storyline.summarize.select import stem_terms
@@ -61,7 +61,7 @@ class DateStats:
                 + config.outlet_weight * len(self.outlets))
 
 
-def date_stats(articles: Sequence[Article], candidates: Sequence[Candidate]) -> dict[date, DateStats]:
+def date_stats(articles: Sequence[Article], candidates: Sequence[SummaryCandidate]) -> dict[date, DateStats]:
     """Count, per day, the articles and outlets that mention it or were published on it."""
     by_id = {a.id: a for a in articles}
     stats: dict[date, DateStats] = defaultdict(DateStats)
@@ -92,7 +92,7 @@ def rank_dates(stats: dict[date, DateStats], config: TimelineConfig, start: date
     return sorted(days, key=lambda d: (-stats[d].score(config), d))
 
 
-def _pools(candidates: Sequence[Candidate], articles: dict[str, Article], lead: int, days_back: int = 0,
+def _pools(candidates: Sequence[SummaryCandidate], articles: dict[str, Article], lead: int, days_back: int = 0,
            ) -> dict[date, list[tuple[int, bool]]]:
     """Map each day to ``(candidate index, mentions the day explicitly)`` pairs."""
     pools: dict[date, list[tuple[int, bool]]] = defaultdict(list)
@@ -109,7 +109,7 @@ def _pools(candidates: Sequence[Candidate], articles: dict[str, Article], lead: 
     return pools
 
 
-def _pick(pool: list[tuple[int, bool]], candidates: Sequence[Candidate], vectors: sparse.csr_matrix,
+def _pick(pool: list[tuple[int, bool]], candidates: Sequence[SummaryCandidate], vectors: sparse.csr_matrix,
           k: int) -> list[int]:
     indices = [i for i, _ in pool]
     explicit = {i for i, e in pool if e}
@@ -132,7 +132,7 @@ def _pick(pool: list[tuple[int, bool]], candidates: Sequence[Candidate], vectors
     return sorted(chosen, key=lambda i: candidates[i].order)
 
 
-def _sentence(candidate: Candidate) -> SummarySentence:
+def _sentence(candidate: SummaryCandidate) -> SummarySentence:
     return SummarySentence(candidate.text, tuple(candidate.citations))
 
 
@@ -180,7 +180,7 @@ def build_timeline(subject_id: str, articles: Sequence[Article], config: Timelin
     return Timeline(subject_id, sorted(entries, key=lambda e: (e.date, e.precision != "day")))
 
 
-def _approximate(articles: Sequence[Article], candidates: Sequence[Candidate], used: set[int],
+def _approximate(articles: Sequence[Article], candidates: Sequence[SummaryCandidate], used: set[int],
                  start: date | None, end: date | None) -> list[TimelineEntry]:
     """One approximate entry per ungrounded article that no dated entry cites."""
     cited = {c.article_id for i in used for c in candidates[i].citations}

@@ -1,17 +1,18 @@
-"""Per-article annotation records: name mentions, quotes, claims and stance evidence.
+"""The records of actors, quotes, claims and stances that the store persists.
 
-These are what the annotate pass finds in one article, before mentions are resolved into
-canonical actors across articles (``resolve.py``). Spans are character offsets into the article
-text, so every record can be cited.
+What the annotate pass finds in one article (:class:`ArticleAnnotation`: name mentions, quotes,
+claims), before mentions are resolved into canonical actors across articles (``nlp.resolve``),
+and a stored attribution with its resolved speaker (:class:`SpeakerQuote`). Spans are character
+offsets into the article text, so every record can be cited.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storyline.model import Citation, Span
+from storyline.model.core import Citation, Span
 
-__all__ = ["ArticleAnnotation", "Claim", "NameMention", "QuoteMention", "StanceEvidence"]
+__all__ = ["ArticleAnnotation", "Claim", "NameMention", "QuoteMention", "SpeakerQuote", "StanceEvidence"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,3 +118,17 @@ class ArticleAnnotation:
     quotes: list[QuoteMention] = field(default_factory=list)
     claims: list[Claim] = field(default_factory=list)
     method: str = "rules"
+
+
+@dataclass(frozen=True, slots=True)
+class SpeakerQuote:
+    """A stored attribution with its speaker resolved (entity id and canonical name, if any)."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+    direct: bool
+    cue: str | None
+    speaker: str | None
+    entity_id: str | None

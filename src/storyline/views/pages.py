@@ -1,6 +1,6 @@
 """Page-sized read views of actors, stances, quotes and annotated article text, for the web UI.
 
-The views in :mod:`storyline.nlp.views` load every article of a story or storyline (the CLI
+The views in :mod:`storyline.views.actors` load every article of a story or storyline (the CLI
 prints everything). A page shows the top of each list, so these read the NLP tables by article
 id in SQL and load article text only for the passages they cite; a storyline of thousands of
 articles costs its NLP rows, not its texts.

@@ -1,4 +1,4 @@
-"""The records every stage reads and writes.
+"""The records every stage reads and writes: documents, articles, stories, summaries, actors, quotes.
 
 Stages are functions from these records to these records; only ``pipeline`` and ``store`` persist
 them. A citation is always ``(article id, character span)`` into the stored article text, so any
@@ -20,7 +20,6 @@ __all__ = [
     "Entity",
     "Failure",
     "Mention",
-    "PassageMatch",
     "Quote",
     "RawDocument",
     "Span",
@@ -202,6 +201,18 @@ class Failure:
     message: str
     sha256: str | None = None
 
+    @classmethod
+    def of(cls, origin: str, stage: str, error: BaseException, message: str | None = None,
+           sha256: str | None = None) -> Failure:
+        """Return the failure of ``stage`` on ``origin`` caused by ``error``.
+
+        The error's class names the failure; the message is ``message``, else the error's own.
+
+        >>> Failure.of("a.txt", "ingest", ValueError("bad bytes"))
+        Failure(origin='a.txt', stage='ingest', error_type='ValueError', message='bad bytes', sha256=None)
+        """
+        return cls(origin, stage, type(error).__name__, str(error) if message is None else message, sha256)
+
 
 @dataclass(slots=True)
 class Story:
@@ -299,19 +310,6 @@ class Quote:
     cue: str | None
     direct: bool
     citations: tuple[Citation, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class PassageMatch:
-    """A passage two articles share, with its spans on both sides."""
-
-    article_a: str
-    span_a: Span
-    article_b: str
-    span_b: Span
-    similarity: float
-    kind: str
-    origin: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from typing import Any
 
-from storyline.compare import compare_story, comparison_view, outlet_label
+from storyline.compare import Comparison, compare_story, outlet_label
 from storyline.config import NlpConfig
 from storyline.errors import NotFoundError
 from storyline.model import Article, Citation
@@ -21,7 +22,7 @@ from storyline.store import (
 )
 from storyline.store.storylines import load_storyline
 
-__all__ = ["actors_view", "compare_view", "quotes_view", "stances_view", "subject_articles"]
+__all__ = ["actors_view", "compare_view", "comparison_view", "quotes_view", "stances_view", "subject_articles"]
 
 
 def subject_articles(store: Store, subject_id: str | None) -> list[Article]:
@@ -127,3 +128,32 @@ def compare_view(store: Store, story_id: str, articles: list[Article] | None = N
     comparison = compare_story(story_id, articles, entities, load_entity_mentions(store, ids), quotes,
                                load_claims(store, ids))
     return comparison_view(comparison, articles)
+
+
+def comparison_view(comparison: Comparison, articles: Sequence[Article]) -> dict[str, Any]:
+    """Describe a comparison as JSON-ready data (entity ids resolved to names, citations with text)."""
+    by_id = {a.id: a for a in articles}
+
+    def cite(c: Citation) -> dict[str, Any]:
+        article = by_id.get(c.article_id)
+        return {"article_id": c.article_id, "start": c.start, "end": c.end,
+                "outlet": outlet_label(article) if article else None,
+                "cited_text": article.text[c.start:c.end] if article else None}
+
+    names = {e: comparison.entities[e].name for e in comparison.entities}
+    return {
+        "story_id": comparison.story_id,
+        "outlets": comparison.outlets,
+        "coverage": {
+            "actors": [{"entity_id": e, "name": names[e], "outlets": by}
+                       for e, by in sorted(comparison.actors.items(), key=lambda kv: (-sum(kv[1].values()), kv[0]))],
+            "quotes": [{"text": q.text, "speaker": q.speaker, "outlets": carriers,
+                        "citations": [cite(c) for c in q.citations]} for q, carriers in comparison.quotes],
+            "claims": [{"claim": label, "outlets": by} for label, by in sorted(comparison.claims.items())],
+        },
+        "exclusive": comparison.exclusive,
+        "naming": [{"entity_id": e, "name": names[e], "forms": forms} for e, forms in comparison.naming.items()],
+        "discrepancies": [{"claim": d.claim, "values": [
+            {"value": v.value, "status": v.status, "outlet": v.outlet, "source": v.source,
+             "citations": [cite(c) for c in v.citations]} for v in d.values]} for d in comparison.discrepancies],
+    }

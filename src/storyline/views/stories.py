@@ -12,11 +12,9 @@ from typing import Any
 from storyline.cluster.refine import coarse_id, split_id
 from storyline.config import ProvenanceConfig, StorylineConfig
 from storyline.errors import NotFoundError
-from storyline.model import Article, Failure, Span, Summary
-from storyline.page_views import annotated_paragraphs, article_annotations
+from storyline.model import Article, Failure, Span, StoryRow, Summary
 from storyline.provenance import Alignment, align_articles, shared_passages
-from storyline.report import timeline_view
-from storyline.store import ProvenanceIndex, Store, StoryRow
+from storyline.store import ProvenanceIndex, Store
 from storyline.store import storylines as storylines_store
 from storyline.store.queries import (
     ArticleFilter,
@@ -37,6 +35,8 @@ from storyline.store.queries import (
 )
 from storyline.store.storylines import StorylineRow
 from storyline.summarize import build_timeline
+from storyline.views.pages import annotated_paragraphs, article_annotations
+from storyline.views.report import timeline_view
 
 __all__ = [
     "activity_view",
@@ -313,7 +313,7 @@ def article_detail(store: Store, article_id: str, start: int | None = None, end:
     """Describe an article for its page: metadata, text as paragraphs, its story, an optional highlighted span.
 
     The paragraphs' segments also mark the stored entity mentions and quotes (see
-    :func:`storyline.page_views.annotated_paragraphs`).
+    :func:`storyline.views.pages.annotated_paragraphs`).
 
     A span outside the text (or empty) is ignored: ``highlight`` is then None.
 
