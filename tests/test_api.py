@@ -299,9 +299,11 @@ def test_serve_command_binds_loopback_by_default(monkeypatch, tmp_path):
     from typer.testing import CliRunner
 
     from storyline.cli import app
+    from storyline.store import Store
 
     calls = []
     monkeypatch.setattr(uvicorn, "run", lambda app_, **kw: calls.append(kw))
+    Store(tmp_path / "s.db").close()
     result = CliRunner().invoke(app, ["serve", "--db", str(tmp_path / "s.db"), "--port", "8123", "--token", "t"])
     assert result.exit_code == 0, result.output
     # with a token: one process, so ingestion jobs and their progress live in the one app

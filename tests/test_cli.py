@@ -1,5 +1,6 @@
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from storyline.cli import app
@@ -84,3 +85,131 @@ def test_timeline_update_and_export(tmp_path, demo_dir):
     assert update["summary"] and all(c["date"] > "2025-03-05" for s in update["summary"] for c in s["citations"])
     bad = runner.invoke(app, ["update", strike["id"], "--since", "soon", "--db", db])
     assert bad.exit_code != 0
+
+
+# -- the newcomer's path: help pages, stores opened on purpose, info, article, search -----------------
+
+def _commands(command, path=()):
+    yield path, command
+    for name, sub in getattr(command, "commands", {}).items():
+        yield from _commands(sub, (*path, name))
+
+
+def _flat(text: str) -> str:
+    """Help output without its box drawing and line wrapping, for substring checks."""
+    return " ".join(text.replace("│", " ").replace("╭", " ").replace("╰", " ").split())
+
+
+def test_every_help_page_shows_its_text_with_brackets_intact():
+    """Rich markup in help ate "[spark]" and every "[default: ...]"; each help text must appear as written."""
+    import typer
+
+    root = typer.main.get_command(app)
+    pages = 0
+    for path, command in _commands(root):
+        result = runner.invoke(app, [*path, "--help"], env={"COLUMNS": "400", "TERMINAL_WIDTH": "400"})
+        assert result.exit_code == 0, (path, result.output)
+        shown = _flat(result.output)
+        texts = [command.help or ""] + [getattr(p, "help", None) or "" for p in command.params]
+        for text in texts:
+            # a help text's first paragraph is shown as written; "\[" is how a literal bracket is written
+            intended = _flat(text.split("\n\n")[0].replace("\\[", "["))
+            assert intended in shown, (path, intended)
+        pages += 1
+    assert pages > 30
+    shown = _flat(runner.invoke(app, ["--help"], env={"COLUMNS": "400"}).output)
+    assert "pip install 'storyline[spark]'" in shown
+    db_help = _flat(runner.invoke(app, ["stories", "--help"], env={"COLUMNS": "400"}).output)
+    assert "[default: storyline.db in the user data dir, or $STORYLINE_DB]" in db_help
+
+
+def test_every_command_is_in_a_help_group():
+    from storyline.cli import COMMAND_GROUPS
+
+    grouped = {name for names in COMMAND_GROUPS.values() for name in names}
+    import typer
+
+    assert set(typer.main.get_command(app).commands) == grouped
+
+
+def test_errors_and_stored_text_print_brackets_literally(tmp_path, monkeypatch, capsys):
+    import sys
+
+    from storyline.cli import main
+
+    db = tmp_path / "b.db"
+    page = tmp_path / "[web] [bold] page.txt"
+    page.write_text("[bold]Title with [web] in it[/bold]\n\n" + "The flood defences at [red]Lowmarsh held. " * 20)
+    assert runner.invoke(app, ["ingest", str(page), "--db", str(db)]).exit_code == 0
+    monkeypatch.setattr(sys, "argv", ["storyline", "article", "[web] nope", "--db", str(db)])
+    with pytest.raises(SystemExit) as stopped:
+        main()
+    assert stopped.value.code == 1
+    assert "no article '[web] nope'" in capsys.readouterr().err
+    article_id = json.loads(runner.invoke(app, ["search", "Lowmarsh", "--db", str(db), "--json"]).output)[0]["id"]
+    shown = runner.invoke(app, ["article", article_id, "--db", str(db)]).output
+    assert "[red]Lowmarsh" in shown
+
+
+READ_COMMANDS = [
+    ["stories"], ["show", "s-x"], ["article", "a-x"], ["search", "x"], ["failures"], ["timeline", "s-x"],
+    ["update", "s-x", "--since", "2025-01-01"], ["export", "s-x"], ["storylines"], ["whatsnew", "--since-last"],
+    ["actors", "s-x"], ["quotes"], ["stances", "s-x"], ["compare", "s-x"], ["provenance", "s-x"],
+    ["diff", "a-x", "a-y"], ["annotate"], ["check"], ["info"], ["sources"], ["serve"],
+]
+
+
+@pytest.mark.parametrize("args", READ_COMMANDS, ids=lambda a: a[0])
+def test_commands_other_than_ingest_refuse_a_missing_store(tmp_path, args):
+    db = tmp_path / "typo" / "news.db"
+    result = runner.invoke(app, [*args, "--db", str(db)])
+    assert result.exit_code != 0
+    assert str(result.exception) == f"no store at {db}; ingest first or pass --db"
+    assert not db.parent.exists()  # nothing created, not even the folder
+
+
+def test_info_names_the_store_and_what_it_holds(tmp_path, demo_dir, monkeypatch):
+    db = tmp_path / "info.db"
+    assert runner.invoke(app, ["ingest", str(demo_dir), "--db", str(db)]).exit_code == 0
+    view = json.loads(runner.invoke(app, ["info", "--db", str(db), "--json"]).output)
+    assert view["path"] == str(db.resolve()) and view["chosen_by"] == "--db" and view["size_bytes"] > 0
+    assert (view["articles"], view["failures"], view["stories"]) == (16, 1, 5)
+    assert view["outlets"] >= 4 and view["storylines"] >= 1 and view["first_day"] <= view["last_day"]
+    monkeypatch.setenv("STORYLINE_DB", str(db))
+    shown = runner.invoke(app, ["info"], env={"COLUMNS": "300"}).output
+    assert str(db.resolve()) in shown and "$STORYLINE_DB" in shown and "16 articles" in shown
+    assert "1 failure (storyline failures)" in shown
+
+
+def test_article_prints_clean_text_and_metadata(demo_pipeline_store):
+    db = str(demo_pipeline_store)
+    hits = json.loads(runner.invoke(app, ["search", "dockworkers", "--db", db, "--json"]).output)
+    view = json.loads(runner.invoke(app, ["article", hits[0]["id"], "--db", db, "--json"]).output)
+    assert view["id"] == hits[0]["id"] and view["text"] and view["story_id"]
+    assert {"title", "outlet", "url", "date", "warnings", "origin"} <= set(view)
+    shown = runner.invoke(app, ["article", hits[0]["id"], "--db", db]).output
+    assert view["text"].split("\n\n")[0][:40] in " ".join(shown.split())
+    assert view["outlet"] in shown and view["story_id"] in shown
+
+
+def test_search_finds_other_names_of_an_actor_and_stays_in_a_story(demo_pipeline_store):
+    db = str(demo_pipeline_store)
+    # the Valmora Herald names only "Financial Supervisory Authority of Corvania"; the NLP pass learnt
+    # "FSAC" as its other name from the wire copy that defines the acronym
+    hits = json.loads(runner.invoke(app, ["search", "FSAC", "--db", db, "--json"]).output)
+    texts = [runner_json(["article", h["id"], "--db", db, "--json"])["text"] for h in hits]
+    assert any("FSAC" not in t and "Financial Supervisory Authority" in t for t in texts)
+    assert "also searched: Financial Supervisory Authority of Corvania" in runner.invoke(
+        app, ["search", "FSAC", "--db", db]).output
+    stories = runner_json(["stories", "--db", db, "--json"])
+    strike = next(s for s in stories if "Dockworkers" in s["label"])
+    everywhere = runner_json(["search", "Corvania", "--db", db, "--json"])
+    inside = runner_json(["search", "Corvania", "--story", strike["id"], "--db", db, "--json"])
+    assert inside and len(inside) < len(everywhere) and {h["id"] for h in inside} <= set(strike["article_ids"])
+    assert runner.invoke(app, ["search", "Valmora", "--story", "s-nope", "--db", db]).exit_code != 0
+
+
+def runner_json(args):
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    return json.loads(result.output)

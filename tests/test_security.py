@@ -56,6 +56,7 @@ REVIEWED_SQL_INTERPOLATIONS = {
     "base": "FROM/WHERE built from constant conditions; the values are bound (store/queries.py)",
     "','.join('?' * len(rowids))": "placeholders only; the values are bound parameters (store/queries.py)",
     "bad": "conditions over the constant column pairs of _NLP_SPANS (store/integrity.py)",
+    "sql": "a loop over the constant queries of _OVERVIEW_COUNTS (store/queries.py)",
 }
 
 

@@ -95,6 +95,7 @@ def test_serve_starts_worker_processes_without_a_token(monkeypatch, tmp_path):
 
     from storyline.api.app import SERVE_ENV, app_from_env
     from storyline.cli import app
+    from storyline.store import Store
 
     calls = []
 
@@ -110,6 +111,7 @@ def test_serve_starts_worker_processes_without_a_token(monkeypatch, tmp_path):
     monkeypatch.setattr(uvicorn.supervisors, "Multiprocess", Supervisor)
     monkeypatch.setenv(SERVE_ENV, "{}")  # the CLI overwrites it; monkeypatch restores it afterwards
     db = tmp_path / "s.db"
+    Store(db).close()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

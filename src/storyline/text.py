@@ -20,6 +20,7 @@ __all__ = [
     "STOPWORDS",
     "clean_control_chars",
     "content_terms",
+    "count_noun",
     "fold_quotes",
     "named_terms",
     "normalize",
@@ -293,3 +294,12 @@ def _line_spans(text: str, paragraph: Span) -> list[Span]:
             spans.append(span)
         start = end + 1
     return spans
+
+
+def count_noun(n: int, singular: str, plural: str | None = None) -> str:
+    """Return ``n`` with its noun in the right number, for what readers see.
+
+    >>> count_noun(1, "article"), count_noun(3, "story", "stories"), count_noun(0, "outlet")
+    ('1 article', '3 stories', '0 outlets')
+    """
+    return f"{n:,} {singular if n == 1 else plural or singular + 's'}"

@@ -19,12 +19,12 @@ from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
+from storyline.search import search_view
 from storyline.store.queries import (
     article_page,
     articles_per_day,
     failure_page,
     outlet_counts,
-    search_page,
     story_page,
     storyline_page,
 )
@@ -235,14 +235,14 @@ def article(request: Request, article_id: str, start: Annotated[int | None, Quer
     return _ok(article=article_detail(ctx_of(request).store(), article_id, start, end))
 
 
-@router.get("/search", tags=["search"], summary="Full-text search (all words must occur; BM25 ranking)")
+@router.get("/search", tags=["search"], summary="Full-text search (all words must occur; an actor's name also "
+            "finds its other names; BM25 ranking)")
 def search(request: Request, q: Annotated[str, Query(min_length=1, max_length=500)], limit: Limit = None,
            offset: Offset = 0, since: Since = None, until: Until = None, outlet: Outlet = None,
            story: Story = None) -> dict[str, Any]:
     limit, offset = paging(request, limit, offset)
-    page = search_page(ctx_of(request).store(), q, filters_from(since, until, outlet, story), limit=limit,
-                       offset=offset)
-    return _ok(query=q, **page_view(page, [search_hit_view(a, s) for a, s in page.items]))
+    return _ok(query=q, **search_view(ctx_of(request).store(), q, filters_from(since, until, outlet, story),
+                                      limit=limit, offset=offset))
 
 
 @router.get("/activity", tags=["stories"], summary="Articles per day (gap-free), optionally filtered")

@@ -19,8 +19,9 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
+from storyline.search import search_view
 from storyline.store import Store
-from storyline.store.queries import articles_per_day, failure_page, search_page, story_page, storyline_page
+from storyline.store.queries import articles_per_day, failure_page, story_page, storyline_page
 from storyline.views import (
     activity_view,
     article_detail,
@@ -29,7 +30,6 @@ from storyline.views import (
     numbered_report,
     page_view,
     provenance_view,
-    search_hit_view,
     story_listing_view,
     story_overview,
     storyline_listing_view,
@@ -146,15 +146,15 @@ def article(request: Request, article_id: str, start: Annotated[int | None, Quer
 @router.get("/search")
 def search(request: Request, q: Annotated[str, Query(max_length=500)] = "", page: PageNumber = 1,
            outlet: Annotated[str | None, Query(max_length=300)] = None, since: date | None = None,
-           until: date | None = None) -> Response:
+           until: date | None = None, story: Annotated[str | None, Query(max_length=200)] = None) -> Response:
     results = None
     if q.strip():
         limit, offset = _offset(request, page)
-        found = search_page(ctx_of(request).store(), q, filters_from(since, until, outlet), limit=limit,
-                            offset=offset)
-        results = page_view(found, [search_hit_view(a, s) for a, s in found.items])
+        results = search_view(ctx_of(request).store(), q, filters_from(since, until, outlet, story), limit=limit,
+                              offset=offset)
     return _render(request, "search.html", q=q, results=results, page=page, outlet=outlet or "",
-                   since=since.isoformat() if since else "", until=until.isoformat() if until else "")
+                   since=since.isoformat() if since else "", until=until.isoformat() if until else "",
+                   story=story or "")
 
 
 @router.get("/failures")

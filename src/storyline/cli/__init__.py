@@ -8,7 +8,8 @@ or read a view, and print it as a rich table or, with ``--json``, as JSON for sc
 
 from __future__ import annotations
 
-from rich.markup import escape
+from rich.text import Text
+from typer.models import CommandInfo, TyperInfo
 
 from storyline.cli import (  # noqa: F401  (register commands)
     check,
@@ -26,7 +27,34 @@ from storyline.cli import (  # noqa: F401  (register commands)
 from storyline.cli._common import app, demo_corpus_path, err_console
 from storyline.errors import StorylineError
 
-__all__ = ["app", "demo_corpus_path", "main"]
+__all__ = ["COMMAND_GROUPS", "app", "demo_corpus_path", "main"]
+
+COMMAND_GROUPS: dict[str, tuple[str, ...]] = {
+    "Get started": ("demo", "info", "serve"),
+    "Add articles": ("ingest", "watch", "sources", "failures", "import"),
+    "Read": ("stories", "show", "article", "timeline", "update", "export", "search", "storylines", "whatsnew"),
+    "Analyse": ("actors", "quotes", "stances", "compare", "provenance", "diff", "annotate"),
+    "Maintain, measure, scale": ("check", "eval", "spark"),
+}
+"""The panels of ``storyline --help``, in order; a command in no group is listed last, under Commands."""
+
+
+def _command_name(info: CommandInfo | TyperInfo) -> str:
+    if info.name:
+        return info.name
+    return info.callback.__name__.replace("_", "-") if info.callback else ""
+
+
+def _group_commands() -> None:
+    """Put every command in its help panel and order the help by :data:`COMMAND_GROUPS`."""
+    order = {name: (g, i) for g, names in enumerate(COMMAND_GROUPS.values()) for i, name in enumerate(names)}
+    panels = {name: panel for panel, names in COMMAND_GROUPS.items() for name in names}
+    for info in [*app.registered_commands, *app.registered_groups]:
+        info.rich_help_panel = panels.get(_command_name(info))
+    app.registered_commands.sort(key=lambda info: order.get(_command_name(info), (len(COMMAND_GROUPS), 0)))
+
+
+_group_commands()
 
 
 def main() -> None:
@@ -34,5 +62,5 @@ def main() -> None:
     try:
         app()
     except StorylineError as exc:
-        err_console.print(f"[red]error:[/red] {escape(exc.message)}")
+        err_console.print(Text.assemble(("error:", "red"), " ", exc.message))
         raise SystemExit(1) from None

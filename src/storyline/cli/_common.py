@@ -11,11 +11,20 @@ from typing import Annotated, Any
 import typer
 from platformdirs import user_data_dir
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
 from storyline.config import StorylineConfig, load_config
+from storyline.errors import StoreError
 from storyline.ingest import read_paths
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import Store
@@ -23,13 +32,17 @@ from storyline.views import story_view
 
 app = typer.Typer(help="Turn raw news articles into stories you can follow.", no_args_is_help=True,
                   add_completion=False)
-console = Console()
-err_console = Console(stderr=True)
+# markup off: titles, outlets, file names and error messages are printed as they are ("[web]" and
+# "[/x]" stay text); styled output is built with rich Text and style arguments instead
+console = Console(markup=False)
+err_console = Console(stderr=True, markup=False)
 
 DEFAULT_DB_ENV = "STORYLINE_DB"
 
+# help texts go through typer's rich markup: a literal bracket is written "\\[" so it is shown, not eaten
 DbOption = Annotated[Path | None, typer.Option(
-    "--db", envvar=DEFAULT_DB_ENV, help="SQLite store file [default: the user data dir, or $STORYLINE_DB].")]
+    "--db", envvar=DEFAULT_DB_ENV, help="SQLite store file \\[default: storyline.db in the user data dir, or "
+                                         "$STORYLINE_DB].")]
 ConfigOption = Annotated[Path | None, typer.Option("--config", help="TOML config file overriding defaults.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")]
 
@@ -39,9 +52,25 @@ def default_db_path() -> Path:
     return Path(user_data_dir("storyline")) / "storyline.db"
 
 
-def open_store(db: Path | None) -> Store:
-    """Open the store named by ``--db`` (or the default)."""
-    return Store(db or default_db_path())
+def store_path(db: Path | None) -> Path:
+    """Return the store a command uses: ``--db`` (or ``$STORYLINE_DB``), else :func:`default_db_path`."""
+    return db or default_db_path()
+
+
+def open_store(db: Path | None, *, create: bool = False) -> Store:
+    """Open the store named by ``--db`` (or the default).
+
+    Only the commands that add data (``ingest``, ``watch``, ``demo``, ``import``) pass
+    ``create=True``; the others refuse a missing store, so a mistyped ``--db`` is an error instead
+    of a new empty store and an empty listing.
+
+    Raises:
+        StoreError: ``create`` is False and no store exists at the path.
+    """
+    path = store_path(db)
+    if not create and not path.exists():
+        raise StoreError(f"no store at {path}; ingest first or pass --db")
+    return Store(path)
 
 
 def config_from(path: Path | None) -> StorylineConfig:
@@ -71,9 +100,7 @@ def count_inputs(paths: list[Path], config: StorylineConfig) -> int | None:
 def run_ingest(store: Store, paths: list[Path], config: StorylineConfig, quiet: bool) -> IngestReport:
     """Ingest paths with a progress bar, then update stories."""
     pipeline = Pipeline(store, config)
-    columns = [SpinnerColumn(), TextColumn("[progress.description]{task.description}"), BarColumn(),
-               MofNCompleteColumn(), TimeElapsedColumn()]
-    with Progress(*columns, console=err_console, disable=quiet, transient=True) as progress:
+    with Progress(*progress_columns(), console=err_console, disable=quiet, transient=True) as progress:
         task = progress.add_task("ingesting", total=count_inputs(paths, config))
         report = pipeline.ingest(read_paths(paths, config.ingest),
                                  progress=lambda origin: progress.update(task, advance=1,
@@ -81,6 +108,12 @@ def run_ingest(store: Store, paths: list[Path], config: StorylineConfig, quiet: 
         progress.update(task, description="clustering stories")
         report.stories = pipeline.update_stories()
     return report
+
+
+def progress_columns() -> list[ProgressColumn]:
+    """The columns of an ingest's progress bar; the description (a file name) is shown literally."""
+    return [SpinnerColumn(), TextColumn("{task.description}", style="progress.description", markup=False),
+            BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
 
 
 def plain(*values: str) -> list[Text]:
@@ -121,12 +154,12 @@ def print_story(view: dict[str, Any]) -> None:
         console.print(Text.assemble("Cut off this story: " if cut["role"] == "part" else "Cut off ", other,
                                     ": it grew with it but tells another event." if cut["role"] == "part"
                                     else ": these articles grew with that story but tell another event."))
-    console.print("[bold]Summary[/bold]")
+    console.print("Summary", style="bold")
     for sentence in view["summary"]:
         marks = "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"] if c["article_id"] in numbers)
         console.print(Text.assemble("• ", sentence["text"], (f" {marks}", "cyan")))
     print_timeline(view.get("timeline", []), numbers)
-    console.print("\n[bold]Articles[/bold]")
+    console.print("\nArticles", style="bold")
     for article in view["articles"]:
         date = article["date"][:10] if article["date"] else "undated"
         if article["date_inferred"]:
@@ -136,7 +169,7 @@ def print_story(view: dict[str, Any]) -> None:
 
 def print_timeline(entries: list[dict[str, Any]], numbers: dict[str, int]) -> None:
     """Print timeline entries with numbered citations; approximate dates are marked as such."""
-    console.print("\n[bold]Timeline[/bold]")
+    console.print("\nTimeline", style="bold")
     if not entries:
         console.print("  (no dated events found)")
     for entry in entries:

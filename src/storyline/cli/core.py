@@ -28,7 +28,10 @@ from storyline.cli._common import (
 from storyline.cli.serve import offer_to_serve
 from storyline.cli.sources import AllowPrivateOption, InputsArgument, UrlsOption, ingest_inputs
 from storyline.config import StorylineConfig
+from storyline.search import search_view
 from storyline.store import Store
+from storyline.store.queries import ArticleFilter, article_story, story_listing, story_storyline
+from storyline.text import count_noun
 from storyline.views import article_view, failure_view, story_detail, story_view
 
 
@@ -67,19 +70,63 @@ def show(story_id: str, db: DbOption = None, json_output: JsonOption = False) ->
 
 
 @app.command()
-def search(query: str, db: DbOption = None, limit: int = 20, json_output: JsonOption = False) -> None:
+def article(article_id: Annotated[str, typer.Argument(help="An article id (as listed by show, search or --json).")],
+            db: DbOption = None, json_output: JsonOption = False) -> None:
+    """Print an article's clean text with its metadata: outlet, date, URL, authors, story."""
+    with open_store(db) as store:
+        found = store.article(article_id)
+        story = article_story(store, article_id)
+        storyline_id = story_storyline(store, story.id) if story else None
+    view = {**article_view(found, with_text=True), "story_id": story.id if story else None,
+            "story_label": story.label if story else None, "storyline_id": storyline_id}
+    if json_output:
+        print_json(view)
+        return
+    console.print(view["title"] or "(untitled)", style="bold", highlight=False)
+    date = (view["date"] or "undated")[:10]
+    if view["date_inferred"]:
+        date += f" (inferred from the text, ±{view['date_precision']})"
+    rows = [("outlet", view["outlet"] or "unknown"), ("date", date), ("url", view["url"] or ""),
+            ("by", ", ".join(view["authors"])), ("credits", ", ".join(view["credits"])),
+            ("story", f"{view['story_label'] or ''} ({view['story_id']})" if view["story_id"] else "not clustered yet"),
+            ("id", view["id"]), ("warnings", "; ".join(view["warnings"]))]
+    for name, value in rows:
+        if value:
+            console.print(Text.assemble((f"{name:>8}  ", "dim"), value), highlight=False)
+    console.print()
+    console.print(view["text"], highlight=False)
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help="Words that must all occur; an actor's name also finds its other "
+                                              "names (ISIS finds ISIL).")],
+    story: Annotated[str | None, typer.Option("--story", help="Only articles of this story.")] = None,
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="Show at most this many hits, best first.")] = 20,
+    json_output: JsonOption = False,
+) -> None:
     """Full-text search over article titles and texts."""
     with open_store(db) as store:
-        hits = store.search(query, limit=limit)
+        if story is not None:
+            story_listing(store, story)  # an unknown id is an error, not an empty result
+        view = search_view(store, query, ArticleFilter(story_id=story) if story else None, limit=limit)
+    hits = view["items"]
     if json_output:
-        print_json([{**article_view(a), "snippet": snippet} for a, snippet in hits])
+        # "snippet" marks matches with [brackets], as it always has; snippet_parts splits them out
+        print_json([{**hit, "snippet": "".join(f"[{p['text']}]" if p["hit"] else p["text"]
+                                               for p in hit["snippet_parts"])} for hit in hits])
         return
-    table = Table(title=Text(f"Search: {query}"))
+    for alias in view["aliases"]:
+        console.print(Text.assemble(("also searched: ", "dim"), ", ".join(alias["also"]),
+                                    (f" (other names of {alias['name']})", "dim")))
+    table = Table(title=Text(f"Search: {query}" + (f" in {story}" if story else "")
+                             + f" ({count_noun(view['total'], 'match', 'matches')})"))
     for column in ("id", "outlet", "date", "title", "snippet"):
         table.add_column(column, overflow="fold")
-    for article, snippet in hits:
-        table.add_row(*plain(article.id, article.outlet or "", article.date.value[:10] if article.date else "",
-                              article.title or "", snippet))
+    for hit in hits:
+        snippet = Text.assemble(*((p["text"], "bold yellow") if p["hit"] else p["text"] for p in hit["snippet_parts"]))
+        table.add_row(*plain(hit["id"], hit["outlet"] or "", (hit["date"] or "")[:10], hit["title"] or ""), snippet)
     console.print(table)
 
 
@@ -100,7 +147,7 @@ def failures(db: DbOption = None, json_output: JsonOption = False) -> None:
 
 
 @app.command()
-def demo(db: Annotated[Path | None, typer.Option("--db", help="Store for the demo [default: demo.db in the "
+def demo(db: Annotated[Path | None, typer.Option("--db", help="Store for the demo \\[default: demo.db in the "
                                                    "user data dir].")] = None) -> None:
     """Ingest the bundled demo corpus, print its stories and the largest story's cited summary."""
     path = db or Path(user_data_dir("storyline")) / "demo.db"

@@ -16,7 +16,8 @@ __all__ = ["eval_extraction"]
 
 @eval_app.command("extraction")
 def eval_extraction(
-    data: Annotated[Path | None, typer.Option("--data", help="The scrapinghub folder [default: shared data].")] = None,
+    data: Annotated[Path | None, typer.Option("--data",
+                                              help="The scrapinghub folder \\[default: shared data].")] = None,
     limit: Annotated[int | None, typer.Option("--limit", help="Score an evenly spaced sample of N pages.")] = None,
     mode: Annotated[str, typer.Option("--mode", help="html, text (the scrape cleaner) or both.")] = "both",
     config: Annotated[Path | None, typer.Option("--config", help="TOML config file overriding defaults.")] = None,

@@ -21,7 +21,9 @@ def _marks(citations: list[dict[str, Any]]) -> str:
 
 
 @app.command()
-def actors(subject_id: SubjectArg, db: DbOption = None, limit: int = 30, json_output: JsonOption = False) -> None:
+def actors(subject_id: SubjectArg, db: DbOption = None,
+           limit: Annotated[int, typer.Option(help="Show at most this many actors, most mentioned first.")] = 30,
+           json_output: JsonOption = False) -> None:
     """List the actors of a story: canonical name, aliases, roles, mentions (with spans in --json)."""
     from storyline.views import actors_view
 
@@ -61,7 +63,9 @@ def quotes(subject_id: Annotated[str | None, typer.Argument(help="A story id; al
 
 @app.command()
 def stances(subject_id: SubjectArg, db: DbOption = None, config: ConfigOption = None,
-            json_output: JsonOption = False, pairs: int = 5) -> None:
+            json_output: JsonOption = False,
+            pairs: Annotated[int, typer.Option(help="Print this many actor pairs, most evidence first "
+                                                    "(--json gives all).")] = 5) -> None:
     """Show how pairs of actors relate over time (cooperate / oppose / mixed), with evidence."""
     from storyline.views import stances_view
 
@@ -74,7 +78,7 @@ def stances(subject_id: SubjectArg, db: DbOption = None, config: ConfigOption = 
         console.rule(" – ".join(pair["actors"]))
         for period in pair["periods"]:
             facets = ", ".join(f"{k} {v:g}" for k, v in period["facets"].items())
-            console.print(f"{period['period']}: [bold]{period['relation']}[/bold] ({facets})")
+            console.print(Text.assemble(f"{period['period']}: ", (period["relation"], "bold"), f" ({facets})"))
         for article in pair["articles"]:
             console.print(f"  {article['date'] or 'undated'} {article['outlet']}: {article['relation']}")
 
@@ -97,15 +101,15 @@ def compare(story_id: SubjectArg, db: DbOption = None, json_output: JsonOption =
     for row in view["coverage"]["actors"][:25]:
         table.add_row(row["name"], *[str(row["outlets"].get(o, "")) for o in outlets])
     console.print(table)
-    console.print("[bold]Naming differences[/bold]")
+    console.print("Naming differences", style="bold")
     for row in view["naming"]:
         console.print(f"  {row['name']}: " + "; ".join(f"{o}: {', '.join(f[:3])}" for o, f in row["forms"].items()))
-    console.print("[bold]Only one outlet reports[/bold]")
+    console.print("Only one outlet reports", style="bold")
     for outlet, only in view["exclusive"].items():
         items = [*(f"actor {a}" for a in only["actors"]), *(f"claim {c}" for c in only["claims"])]
         if items:
             console.print(f"  {outlet}: " + "; ".join(items[:8]))
-    console.print("[bold]Discrepancies[/bold]")
+    console.print("Discrepancies", style="bold")
     for d in view["discrepancies"]:
         console.print(f"  {d['claim']}")
         for v in d["values"]:
@@ -122,7 +126,7 @@ def annotate(db: DbOption = None, config: ConfigOption = None) -> None:
     console.print(f"annotated {len(story_ids)} stories")
 
 
-DataOption = Annotated[Path | None, typer.Option("--data", help="The data set folder [default: ../shared/data/...].")]
+DataOption = Annotated[Path | None, typer.Option("--data", help="The data set folder \\[default: ../shared/data/...].")]
 
 
 @eval_app.command("quotes")

@@ -71,7 +71,7 @@ def diff(article_a: str, article_b: str, db: DbOption = None, config: ConfigOpti
 @eval_app.command("provenance")
 def eval_provenance(
     data: Annotated[Path | None, typer.Option("--data", help="A Timeline17 folder (t17/<topic>/articles.jsonl.gz) "
-                                              "[default: shared/data/timelines/t17].")] = None,
+                                              "\\[default: shared/data/timelines/t17].")] = None,
     per_kind: Annotated[int, typer.Option(help="Copies made of each kind.")] = 40,
     distractors: Annotated[int, typer.Option(help="Same-topic articles sharing no text.")] = 40,
     seed: Annotated[int, typer.Option(help="Seed of the benchmark generator.")] = 13,

@@ -10,9 +10,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
-from storyline.cli._common import ConfigOption, DbOption, app, config_from, default_db_path, err_console
+from storyline.cli._common import ConfigOption, DbOption, app, config_from, err_console, store_path
 from storyline.config import StorylineConfig
+from storyline.errors import StoreError
 
 __all__ = ["offer_to_serve", "serve", "serve_store", "tcp_listener"]
 
@@ -59,12 +61,13 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers
         from storyline.api import create_app
         from storyline.api.app import SERVE_ENV
     except ImportError as exc:
-        err_console.print(f"[red]error:[/red] serving needs the web extra: pip install 'storyline[web]' ({exc})")
+        err_console.print(Text.assemble(("error:", "red"), f" serving needs FastAPI and uvicorn, part of a normal "
+                                                           f"install: pip install storyline ({exc})"))
         raise SystemExit(1) from None
     host, port = config.serve.host, config.serve.port
     if not _is_loopback(host):
-        err_console.print(f"[yellow]warning:[/yellow] binding {host}: the site is reachable from other machines"
-                          + ("" if token else "; writes stay off without --token"))
+        err_console.print(Text.assemble(("warning:", "yellow"), f" binding {host}: the site is reachable from other "
+                                        "machines" + ("" if token else "; writes stay off without --token")))
     err_console.print(f"storyline: serving {db} at http://{host}:{port}/  "
                       f"(writes {'on: token required' if token else 'off'}; {workers} worker process"
                       f"{'es' if workers > 1 else ''}; Ctrl+C to stop)")
@@ -94,12 +97,12 @@ def serve_store(db: Path, config: StorylineConfig, token: str | None, *, workers
 @app.command()
 def serve(
     db: DbOption = None,
-    host: Annotated[str | None, typer.Option(help="Interface to bind [default: 127.0.0.1, loopback only].")] = None,
-    port: Annotated[int | None, typer.Option(help="TCP port [default: 8000].")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to bind \\[default: 127.0.0.1, loopback only].")] = None,
+    port: Annotated[int | None, typer.Option(help="TCP port \\[default: 8000].")] = None,
     token: Annotated[str | None, typer.Option(envvar=TOKEN_ENV, help="Token that enables ingestion and other "
                                               f"writes (or ${TOKEN_ENV}); without it writes are off.")] = None,
     workers: Annotated[int | None, typer.Option(min=1, max=64, help=(
-        "Server processes [default: serve.workers (2) without --token; 1 with --token, because an "
+        "Server processes \\[default: serve.workers (2) without --token; 1 with --token, because an "
         "ingestion job's progress is only known to the process that runs it]."))] = None,
     config: ConfigOption = None,
 ) -> None:
@@ -111,9 +114,13 @@ def serve(
     if workers is None:
         workers = 1 if token else cfg.serve.workers
     elif workers > 1 and token:
-        err_console.print("[yellow]warning:[/yellow] with several workers, an ingestion job's progress is only "
-                          "shown by the worker that took it; polling may answer 404 from another one")
-    serve_store(db or default_db_path(), cfg, token, workers=workers, config_path=config, serve_changes=changes)
+        err_console.print(Text.assemble(("warning:", "yellow"), " with several workers, an ingestion job's progress "
+                                        "is only shown by the worker that took it; polling may answer 404 from "
+                                        "another one"))
+    path = store_path(db)
+    if not path.exists():  # serving a mistyped path would create an empty store and an empty site
+        raise StoreError(f"no store at {path}; ingest first or pass --db")
+    serve_store(path, cfg, token, workers=workers, config_path=config, serve_changes=changes)
 
 
 def offer_to_serve(db: Path) -> None:

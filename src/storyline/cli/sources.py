@@ -95,7 +95,7 @@ def ingest_inputs(inputs: list[str] | None, urls: list[Path] | None, allow_priva
     """The body of ``storyline ingest``: read every input, print the report."""
     sources = sources_from(inputs, urls)
     cfg = _with_fetch(config_from(config), allow_private)
-    with open_store(db) as store:
+    with open_store(db, create=True) as store:
         report = run_sources(store, sources, cfg, quiet=json_output)
     if json_output:
         print_json({"ingested": report.ingested, "duplicates": report.duplicates,
@@ -117,7 +117,7 @@ def watch(
     urls: UrlsOption = None,
     every: Annotated[str, typer.Option("--every", help="Time between polls: 30s, 15m, 2h, 1d.")] = "15m",
     cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many polls "
-                                               "[default: run until interrupted].")] = None,
+                                               "\\[default: run until interrupted].")] = None,
     allow_private: AllowPrivateOption = False,
     db: DbOption = None,
     config: ConfigOption = None,
@@ -139,7 +139,7 @@ def watch(
         console.print(f"cycle {cycle.number} ({cycle.started}): {report_line(cycle.report)}; "
                       f"{len(cycle.polled)} polled{extra}", highlight=False)
 
-    with open_store(db) as store, HttpFetcher(cfg.fetch) as fetcher:
+    with open_store(db, create=True) as store, HttpFetcher(cfg.fetch) as fetcher:
         watcher = Watcher(Pipeline(store, cfg), sources, fetcher)
         try:
             watcher.run(cycles, on_cycle=show)

@@ -14,7 +14,7 @@ from storyline.scale import ImportReport, import_output, run_spark
 
 __all__ = ["spark_app"]
 
-spark_app = typer.Typer(help="Run storyline on Apache Spark (pip install 'storyline[spark]'; needs Java).",
+spark_app = typer.Typer(help="Run storyline on Apache Spark (pip install 'storyline\\[spark]'; needs Java).",
                         no_args_is_help=True)
 app.add_typer(spark_app, name="spark")
 
@@ -37,10 +37,10 @@ def spark_run(
         help="Inputs (JSONL, WARC, .txt/.html files or folders, *.parquet record tables; local or hdfs://, "
              "s3a://, ... URIs), then the output folder (overwritten).")],
     master: Annotated[str | None, typer.Option("--master", help="Spark master URL: local[*], local[2], "
-                                                                "spark://host:7077, yarn, k8s://... [default: "
+                                                                "spark://host:7077, yarn, k8s://... \\[default: "
                                                                 "spark-submit's --master, else local[*]]")] = None,
     partitions: Annotated[int | None, typer.Option("--partitions", min=1,
-                                                   help="Tasks per stage [default: Spark's parallelism].")] = None,
+                                                   help="Tasks per stage \\[default: Spark's parallelism].")] = None,
     extract_only: Annotated[bool, typer.Option(
         "--extract-only", help="Stop after extraction (articles and failures); import then clusters locally.")] = False,
     db: DbOption = None,
@@ -49,7 +49,7 @@ def spark_run(
 ) -> None:
     """Run the pipeline on INPUTs on Spark; write its Parquet tables to OUTPUT.
 
-Extraction, provenance, stories (clustered in time windows: config section [scale]), storylines
+Extraction, provenance, stories (clustered in time windows: config section \\[scale]), storylines
 and summaries; see docs/spark.md.
 
     With --db, the output is then imported into that store (as `storyline import`).
@@ -62,7 +62,7 @@ and summaries; see docs/spark.md.
                        stories=not extract_only)
     imported = None
     if db is not None:
-        with open_store(db) as store:
+        with open_store(db, create=True) as store:
             imported = import_output(output, store, settings)
     if json_output:
         print_json({"run": asdict(report), "import": asdict(imported) if imported else None})
@@ -82,7 +82,7 @@ def import_command(
     json_output: JsonOption = False,
 ) -> None:
     """Load a Spark run's Parquet output into the store (its stories as computed; see docs/spark.md)."""
-    with open_store(db) as store:
+    with open_store(db, create=True) as store:
         report = import_output(output, store, config_from(config))
     if json_output:
         print_json(asdict(report))

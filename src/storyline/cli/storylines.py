@@ -7,12 +7,14 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
 from storyline.errors import ConfigError, NotFoundError
 from storyline.model import utc_now
 from storyline.store import storylines as storylines_store
+from storyline.text import count_noun
 from storyline.views import storyline_view, whatsnew_view
 
 LAST_LOOKED_KEY = "whatsnew_last_looked"
@@ -29,8 +31,9 @@ def storylines(db: DbOption = None, json_output: JsonOption = False,
         print_json(views)
         return
     for view in views:
-        console.print(f"[bold]{view['id']}[/bold]  {view['first_seen'] or '?'} – {view['last_seen'] or '?'}  "
-                      f"{len(view['stories'])} stories, {view['size']} articles  [bold]{view['label']}[/bold]",
+        dates = f"{view['first_seen'] or '?'} – {view['last_seen'] or '?'}"
+        sizes = f"{count_noun(len(view['stories']), 'story', 'stories')}, {count_noun(view['size'], 'article')}"
+        console.print(Text.assemble((view["id"], "bold"), f"  {dates}  {sizes}  ", (view["label"], "bold")),
                       highlight=False)
         for story in view["stories"]:
             console.print(f"    {story['id']}  {story['first_seen'] or '?'} – {story['last_seen'] or '?'}  "
@@ -38,7 +41,8 @@ def storylines(db: DbOption = None, json_output: JsonOption = False,
         if history:
             for event in view["history"]:
                 if event["kind"] in {"merged", "merged_into", "split", "split_from", "story_merged"}:
-                    console.print(f"    [dim]{event['at']} {event['kind']}: {event['detail']}[/dim]", highlight=False)
+                    console.print(f"    {event['at']} {event['kind']}: {event['detail']}", style="dim",
+                                  highlight=False)
 
 
 @app.command()
@@ -73,21 +77,22 @@ def whatsnew(
     if not views:
         console.print(f"Nothing new {period}.")
         return
-    console.print(f"[bold]What's new {period}[/bold]")
+    console.print(f"What's new {period}", style="bold")
     for view in views:
         console.rule(f"{view['label']}  ({view['storyline_id']}, {view['first_seen']} – {view['last_seen']})")
         for story in view["new_stories"]:
-            console.print(f"  [green]new story[/green] {story['id']} ({story['first_seen'] or 'undated'}): "
-                          f"{story['label']}", highlight=False)
+            console.print(Text.assemble("  ", ("new story", "green"), f" {story['id']} "
+                                        f"({story['first_seen'] or 'undated'}): {story['label']}"), highlight=False)
         for article in view["articles"]:
-            console.print(f"  • {article['date'] or 'undated'} {article['outlet'] or 'unknown outlet'}: "
-                          f"{article['title'] or '(untitled)'}  [dim]{article['id']} in {article['story_id']}[/dim]",
-                          highlight=False)
+            console.print(Text.assemble(f"  • {article['date'] or 'undated'} {article['outlet'] or 'unknown outlet'}: "
+                                        f"{article['title'] or '(untitled)'}  ",
+                                        (f"{article['id']} in {article['story_id']}", "dim")), highlight=False)
 
 
 @eval_app.command("clustering")
 def eval_clustering(
-    data: Annotated[Path | None, typer.Option("--data", help="A googlenews or ecbplus folder [default: both].")] = None,
+    data: Annotated[Path | None, typer.Option("--data",
+                                              help="A googlenews or ecbplus folder \\[default: both].")] = None,
     json_output: JsonOption = False,
     config: ConfigOption = None,
     limit: Annotated[int | None, typer.Option(help="Only the first N GoogleNews items / N ECB+ topics.")] = None,

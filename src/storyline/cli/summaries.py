@@ -25,7 +25,7 @@ from storyline.cli.evaluate import eval_app, report
 from storyline.views import export_json, export_markdown, subject_report, update_view
 
 DataOption = Annotated[Path | None, typer.Option("--data", help="One data set folder laid out as in shared/data "
-                                                               "[default: every set of the task].")]
+                                                               "\\[default: every set of the task].")]
 
 
 class ExportFormat(StrEnum):

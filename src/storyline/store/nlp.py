@@ -28,6 +28,7 @@ from storyline.store.store import Store
 __all__ = [
     "annotated_ids",
     "clear_nlp_pending",
+    "entity_names_matching",
     "load_annotations",
     "load_claims",
     "load_entities",
@@ -197,6 +198,20 @@ def load_entities(store: Store, article_ids: Iterable[str] | None = None) -> lis
             result.append((Entity(r["id"], r["type"], r["name"], tuple(json.loads(r["aliases"]))),
                            tuple(json.loads(r["roles"])), counts[r["id"]]))
     return sorted(result, key=lambda t: (-t[2], t[0].name, t[0].id))
+
+
+def entity_names_matching(store: Store, names: Iterable[str]) -> list[tuple[str, ...]]:
+    """Return the name and aliases of every stored actor called by one of ``names`` (case-insensitive)."""
+    wanted = sorted({n.lower() for n in names if n.strip()})
+    groups = []
+    for chunk in _chunks(wanted):
+        marks = ",".join("?" * len(chunk))
+        rows = store.db.execute(
+            f"SELECT name, aliases FROM entities WHERE lower(name) IN ({marks}) OR EXISTS "
+            f"(SELECT 1 FROM json_each(entities.aliases) WHERE lower(json_each.value) IN ({marks})) ORDER BY id",
+            [*chunk, *chunk])
+        groups.extend((r["name"], *json.loads(r["aliases"])) for r in rows)
+    return groups
 
 
 def load_entity_mentions(store: Store, article_ids: Iterable[str]) -> list[Mention]:

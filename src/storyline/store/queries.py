@@ -9,6 +9,7 @@ take every user value as an SQL parameter, never as SQL text.
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -31,6 +32,7 @@ __all__ = [
     "outlet_counts",
     "outlet_samples",
     "search_page",
+    "store_overview",
     "story_listing",
     "story_page",
     "story_storyline",
@@ -335,20 +337,51 @@ def outlet_samples(store: Store, story_id: str, per_outlet: int) -> dict[str, li
     return samples
 
 
-def _match_expression(query: str) -> str:
+def _match_expression(query: str, aliases: Sequence[Sequence[str]] = ()) -> str:
     """Turn user text into an FTS5 query of quoted words (all must occur).
 
     Quoting makes operators and syntax in user input plain text. Stop words are dropped when the
     query has other words ("the levee" finds what "levee" finds), as search engines do: they would
-    only make a common query slower.
+    only make a common query slower. A run of query words that is one of the names in an
+    ``aliases`` group (the names of one actor) matches any name of that group: with the group
+    ("Islamic State", "ISIS", "ISIL"), "ISIS fighters" finds an article about ISIL fighters.
+
+    >>> _match_expression('the "levee" breach')
+    '"levee" AND "breach"'
+    >>> _match_expression("isis fighters", [("ISIS", "ISIL", "Islamic State")])
+    '("ISIS" OR "ISIL" OR "Islamic State") AND "fighters"'
     """
+    # a lone surrogate (undecodable bytes in a command-line argument) cannot be encoded for SQLite,
+    # and FTS5's query parser stops at a NUL ("unterminated string"): both become plain separators
+    query = "".join(" " if ord(c) < 32 else c for c in query.encode("utf-8", "replace").decode("utf-8"))
     words = query.replace('"', " ").split()
-    content = [w for w in words if w.lower() not in STOPWORDS]
-    return " ".join(f'"{word}"' for word in (content or words))
+    names: dict[tuple[str, ...], tuple[str, ...]] = {}
+    for group in aliases:
+        unique = tuple(dict.fromkeys(n.replace('"', " ").strip() for n in group if n.strip()))
+        for name in unique:
+            names.setdefault(tuple(name.lower().split()), unique)
+    longest = max((len(k) for k in names), default=1)
+    groups: list[str] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(words):
+        for n in range(min(longest, len(words) - i), 0, -1):
+            group = names.get(tuple(w.lower() for w in words[i:i + n]))
+            if group:
+                groups.append("(" + " OR ".join(f'"{name}"' for name in group) + ")")
+                i += n
+                break
+        else:
+            plain.append(words[i])
+            i += 1
+    content = [w for w in plain if w.lower() not in STOPWORDS]
+    kept = content if content or groups else plain
+    return " AND ".join([*groups, *(f'"{word}"' for word in kept)])
 
 
 def search_page(store: Store, query: str, filters: ArticleFilter | None = None, *, limit: int = 20,
-                offset: int = 0, max_total: int = 1000, rank_window: int = 2000) -> Page[tuple[Article, str]]:
+                offset: int = 0, max_total: int = 1000, rank_window: int = 2000,
+                aliases: Sequence[Sequence[str]] = ()) -> Page[tuple[Article, str]]:
     """Full-text search (FTS5, BM25) with filters, one page of ``(article, snippet)``.
 
     Steps, each bounded so that a common word in a large store stays fast:
@@ -360,9 +393,10 @@ def search_page(store: Store, query: str, filters: ArticleFilter | None = None, 
 
     Snippets mark matches with the control characters ``\\x02`` (start) and ``\\x03`` (end) for a
     view to split on (a stray one in an article would only misplace a highlight; the text is
-    escaped either way).
+    escaped either way). ``aliases``: groups of names of one actor, any of which a name in the
+    query matches (see :func:`_match_expression`).
     """
-    terms = _match_expression(query)
+    terms = _match_expression(query, aliases)
     if not terms:
         return Page([], 0, limit, offset)
     clauses, params = (filters or ArticleFilter()).article_clauses("a")
@@ -393,3 +427,23 @@ def failure_page(store: Store, *, limit: int = 50, offset: int = 0) -> Page[tupl
     rows = store.db.execute("SELECT * FROM failures ORDER BY id DESC LIMIT ? OFFSET ?", (limit, offset))
     return Page([(Failure(r["origin"], r["stage"], r["error_type"], r["message"], r["sha256"]), r["created_at"])
                  for r in rows], total, limit, offset)
+
+
+_OVERVIEW_COUNTS = (
+    ("articles", "SELECT count(*) FROM articles"),
+    ("stories", "SELECT count(*) FROM stories"),
+    ("storylines", "SELECT count(*) FROM storylines WHERE merged_into IS NULL"),
+    ("outlets", "SELECT count(DISTINCT outlet) FROM articles WHERE outlet IS NOT NULL"),
+    ("failures", "SELECT count(*) FROM failures"),
+    ("sources", "SELECT count(*) FROM sources"),
+    ("actors", "SELECT count(*) FROM entities"),
+    ("quotes", "SELECT count(*) FROM quotes"),
+)
+
+
+def store_overview(store: Store) -> dict[str, Any]:
+    """Return what a store holds: row counts, first and last publication day, last ingest time."""
+    view: dict[str, Any] = {name: int(store.db.execute(sql).fetchone()[0]) for name, sql in _OVERVIEW_COUNTS}
+    r = store.db.execute("SELECT min(day), max(day), max(ingested_at) FROM articles").fetchone()
+    view.update({"first_day": r[0], "last_day": r[1], "last_ingested_at": r[2]})
+    return view
