@@ -246,8 +246,8 @@ def _binary(w: _Writer) -> None:
 def _nul_bytes(w: _Writer) -> None:
     text = _txt(w.story()).encode()
     cut = w.rng.randint(10, len(text) - 10)
-    w.file("nul-bytes", ".txt", text[:cut] + b"\x00" * w.rng.randint(1, 8) + text[cut:], FAILURE,
-           errors=("BinaryInputError",))
+    # a few stray NULs in a text are removed (with a warning on the article), not a reason to refuse it
+    w.file("nul-bytes", ".txt", text[:cut] + b"\x00" * w.rng.randint(1, 8) + text[cut:], ARTICLE, check="offsets")
 
 
 def _utf16_no_bom(w: _Writer) -> None:
@@ -373,7 +373,7 @@ def _jsonl_broken(w: _Writer) -> None:
         (b"   ", SKIPPED, (), None),
         (_dumps({"text": "Too short."}), FAILURE, ("ExtractionError",), None),
         (b'{"text": "bad \xff\xfe utf8 ' + b"word " * 30 + b'"}', EITHER, (), None),
-        (b'{"text": "raw \x00 nul"}', FAILURE, ("BinaryInputError", "MalformedRecordError"), None),
+        (b'{"text": "raw \x00 nul"}', FAILURE, ("BinaryInputError", "MalformedRecordError", "ExtractionError"), None),
         (b"{" * 5000 + b"}" * 5000, FAILURE, ("MalformedRecordError",), None),
         (b"\x1f\x8b\x08\x00" + bytes(40), FAILURE, ("BinaryInputError",), None),
     ]
@@ -413,7 +413,29 @@ def _gzip_truncated(w: _Writer) -> None:
         w.file("truncated-gzip", suffix, gzip.compress(record, mtime=0)[:-30], SKIPPED)
         w.corpus.expected.append(Expected(uri, "truncated-gzip", EITHER))
         return
-    w.file("truncated-gzip", suffix, content, SKIPPED)
+    if suffix == ".jsonl.gz":
+        # the lines inflated before the break are read (here the one record, when the cut spares it);
+        # the break itself is the file's failure
+        line = _dumps(_record(w.story())) + b"\n"
+        data = gzip.compress(line, mtime=0)
+        path = w.file("truncated-gzip", suffix, data[: w.rng.randint(10, len(data) - 5)], FAILURE,
+                      errors=("DecodeError",))
+        w.corpus.expected.append(Expected(f"{path}#L1", "truncated-gzip", EITHER))
+        return
+    w.file("truncated-gzip", suffix, content, FAILURE, errors=("DecodeError",))
+
+
+def _gzipped(w: _Writer) -> None:
+    """Gzipped pages and JSONL, as crawls save them: read like the uncompressed files."""
+    s = w.story()
+    suffix = w.rng.choice([".html.gz", ".htm.gz", ".txt.gz"])
+    text = (_txt(s) if suffix == ".txt.gz" else _html(s)).encode()
+    path = w.file("gzipped", suffix, gzip.compress(text, mtime=0), ARTICLE, check="offsets")
+    # the article id is the hash of the inflated bytes: the same page saved plain is the same article
+    w.corpus.expected[-1] = Expected(str(path), "gzipped", ARTICLE, article_id(text), (), "offsets")
+    line = _dumps(_record(w.story()))
+    jsonl = w.file("gzipped", ".jsonl.gz", gzip.compress(line + b"\n", mtime=0), SKIPPED)
+    w.corpus.expected[-1] = Expected(f"{jsonl}#L1", "gzipped", ARTICLE, article_id(line), (), "offsets")
 
 
 def _gzip_as_html(w: _Writer) -> None:
@@ -454,10 +476,11 @@ def _gzip_bomb(w: _Writer, sizes: Sizes) -> None:
     compressor = zlib.compressobj(9, zlib.DEFLATED, 31)
     chunk = b"<div>" + b" " * (1024 * 1024 - 5)
     with path.open("wb") as handle:
-        for _ in range(sizes.bomb_bytes // len(chunk)):
+        for _ in range(sizes.bomb_bytes // len(chunk) + 1):  # just over bomb_bytes
             handle.write(compressor.compress(chunk))
         handle.write(compressor.flush())
-    w.corpus.expected.append(Expected(str(path), "gzip-bomb", SKIPPED))
+    # inflated only up to ingest.max_bytes: over it, refused; under it, a page of empty divs without text
+    w.corpus.expected.append(Expected(str(path), "gzip-bomb", FAILURE, None, ("TooLargeError", "ExtractionError")))
 
 
 def _symlink_loop(w: _Writer) -> None:
@@ -474,7 +497,7 @@ HOSTILE_CASES: list[Callable[[_Writer], None]] = [
     _empty, _whitespace, _binary, _nul_bytes, _utf16_no_bom, _utf16_with_bom, _latin1_declared_utf8, _mixed_encoding,
     _undecodable, _too_short, _only_scripts, _rtl_zero_width, _script_in_title, _url_credentials, _url_scheme,
     _duplicate_ids, _duplicate_content, _far_dates, _jsonl_broken, _escaped_controls, _weird_names, _gzip_truncated,
-    _gzip_as_html,
+    _gzip_as_html, _gzipped,
 ]
 HEAVY_CASES: list[Callable[[_Writer, Sizes], None]] = [_big_page, _deep_nesting, _huge_attribute, _gzip_bomb]
 

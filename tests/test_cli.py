@@ -213,3 +213,71 @@ def runner_json(args):
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     return json.loads(result.output)
+
+
+def test_one_citation_numbering_in_show_timeline_export_and_the_web_pages(demo_pipeline_store):
+    import re
+
+    from fastapi.testclient import TestClient
+
+    from storyline.api import create_app
+
+    db = str(demo_pipeline_store)
+    strike = next(s for s in runner_json(["stories", "--db", db, "--json"]) if "Dockworkers" in s["label"])
+    shown = runner_json(["show", strike["id"], "--db", db, "--json"])
+    numbers = {a["id"]: a["number"] for a in shown["articles"] if a["number"]}
+    assert sorted(numbers.values()) == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
+    cited = [c for s in shown["summary"] for c in s["citations"]]
+    cited += [c for e in shown["timeline"] for s in e["sentences"] for c in s["citations"]]
+    assert all(c["number"] == numbers[c["article_id"]] for c in cited)
+    for command in (["timeline", strike["id"], "--json"], ["export", strike["id"], "--format", "json"]):
+        report = runner_json([*command, "--db", db])
+        assert {s["id"]: s["number"] for s in report["sources"]} == numbers, command
+    markdown = runner.invoke(app, ["export", strike["id"], "--db", db]).output
+    assert {m[1]: int(m[0]) for m in re.findall(r"^(\d+)\. .*\(`(a-[0-9a-f]+)`\)$", markdown, re.M)} == numbers
+    printed = runner.invoke(app, ["show", strike["id"], "--db", db], env={"COLUMNS": "300"}).output
+    assert all(f"[{n}] " in printed and a in printed.split(f"[{n}] ", 1)[1].split("\n", 1)[0]
+               for a, n in numbers.items())
+    cite = re.compile(r'href="/articles/(a-[0-9a-f]+)\?start=\d+&amp;end=\d+#cited"[^>]*>\[(\d+)\]</a>')
+    with TestClient(create_app(demo_pipeline_store)) as client:
+        story_page = client.get(f"/stories/{strike['id']}").text
+        timeline_page = client.get(f"/timeline/{strike['id']}").text
+    on_story_page = {a: int(n) for a, n in cite.findall(story_page)}
+    assert on_story_page and all(numbers[a] == n for a, n in on_story_page.items())
+    assert {a: int(n) for a, n in cite.findall(timeline_page)} == numbers
+
+
+def test_folder_ingest_reads_gzipped_files_and_says_what_it_skipped(tmp_path, demo_dir):
+    import gzip
+    import os
+
+    folder = tmp_path / "crawl"
+    (folder / "pages").mkdir(parents=True)
+    (folder / ".cache").mkdir()
+    page = (demo_dir / "corvania-times-levee-breach.html").read_bytes()
+    (folder / "pages" / "levee.html.gz").write_bytes(gzip.compress(page))
+    (folder / "pages" / "river.htm.gz").write_bytes(gzip.compress((demo_dir / "riverside-observer-flood-recovery"
+                                                                                ".html").read_bytes()))
+    (folder / "hoard.txt.gz").write_bytes(gzip.compress((demo_dir / "hollin-weekly-bronze-age-hoard.txt").read_bytes()))
+    (folder / "wire.jsonl.gz").write_bytes(gzip.compress((demo_dir / "wire-feed.jsonl").read_bytes()))
+    (folder / "broken.html.gz").write_bytes(gzip.compress(page)[:-40])
+    for name in ("memo.docx", "scan.pdf", "notes.docx", ".cache/old.txt"):
+        (folder / name).write_text("x")
+    os.symlink(demo_dir / "tessen-courier-river-rising.txt", folder / "linked.txt")
+    db = tmp_path / "gz.db"
+    result = runner.invoke(app, ["ingest", str(folder), "--db", str(db)], env={"COLUMNS": "300"})
+    assert result.exit_code == 0, result.output
+    wire_lines = len((demo_dir / "wire-feed.jsonl").read_text().splitlines())
+    assert f"{3 + wire_lines} ingested, 1 failed" in result.output
+    assert ("skipped 5 files in folders: unsupported types 2 .docx, 1 .pdf; 1 hidden (its name or a folder's "
+            "starts with a dot); 1 symbolic link (name the file itself to read it) (--verbose lists them)"
+            ) in result.output
+    failure = runner_json(["failures", "--db", str(db), "--json"])[0]
+    assert failure["origin"].endswith("broken.html.gz") and failure["error_type"] == "DecodeError"
+    verbose = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "-v"], env={"COLUMNS": "300"}).output
+    assert f"skipped {folder / 'memo.docx'}  unsupported type .docx" in verbose
+    report = runner_json(["ingest", str(folder), "--db", str(db), "--json"])
+    assert sorted(s["reason"] for s in report["skipped"])[0] == "hidden (its name or a folder's starts with a dot)"
+    # the gzipped page is the same article as the page itself: its id is the hash of the inflated bytes
+    again = runner_json(["ingest", str(demo_dir / "corvania-times-levee-breach.html"), "--db", str(db), "--json"])
+    assert again["ingested"] == [] and again["duplicates"] == 1

@@ -75,3 +75,15 @@ def test_time_decay_outside_the_story_dates():
     for day, expected in ((105, 1.0), (117, np.exp(-1.0)), (93, np.exp(-1.0)), (None, 1.0)):
         _, _, sims, _ = index.similarities({"a": 1.0}, day, 7.0)
         assert abs(float(sims[0]) - expected) < 1e-12
+
+
+def test_keywords_leave_out_generic_words_and_still_fill_the_list():
+    from storyline.model import StoryState
+    from storyline.text import GENERIC_WORDS
+
+    vector = {"months": 0.9, "recent": 0.8, "united": 0.7, "dockworkers": 0.6, "valmora": 0.5, "@Port": 0.95,
+              **{f"term{i}": 0.1 - i / 100 for i in range(8)}}
+    story = StoryState("s-1", vector, 1.0, 3, 1, 3)
+    keywords = story.keywords(skip=GENERIC_WORDS)
+    assert keywords[:2] == ["dockworkers", "valmora"] and len(keywords) == 8
+    assert not {"months", "recent", "united", "@Port"} & set(keywords)

@@ -155,3 +155,27 @@ def test_legacy_encoding_is_detected_and_noted():
     article = extract_article(RawDocument.from_bytes("fr.txt", text.encode("cp1252"), "text/plain"))
     assert "réparations" in article.text
     assert any("decoded as" in w for w in article.warnings)
+
+
+@pytest.mark.parametrize("content_type", ["text/plain", "text/html"])
+def test_stray_nul_and_control_bytes_are_removed_with_a_warning(content_type):
+    text = ("The council voted on Tuesday to close the old bridge for repairs, officials said, after engineers "
+            "found deep cracks in two of its supporting piers.\n\nThe mayor said safety came first. ") * 2
+    page = text if content_type == "text/plain" else f"<html><body><article><p>{text}</p></article></body></html>"
+    dirty = page.encode().replace(b"old bridge", b"old\x00 bridge", 1).replace(b"mayor", b"ma\x07yor", 1)
+    article = extract_article(RawDocument.from_bytes("dirty", dirty, content_type))
+    assert "old bridge" in article.text and "mayor" in article.text and "\x00" not in article.text
+    assert any("removed 2 stray control characters" in w for w in article.warnings)
+    record = b'{"text": "' + text.replace("\n", " ").encode().replace(b"old", b"\x00old", 1) + b'"}'
+    from_record = extract_article(RawDocument.from_bytes("r.jsonl#L1", record, "application/x-jsonl-record"))
+    assert "old bridge" in from_record.text and any("stray control" in w for w in from_record.warnings)
+
+
+@pytest.mark.parametrize("noise_seed", range(20))
+def test_binary_data_with_few_control_bytes_is_still_binary(noise_seed):
+    # 64 random bytes can hold under 5% control bytes: they still do not decode as text
+    import random
+
+    noise = random.Random(noise_seed).randbytes(64)
+    with pytest.raises((BinaryInputError, DecodeError)):
+        extract_article(RawDocument.from_bytes("x.png", b"\x89PNG\r\n\x1a\n" + noise, "text/html"))

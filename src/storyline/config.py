@@ -47,8 +47,8 @@ class IngestConfig:
 
     max_bytes: int = 20 * 1024 * 1024
     """Inputs larger than this are recorded as failures without being parsed."""
-    extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl")
-    """File types read from directories and paths."""
+    extensions: tuple[str, ...] = (".txt", ".html", ".htm", ".jsonl", ".txt.gz", ".html.gz", ".htm.gz", ".jsonl.gz")
+    """File types read from directories and paths (``.gz`` ones are inflated up to ``max_bytes``)."""
 
     def __post_init__(self) -> None:
         _check(self.max_bytes > 0, "ingest.max_bytes", self.max_bytes, "a positive number of bytes")

@@ -17,6 +17,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 from storyline.model import Span
 
 __all__ = [
+    "GENERIC_WORDS",
     "STOPWORDS",
     "clean_control_chars",
     "content_terms",
@@ -37,6 +38,35 @@ STOPWORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
      "mr", "mrs", "ms", "s", "t", "just", "like", "week", "day", "monday", "tuesday", "wednesday",
      "thursday", "friday", "saturday", "sunday", "people", "including", "time", "reported"}
 )
+
+GENERIC_WORDS: frozenset[str] = frozenset({
+    # time: every story has some
+    # (not "march" or "may": a protest march, and a verb the stop words hold)
+    "january", "february", "april", "june", "july", "august", "september", "october",
+    "november", "december", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "today", "yesterday", "tomorrow", "tonight", "morning", "afternoon", "evening", "night", "weekend",
+    "days", "weeks", "month", "months", "hours", "hour", "minutes", "decade", "decades", "ago", "earlier",
+    "later", "recent", "recently", "latest", "current", "currently", "past", "previous", "early", "late",
+    "ongoing", "annual", "daily", "weekly", "gmt", "bst", "utc", "edt", "est", "pm", "am",
+    # the news about the news
+    "news", "report", "reports", "reporting", "reporters", "statement", "statements", "announced", "announcement",
+    "added", "asked", "comment", "comments", "update", "updated", "photo", "photos", "picture", "pictures",
+    "read", "reading", "com", "www", "http", "https", "click", "share", "email", "copyright",
+    "spokesman", "spokeswoman", "spokesperson", "sources", "source", "media", "press", "interview", "told",
+    # quantities and vague words
+    "million", "millions", "billion", "billions", "thousand", "thousands", "hundreds", "dozens", "percent", "cent",
+    "number", "numbers", "half", "several", "many", "lot", "lots", "total", "least", "majority",
+    "united", "big", "major", "key", "high", "large", "small", "long", "good", "bad", "different", "difficult",
+    "important", "possible", "likely", "officials", "official", "government", "country", "countries",
+    "know", "knew", "think", "going", "make", "made", "take", "took", "come", "came", "want", "need", "used",
+    "way", "thing", "things", "part", "place", "end", "world", "state", "area", "group", "issue", "issues",
+})
+"""Words that say nothing about which story an article tells, left out of the keywords shown to readers.
+
+They stay in the clustering vectors (changing those would change the stories); only the display
+skips them. Chosen from the words that appear among the keywords of stories in many unrelated
+Timeline17 topics (``bench/generic_keywords.py``), confirmed on Crisis.
+"""
 
 _QUOTE_FOLD = tuple({
     "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",

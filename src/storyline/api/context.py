@@ -20,6 +20,7 @@ from storyline.api.jobs import JobRunner
 from storyline.config import StorylineConfig
 from storyline.store import Store
 from storyline.store.queries import ArticleFilter
+from storyline.text import count_noun
 
 __all__ = ["AppContext", "ctx_of", "filters_from", "paging", "safe_url"]
 
@@ -59,6 +60,7 @@ def _templates() -> Jinja2Templates:
                       trim_blocks=True, lstrip_blocks=True)
     env.filters["safe_url"] = safe_url
     env.globals["with_query"] = _with_query
+    env.globals["count_noun"] = count_noun
     return Jinja2Templates(env=env)
 
 

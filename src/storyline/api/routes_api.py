@@ -39,7 +39,6 @@ from storyline.views import (
     page_view,
     provenance_view,
     quotes_view,
-    search_hit_view,
     stances_view,
     story_listing_view,
     story_overview,

@@ -26,8 +26,10 @@ from rich.text import Text
 from storyline.config import StorylineConfig, load_config
 from storyline.errors import StoreError
 from storyline.ingest import read_paths
+from storyline.ingest.files import file_type
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import Store
+from storyline.text import count_noun
 from storyline.views import story_view
 
 app = typer.Typer(help="Turn raw news articles into stories you can follow.", no_args_is_help=True,
@@ -88,9 +90,9 @@ def count_inputs(paths: list[Path], config: StorylineConfig) -> int | None:
     total = 0
     for path in paths:
         if path.is_dir():
-            total += sum(1 for p in path.rglob("*") if p.is_file() and p.suffix.lower() in config.ingest.extensions
-                         and p.suffix.lower() != ".jsonl")
-        elif path.suffix.lower() != ".jsonl":
+            total += sum(1 for p in path.rglob("*") if p.is_file() and file_type(p) in config.ingest.extensions
+                         and not file_type(p).startswith(".jsonl"))
+        elif not file_type(path).startswith(".jsonl"):
             total += 1
         else:
             return None  # JSONL files hold an unknown number of records
@@ -144,13 +146,18 @@ def stories_table(store: Store) -> Table:
 
 
 def print_story(view: dict[str, Any]) -> None:
-    """Print a story view: the cited summary and the timeline with numbered citations, then its articles."""
-    console.rule(Text(f"{view['label']}  ({view['id']}, {view['size']} articles, "
+    """Print a story view: the cited summary and the timeline with numbered citations, then its articles.
+
+    Numbers are the view's (:func:`storyline.report.citation_numbers`), the ones ``timeline``,
+    ``export`` and the web pages show; cited articles are listed first, in that order.
+    """
+    console.rule(Text(f"{view['label']}  ({view['id']}, {count_noun(view['size'], 'article')}, "
                       f"{view['first_seen']} – {view['last_seen']})", style="bold"))
-    numbers = {a["id"]: i for i, a in enumerate(view["articles"], start=1)}
+    numbers = {a["id"]: a["number"] for a in view["articles"] if a.get("number")}
     cut = view.get("cut")
     if cut:
-        other = Text.assemble(cut["label"] or cut["id"], (f" ({cut['id']}, {cut['size']} articles)", "dim"))
+        other = Text.assemble(cut["label"] or cut["id"], (f" ({cut['id']}, {count_noun(cut['size'], 'article')})",
+                                                          "dim"))
         console.print(Text.assemble("Cut off this story: " if cut["role"] == "part" else "Cut off ", other,
                                     ": it grew with it but tells another event." if cut["role"] == "part"
                                     else ": these articles grew with that story but tell another event."))
@@ -160,12 +167,14 @@ def print_story(view: dict[str, Any]) -> None:
         console.print(Text.assemble("• ", sentence["text"], (f" {marks}", "cyan")))
     print_timeline(view.get("timeline", []), numbers)
     console.print("\nArticles", style="bold")
-    for article in view["articles"]:
+    for article in sorted(view["articles"], key=lambda a: numbers.get(a["id"], len(numbers) + 1)):
         date = article["date"][:10] if article["date"] else "undated"
         if article["date_inferred"]:
             date += f" (inferred, ±{article['date_precision']})"
-        console.print(Text.assemble(f"[{numbers[article['id']]}] {article['outlet'] or 'unknown outlet'} · {date} · ",
+        mark = f"[{numbers[article['id']]}]" if article["id"] in numbers else " - "
+        console.print(Text.assemble(f"{mark} {article['outlet'] or 'unknown outlet'} · {date} · ",
                                     article["title"] or "(untitled)", (f"  {article['id']}", "dim")))
+
 
 def print_timeline(entries: list[dict[str, Any]], numbers: dict[str, int]) -> None:
     """Print timeline entries with numbered citations; approximate dates are marked as such."""

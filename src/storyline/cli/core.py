@@ -43,9 +43,15 @@ def ingest(
     db: DbOption = None,
     config: ConfigOption = None,
     json_output: JsonOption = False,
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="List every file a folder held that was "
+                                                                  "skipped, with the reason.")] = False,
 ) -> None:
-    """Ingest articles (files, WARC files, pages, feeds), then update stories and their summaries."""
-    ingest_inputs(inputs, urls, allow_private, db, config, json_output)
+    """Ingest articles (files, WARC files, pages, feeds), then update stories and their summaries.
+
+    Folders are read recursively; the files they hold that are not read (other types, hidden files,
+    symbolic links) are counted by type after the ingest (--verbose lists them).
+    """
+    ingest_inputs(inputs, urls, allow_private, db, config, json_output, verbose)
 
 
 @app.command()

@@ -13,6 +13,7 @@ from rich.text import Text
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.cli.evaluate import eval_app, report
 from storyline.pipeline import Pipeline
+from storyline.text import count_noun
 from storyline.views import diff_view, provenance_view
 
 
@@ -31,8 +32,9 @@ def provenance(story_id: str, db: DbOption = None, config: ConfigOption = None,
         print_json(view)
         return
     outlets = {a["id"]: a["outlet"] or a["id"] for a in view["articles"]}
-    console.rule(Text(f"Provenance of {view['label']} ({story_id}): {len(view['passages'])} shared passages, "
-                      f"{len(view['pairs'])} related pairs", style="bold"))
+    console.rule(Text(f"Provenance of {view['label']} ({story_id}): "
+                      f"{count_noun(len(view['passages']), 'shared passage')}, "
+                      f"{count_noun(len(view['pairs']), 'related pair')}", style="bold"))
     for number, passage in enumerate(view["passages"], start=1):
         console.print(Text.assemble((f"[{number}] ", "bold"), (f"origin: {passage['origin']}", "green"),
                                     (f"  ({passage['origin_basis']})", "dim")))

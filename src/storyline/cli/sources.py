@@ -6,12 +6,14 @@ Also the helpers ``ingest`` uses to read URLs, feeds, WARC files and URL lists.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 
 from storyline.cli._common import (
     ConfigOption,
@@ -28,8 +30,10 @@ from storyline.cli._common import (
 )
 from storyline.config import StorylineConfig
 from storyline.ingest import HttpFetcher, Source, classify
+from storyline.ingest.files import UNSUPPORTED, skipped_files
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import Store, source_healths
+from storyline.text import count_noun
 from storyline.views import failure_view
 from storyline.watch import CycleReport, Watcher
 
@@ -37,8 +41,8 @@ __all__ = ["parse_duration", "run_sources", "sources_from"]
 
 InputsArgument = Annotated[list[str] | None, typer.Argument(
     metavar="PATH_OR_URL", show_default=False,
-    help="Files or directories (.txt, .html, .htm, .jsonl), WARC files (.warc, .warc.gz), or http(s) URLs "
-         "of article pages, RSS/Atom feeds or sitemaps.")]
+    help="Files or directories (.txt, .html, .htm, .jsonl, each also gzipped: .html.gz), WARC files (.warc, "
+         ".warc.gz), or http(s) URLs of article pages, RSS/Atom feeds or sitemaps.")]
 UrlsOption = Annotated[list[Path] | None, typer.Option(
     "--urls", metavar="FILE", help="A file of URLs (pages or feeds), one per line, # for comments; repeatable.")]
 AllowPrivateOption = Annotated[bool, typer.Option(
@@ -90,18 +94,41 @@ def run_sources(store: Store, sources: list[Source], config: StorylineConfig, qu
     return report
 
 
+def skip_summary(skipped: list[tuple[str, str]]) -> str:
+    """One line saying what a folder walk skipped and why, unsupported files counted by type.
+
+    >>> skip_summary([("a.docx", "unsupported type .docx"), ("b.docx", "unsupported type .docx"),
+    ...               ("c.pdf", "unsupported type .pdf"), (".x", "hidden (its name starts with a dot)")])
+    'skipped 4 files in folders: unsupported types 2 .docx, 1 .pdf; 1 hidden (its name starts with a dot)'
+    """
+    types = Counter(reason.removeprefix(UNSUPPORTED) for _, reason in skipped if reason.startswith(UNSUPPORTED))
+    others = Counter(reason for _, reason in skipped if not reason.startswith(UNSUPPORTED))
+    parts = [("unsupported types " if len(types) > 1 else "unsupported type ")
+             + ", ".join(f"{n} {kind}" for kind, n in sorted(types.items(), key=lambda kv: (-kv[1], kv[0])))] \
+        if types else []
+    parts += [f"{n} {reason}" for reason, n in sorted(others.items())]
+    return f"skipped {count_noun(len(skipped), 'file')} in folders: " + "; ".join(parts)
+
+
 def ingest_inputs(inputs: list[str] | None, urls: list[Path] | None, allow_private: bool, db: Path | None,
-                  config: Path | None, json_output: bool) -> None:
-    """The body of ``storyline ingest``: read every input, print the report."""
+                  config: Path | None, json_output: bool, verbose: bool = False) -> None:
+    """The body of ``storyline ingest``: read every input, print the report and what folders held but were skipped."""
     sources = sources_from(inputs, urls)
     cfg = _with_fetch(config_from(config), allow_private)
+    skipped = skipped_files([s.ref for s in sources if s.kind == "path"], cfg.ingest)
     with open_store(db, create=True) as store:
         report = run_sources(store, sources, cfg, quiet=json_output)
     if json_output:
         print_json({"ingested": report.ingested, "duplicates": report.duplicates,
-                    "failures": [failure_view(f) for f in report.failures], "stories_updated": report.stories})
-    else:
-        console.print(report_line(report))
+                    "failures": [failure_view(f) for f in report.failures], "stories_updated": report.stories,
+                    "skipped": [{"path": path, "reason": reason} for path, reason in skipped]})
+        return
+    console.print(report_line(report))
+    if skipped:
+        console.print(skip_summary(skipped) + ("" if verbose else " (--verbose lists them)"), highlight=False)
+    if verbose:
+        for path, reason in skipped:
+            console.print(Text.assemble("  skipped ", path, (f"  {reason}", "dim")), highlight=False)
 
 
 def _cycle_view(cycle: CycleReport) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import typer
 from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
 from storyline.config import StorylineConfig
 from storyline.scale import ImportReport, import_output, run_spark
+from storyline.text import count_noun
 
 __all__ = ["spark_app"]
 
@@ -23,7 +24,7 @@ OutputArgument = Annotated[str, typer.Argument(
 
 
 def _print_import(report: ImportReport) -> None:
-    line = f"imported {report.articles} articles, {report.failures} failures"
+    line = f"imported {count_noun(report.articles, 'article')}, {count_noun(report.failures, 'failure')}"
     if report.already_stored:
         line += f" ({report.already_stored} already stored)"
     how = "from the Spark run" if report.computed_on_spark else "clustered locally"

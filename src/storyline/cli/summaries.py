@@ -46,7 +46,7 @@ def timeline(subject_id: Annotated[str, typer.Argument(help="A story id (or a st
                     "sources": view["sources"]})
         return
     console.rule(Text(f"{view['label']}  ({view['kind']} {view['id']})", style="bold"))
-    numbers = {s["id"]: i for i, s in enumerate(view["sources"], start=1)}
+    numbers = {s["id"]: s["number"] for s in view["sources"]}
     print_timeline(view["timeline"], numbers)
     console.print()
     for source in view["sources"]:

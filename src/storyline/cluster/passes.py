@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from storyline.cluster.online import EventClusterer
 from storyline.cluster.refine import StoryPart, coarse_id
 from storyline.model import ENTITY_PREFIX, ClusterPass, PartChange, Story, StoryRow, StoryState
+from storyline.text import GENERIC_WORDS
 
 __all__ = ["cluster_pass", "imported_pass", "part_changes", "story_row"]
 
@@ -23,7 +24,8 @@ def story_row(state: StoryState, terms: int) -> StoryRow:
     first, last = state.days()
     centroid = state.top_terms(terms)
     named = {t: w for t, w in centroid.items() if t.startswith(ENTITY_PREFIX)}
-    return StoryRow(Story(state.id, [], first, last, state.label, state.keywords()), centroid, named, state.size)
+    story = Story(state.id, [], first, last, state.label, state.keywords(skip=GENERIC_WORDS))
+    return StoryRow(story, centroid, named, state.size)
 
 
 def cluster_pass(clusterer: EventClusterer, parts: Sequence[StoryPart], cut_before: Mapping[str, str],

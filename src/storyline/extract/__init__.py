@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from storyline.config import ExtractConfig
 from storyline.errors import ExtractionError, MalformedRecordError, StorylineError
-from storyline.extract.decode import declared_charset, decode_bytes
+from storyline.extract.decode import declared_charset, decode_bytes, strip_stray_controls
 from storyline.extract.html import HtmlExtraction, extract_html
 from storyline.extract.language import identify_language
 from storyline.extract.metadata import find_credits, find_dates, infer_text_metadata
@@ -108,9 +108,19 @@ def _from_text(text: str, profile: OutletProfile | None = None) -> HtmlExtractio
     )
 
 
-def _parse_record(raw: RawDocument, config: ExtractConfig,
-                  profile: OutletProfile | None) -> tuple[HtmlExtraction, dict[str, str]]:
+def _stray_controls_removed(text: str, warnings: list[str]) -> str:
+    """Remove stray NUL and control bytes from decoded input, noting it on the article."""
+    text, removed = strip_stray_controls(text)
+    if removed:
+        warnings.append(f"removed {removed} stray control character{'s' if removed > 1 else ''} (NUL or other "
+                        "non-printing bytes) from the input")
+    return text
+
+
+def _parse_record(raw: RawDocument, config: ExtractConfig, profile: OutletProfile | None,
+                  warnings: list[str]) -> tuple[HtmlExtraction, dict[str, str]]:
     text, _ = decode_bytes(raw.content, origin=raw.origin, max_control_ratio=config.binary_control_ratio)
+    text = _stray_controls_removed(text, warnings)  # raw ones are not valid JSON; escaped ones are cleaned below
     try:
         record = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -150,7 +160,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None,
     fields = dict(raw.metadata)
     warnings: list[str] = []
     if raw.content_type == RECORD_TYPE:
-        extraction, record_fields = _parse_record(raw, config, profile)
+        extraction, record_fields = _parse_record(raw, config, profile, warnings)
         fields.update(record_fields)
     else:
         declared = raw.metadata.get("charset") or (
@@ -159,6 +169,7 @@ def extract_article(raw: RawDocument, config: ExtractConfig | None = None,
                                       max_control_ratio=config.binary_control_ratio)
         if encoding not in ("utf-8", "utf-8-sig", "ascii", declared):
             warnings.append(f"decoded as {encoding} (not UTF-8, no charset declared)")
+        text = _stray_controls_removed(text, warnings)
         extraction = extract_html(text, url=fields.get("url"), config=config) if raw.content_type in HTML_TYPES \
             else _from_text(text, profile)
 

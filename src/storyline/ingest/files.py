@@ -1,23 +1,29 @@
-"""Read files and directories: ``.txt``, ``.html``/``.htm`` and ``.jsonl``.
+"""Read files and directories: ``.txt``, ``.html``/``.htm`` and ``.jsonl``, each also gzipped (``.html.gz``).
 
 Directories are walked recursively in sorted order (hidden files and symlinks skipped); files whose type is
-not read are skipped there but reported as failures when named explicitly. A file over the size
-limit is refused before it is read. A JSONL file is read line by line, each non-blank line its own
-RawDocument with origin ``path#L<n>``, so one malformed line fails alone.
+not read are skipped there (:func:`skipped_files` says which and why) but reported as failures when
+named explicitly. A file over the size limit is refused before it is read; a gzipped one is
+inflated only up to the limit, so a gzip bomb costs no more than a file at the limit. A JSONL file is
+read line by line, each non-blank line its own RawDocument with origin ``path#L<n>``, so one
+malformed line fails alone.
 """
 
 from __future__ import annotations
 
+import gzip
 import stat
+import zlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
 from storyline.config import IngestConfig
-from storyline.errors import TooLargeError, UnsupportedFormatError
+from storyline.errors import DecodeError, TooLargeError, UnsupportedFormatError
+from storyline.ingest.warc import is_warc
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "document_from_bytes", "input_files", "read_jsonl_stream", "read_paths"]
+__all__ = ["CONTENT_TYPES", "document_from_bytes", "file_type", "input_files", "read_jsonl_stream", "read_paths",
+           "skipped_files"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -25,6 +31,29 @@ CONTENT_TYPES = {
     ".htm": "text/html",
     ".jsonl": "application/x-jsonl-record",
 }
+
+
+GZIP = ".gz"
+_GZIP_ERRORS = (gzip.BadGzipFile, EOFError, zlib.error)
+SYMLINK = "symbolic link (name the file itself to read it)"
+UNSUPPORTED = "unsupported type "
+HIDDEN = "hidden (its name or a folder's starts with a dot)"
+
+
+def file_type(path: str | Path) -> str:
+    """The type of a file by its name, with ``.gz`` kept on: gzipped HTML is ``.html.gz``.
+
+    >>> file_type("a/Page.HTML.gz"), file_type("notes.txt"), file_type("crawl.warc.gz"), file_type("README")
+    ('.html.gz', '.txt', '.warc.gz', '')
+    """
+    suffixes = [s.lower() for s in Path(path).suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == GZIP:
+        return suffixes[-2] + GZIP
+    return suffixes[-1] if suffixes else ""
+
+
+def _readable(kind: str, config: IngestConfig) -> bool:
+    return kind in config.extensions and kind.removesuffix(GZIP) in CONTENT_TYPES
 
 
 def _failure(origin: str, error: Exception) -> Failure:
@@ -36,18 +65,41 @@ def _origin(path: Path) -> str:
     return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
-def _files(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[tuple[Path, bool]]:
-    """Yield ``(file, named_explicitly)`` for every input file, sorted within directories."""
-    for path in map(Path, paths):
-        if path.is_dir():
+def _folder(folder: Path, config: IngestConfig) -> Iterator[tuple[Path, str | None]]:
+    """Yield every file under ``folder`` (sorted) with why it is not read, or None when it is."""
+    for child in sorted(p for p in folder.rglob("*") if p.is_symlink() or p.is_file()):
+        if child.is_symlink():
             # symlinks are not followed inside a walked folder: a link dropped into a watched inbox
             # must not pull files from elsewhere on the machine into the store (name them explicitly)
-            for child in sorted(p for p in path.rglob("*") if p.is_file() and not p.is_symlink()):
-                hidden = any(part.startswith(".") for part in child.relative_to(path).parts)
-                if not hidden and child.suffix.lower() in config.extensions:
+            yield child, SYMLINK
+        elif any(part.startswith(".") for part in child.relative_to(folder).parts):
+            yield child, HIDDEN
+        elif _readable(file_type(child), config) or is_warc(child):
+            yield child, None
+        else:
+            yield child, UNSUPPORTED + (file_type(child) or "(no extension)")
+
+
+def _files(paths: Iterable[str | Path], config: IngestConfig) -> Iterator[tuple[Path, bool]]:
+    """Yield ``(file, named_explicitly)`` for every input file, sorted within directories (WARC files aside)."""
+    for path in map(Path, paths):
+        if path.is_dir():
+            for child, reason in _folder(path, config):
+                if reason is None and not is_warc(child):
                     yield child, False
         else:
             yield path, True
+
+
+def skipped_files(paths: Iterable[str | Path], config: IngestConfig | None = None) -> list[tuple[str, str]]:
+    """Return ``(file, reason)`` for every file inside the folders among ``paths`` that ingest does not read.
+
+    Reasons: an unsupported type (``unsupported type .docx``), a hidden file, a symbolic link.
+    Files named directly are never skipped: they are read or fail with a Failure.
+    """
+    config = config or IngestConfig()
+    return [(_origin(child), reason) for path in map(Path, paths) if path.is_dir()
+            for child, reason in _folder(path, config) if reason is not None]
 
 
 def _read_line(handle: BinaryIO, limit: int) -> tuple[bytes, int]:
@@ -106,13 +158,34 @@ def read_jsonl_stream(handle: BinaryIO, name: str, config: IngestConfig | None =
 
 
 def document_from_bytes(name: str, content: bytes, config: IngestConfig | None = None) -> RawDocument | Failure:
-    """Turn the bytes of one ``.txt``/``.html``/``.htm`` file into its RawDocument (or a too-large Failure)."""
+    """Turn the bytes of one ``.txt``/``.html``/``.htm`` file into its RawDocument (or a too-large Failure).
+
+    ``name`` may end in ``.gz`` (``page.html.gz``): ``content`` is then the inflated bytes.
+    """
     config = config or IngestConfig()
     if len(content) > config.max_bytes:
         return _failure(name, TooLargeError(
             f"{name}: file is {len(content):,} bytes, over the limit of {config.max_bytes:,} (ingest.max_bytes)",
             origin=name))
-    return RawDocument.from_bytes(name, content, CONTENT_TYPES[Path(name).suffix.lower()], metadata={"path": name})
+    return RawDocument.from_bytes(name, content, CONTENT_TYPES[file_type(name).removesuffix(GZIP)],
+                                  metadata={"path": name})
+
+
+def _open(path: Path, kind: str) -> BinaryIO:
+    """Open a file for reading its bytes, inflating a ``.gz`` one as it is read."""
+    return gzip.open(path, "rb") if kind.endswith(GZIP) else path.open("rb")  # type: ignore[return-value]
+
+
+def _read_jsonl(path: Path, origin: str, config: IngestConfig) -> Iterator[RawDocument | Failure]:
+    """Read a ``.jsonl`` or ``.jsonl.gz`` file; a gzip stream that breaks off fails after the lines before it."""
+    try:
+        with _open(path, file_type(path)) as handle:
+            yield from read_jsonl_stream(handle, origin, config)
+    except _GZIP_ERRORS as exc:
+        yield _failure(origin, DecodeError(f"{origin}: gzip stream is broken ({exc}); the lines before the break "
+                                           "were read", origin=origin))
+    except OSError as exc:
+        yield _failure(origin, exc)
 
 
 def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
@@ -125,8 +198,8 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
     config = config or IngestConfig()
     for path, explicit in _files(paths, config):
         origin = _origin(path)
-        suffix = path.suffix.lower()
-        if suffix not in config.extensions or suffix not in CONTENT_TYPES:
+        suffix = file_type(path)
+        if not _readable(suffix, config):
             if explicit:
                 supported = ", ".join(config.extensions)
                 yield _failure(origin, UnsupportedFormatError(
@@ -145,12 +218,8 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
                 origin=origin))
             continue
         size = info.st_size
-        if suffix == ".jsonl":
-            try:
-                with path.open("rb") as handle:
-                    yield from read_jsonl_stream(handle, origin, config)
-            except OSError as exc:
-                yield _failure(origin, exc)
+        if suffix in (".jsonl", ".jsonl.gz"):
+            yield from _read_jsonl(path, origin, config)
             continue
         if size > config.max_bytes:
             yield _failure(origin, TooLargeError(
@@ -158,14 +227,18 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
                 origin=origin))
             continue
         try:
-            with path.open("rb") as handle:
+            with _open(path, suffix) as handle:
                 content = handle.read(config.max_bytes + 1)  # the file may have grown since stat
+        except _GZIP_ERRORS as exc:
+            yield _failure(origin, DecodeError(f"{origin}: not a readable gzip file ({exc}); re-compress it or "
+                                               "save it uncompressed", origin=origin))
+            continue
         except OSError as exc:
             yield _failure(origin, exc)
             continue
         if len(content) > config.max_bytes:
-            yield _failure(origin, TooLargeError(
-                f"{origin}: file grew past the limit of {config.max_bytes:,} bytes while being read "
-                "(ingest.max_bytes)", origin=origin))
+            grew = ("inflates to more than" if suffix.endswith(GZIP) else "grew past") + \
+                f" the limit of {config.max_bytes:,} bytes" + ("" if suffix.endswith(GZIP) else " while being read")
+            yield _failure(origin, TooLargeError(f"{origin}: file {grew} (ingest.max_bytes)", origin=origin))
             continue
         yield document_from_bytes(origin, content, config)

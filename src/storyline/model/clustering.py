@@ -53,9 +53,14 @@ class StoryState:
     last_day: int | None = None
     label: str = ""
 
-    def keywords(self, n: int = 8) -> list[str]:
-        """Return the ``n`` highest-weighted content terms (entity features excluded)."""
-        ranked = sorted(((w, t) for t, w in self.vector.items() if t[0] != ENTITY_PREFIX), key=lambda x: (-x[0], x[1]))
+    def keywords(self, n: int = 8, skip: frozenset[str] = frozenset()) -> list[str]:
+        """Return the ``n`` highest-weighted content terms (entity features and ``skip`` excluded).
+
+        Callers pass ``text.GENERIC_WORDS`` as ``skip``: the keywords a reader sees leave out words
+        that say nothing about the story (the vector itself keeps them).
+        """
+        ranked = sorted(((w, t) for t, w in self.vector.items() if t[0] != ENTITY_PREFIX and t not in skip),
+                        key=lambda x: (-x[0], x[1]))
         return [t for _, t in ranked[:n]]
 
     def top_terms(self, n: int) -> dict[str, float]:

@@ -53,6 +53,7 @@ from storyline.partitions import DisjointSets
 from storyline.provenance import Alignment, provenance_grouper, sentence_groups
 from storyline.scale.rows import failure_row, state_json, summary_row
 from storyline.summarize import summarize_articles
+from storyline.text import GENERIC_WORDS
 
 __all__ = ["Part", "StoryResult", "spark_stories"]
 
@@ -352,8 +353,8 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     linking = link_storylines(nodes, cluster)
     storyline_of = linking.storyline_of
     story_rows = stories.map(lambda sm: ("stories", (
-        sm[0].id, storyline_of[sm[0].id], sm[1], *sm[0].days(), sm[0].label, sm[0].keywords(), sm[0].size,
-        state_json(sm[0]))))
+        sm[0].id, storyline_of[sm[0].id], sm[1], *sm[0].days(), sm[0].label, sm[0].keywords(skip=GENERIC_WORDS),
+        sm[0].size, state_json(sm[0]))))
     df = df_counts.map(lambda kv: ("term_stats", kv))
     # which story holds each article, broadcast: the summaries then need one shuffle of the articles
     # (grouped by story) and none of the matches; one entry per article, less than the story

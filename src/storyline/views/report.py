@@ -19,8 +19,8 @@ from storyline.store import Store
 from storyline.store import storylines as storylines_store
 from storyline.summarize import build_timeline, summarize_articles, update_summary
 
-__all__ = ["Subject", "export_json", "export_markdown", "load_subject", "subject_report", "timeline_view",
-           "update_view"]
+__all__ = ["Subject", "citation_numbers", "export_json", "export_markdown", "load_subject", "number_citations",
+           "subject_report", "timeline_view", "update_view"]
 
 
 @dataclass(slots=True)
@@ -83,10 +83,39 @@ def timeline_view(timeline: Timeline, articles: dict[str, Article]) -> list[dict
              "sentences": sentences_view(e.sentences, articles)} for e in timeline.entries]
 
 
+def citation_numbers(summary: Sequence[dict[str, Any]], timeline: Sequence[dict[str, Any]] = ()) -> dict[str, int]:
+    """Number cited articles 1, 2, ... in order of first citation: the summary's, then the timeline's.
+
+    The one numbering every view shows (``show``, ``timeline``, ``export``, the story and timeline
+    pages): because the summary comes first, a page showing only the summary (a story page) numbers
+    its citations exactly as the full report does, without computing the timeline.
+
+    >>> citation_numbers([{"citations": [{"article_id": "b"}, {"article_id": "a"}]}],
+    ...                  [{"sentences": [{"citations": [{"article_id": "c"}, {"article_id": "a"}]}]}])
+    {'b': 1, 'a': 2, 'c': 3}
+    """
+    numbers: dict[str, int] = {}
+    for sentence in [*summary, *(s for entry in timeline for s in entry["sentences"])]:
+        for c in sentence["citations"]:
+            numbers.setdefault(c["article_id"], len(numbers) + 1)
+    return numbers
+
+
+def number_citations(summary: Sequence[dict[str, Any]], timeline: Sequence[dict[str, Any]] = ()) -> dict[str, int]:
+    """Set each citation's ``number`` (:func:`citation_numbers`) and order a sentence's citations by it."""
+    numbers = citation_numbers(summary, timeline)
+    for sentence in [*summary, *(s for entry in timeline for s in entry["sentences"])]:
+        for c in sentence["citations"]:
+            c["number"] = numbers[c["article_id"]]
+        sentence["citations"].sort(key=lambda c: c["number"])
+    return numbers
+
+
 def subject_report(store: Store, subject_id: str, config: StorylineConfig | None = None) -> dict[str, Any]:
     """Summary, timeline and cited sources of a story or storyline, JSON-ready.
 
-    The stored summary is used for a story when there is one; otherwise it is computed.
+    The stored summary is used for a story when there is one; otherwise it is computed. Citations
+    and sources carry their ``number`` (:func:`citation_numbers`); sources are listed in that order.
     """
     config = config or StorylineConfig()
     subject = load_subject(store, subject_id)
@@ -95,16 +124,17 @@ def subject_report(store: Store, subject_id: str, config: StorylineConfig | None
     if summary is None:
         summary = summarize_articles(subject_id, subject.articles, config.summarize)
     timeline = build_timeline(subject_id, subject.articles, config.timeline)
-    cited = sorted({c.article_id for s in summary.sentences for c in s.citations}
-                   | {c.article_id for e in timeline.entries for s in e.sentences for c in s.citations})
+    summary_sentences = sentences_view(summary.sentences, by_id)
+    timeline_entries = timeline_view(timeline, by_id)
+    numbers = number_citations(summary_sentences, timeline_entries)
     return {
         "id": subject.id, "kind": subject.kind, "label": subject.label,
-        "summary": sentences_view(summary.sentences, by_id),
-        "timeline": timeline_view(timeline, by_id),
+        "summary": summary_sentences,
+        "timeline": timeline_entries,
         "sources": [{"id": a, "outlet": by_id[a].outlet, "title": by_id[a].title, "url": by_id[a].url,
                      "date": by_id[a].date.value if by_id[a].date else None,
-                     "date_inferred": by_id[a].date.inferred if by_id[a].date else None}
-                    for a in cited if a in by_id],
+                     "date_inferred": by_id[a].date.inferred if by_id[a].date else None, "number": n}
+                    for a, n in numbers.items() if a in by_id],
     }
 
 
@@ -126,9 +156,13 @@ def _marks(sentence: dict[str, Any], numbers: dict[str, int]) -> str:
     return "".join(f"[{numbers[c['article_id']]}]" for c in sentence["citations"] if c["article_id"] in numbers)
 
 
+def _source_numbers(report: dict[str, Any]) -> dict[str, int]:
+    return {s["id"]: s.get("number") or i for i, s in enumerate(report["sources"], start=1)}
+
+
 def export_markdown(report: dict[str, Any]) -> str:
-    """Render a report as Markdown: summary, timeline, then numbered sources."""
-    numbers = {s["id"]: i for i, s in enumerate(report["sources"], start=1)}
+    """Render a report as Markdown: summary, timeline, then numbered sources (numbered as everywhere)."""
+    numbers = _source_numbers(report)
     lines = [f"# {report['label'] or report['id']}", "", f"*{report['kind']} `{report['id']}`*", "", "## Summary", ""]
     lines += [f"- {s['text']} {_marks(s, numbers)}" for s in report["summary"]] or ["_No summary yet._"]
     lines += ["", "## Timeline", ""]

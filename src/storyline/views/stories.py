@@ -36,7 +36,7 @@ from storyline.store.queries import (
 from storyline.store.storylines import StorylineRow
 from storyline.summarize import build_timeline
 from storyline.views.pages import annotated_paragraphs, article_annotations
-from storyline.views.report import timeline_view
+from storyline.views.report import number_citations, timeline_view
 
 __all__ = [
     "activity_view",
@@ -124,6 +124,9 @@ def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[
 def story_detail(store: Store, story_id: str, config: StorylineConfig | None = None) -> dict[str, Any]:
     """Describe a story with its cited summary, its dated timeline (computed) and its articles.
 
+    Citations and articles carry their ``number`` (:func:`storyline.report.citation_numbers`; None
+    for an article nothing cites).
+
     Raises:
         NotFoundError: no story has this id.
     """
@@ -133,7 +136,8 @@ def story_detail(store: Store, story_id: str, config: StorylineConfig | None = N
     view = story_view(row)
     view["summary"] = summary_view(store.summary(story_id), by_id)
     view["timeline"] = timeline_view(build_timeline(story_id, articles, (config or StorylineConfig()).timeline), by_id)
-    view["articles"] = [article_view(a) for a in articles]
+    numbers = number_citations(view["summary"], view["timeline"])
+    view["articles"] = [{**article_view(a), "number": numbers.get(a.id)} for a in articles]
     view["cut"] = _cut_view(store, story_id)
     return view
 
@@ -266,7 +270,7 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     """Describe a story for its page: cited summary, one page of articles, outlets side by side, activity.
 
     Reads only what the page shows, so a story of thousands of articles costs a page, not the story.
-    Citations are numbered by cited article in order of first citation.
+    Citations are numbered as in every view (:func:`storyline.report.citation_numbers`).
 
     Raises:
         NotFoundError: no story has this id.
@@ -276,12 +280,10 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     cited_ids = sorted({c.article_id for s in (summary.sentences if summary else []) for c in s.citations})
     cited = {a.id: a for a in store.articles(cited_ids)}
     view["summary"] = summary_view(summary, cited)
-    numbers: dict[str, int] = {}
+    numbers = number_citations(view["summary"])  # the numbers show and export give them too
     for sentence in view["summary"]:
         for c in sentence["citations"]:
-            c["number"] = numbers.setdefault(c["article_id"], len(numbers) + 1)
             c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
-        sentence["citations"].sort(key=lambda c: c["number"])
     by_story = ArticleFilter(story_id=story_id)
     articles = article_headers(store, by_story, limit=limit, offset=offset, newest_first=False)
     view["articles"] = page_view(articles, [{**header_view(a), "number": numbers.get(a.id)} for a in articles.items])
@@ -418,11 +420,6 @@ def storyline_overview(store: Store, storyline_id: str, *, max_days: int = 366) 
 
 
 def numbered_report(report: dict[str, Any]) -> dict[str, Any]:
-    """Number the citations of a summary-and-timeline report by its sources list (1-based), for display."""
-    numbers = {source["id"]: i for i, source in enumerate(report["sources"], start=1)}
-    sentences = [*report["summary"], *(s for entry in report["timeline"] for s in entry["sentences"])]
-    for sentence in sentences:
-        for c in sentence["citations"]:
-            c["number"] = numbers.get(c["article_id"])
-        sentence["citations"].sort(key=lambda c: (c["number"] is None, c["number"] or 0))
+    """Number a report's citations as every view does (:func:`storyline.report.citation_numbers`)."""
+    number_citations(report["summary"], report["timeline"])
     return report
