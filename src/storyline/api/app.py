@@ -16,7 +16,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from storyline import __version__
-from storyline.api import routes_api, routes_web
+from storyline.api import routes_api, routes_feeds, routes_web
 from storyline.api.context import AppContext
 from storyline.api.errors import install_error_handlers
 from storyline.api.security import BodyLimitMiddleware, SecurityHeadersMiddleware
@@ -27,7 +27,7 @@ __all__ = ["ROUTERS", "SERVE_ENV", "app_from_env", "create_app"]
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-ROUTERS = (routes_api.router, routes_web.router)
+ROUTERS = (routes_api.router, routes_feeds.router, routes_web.router)
 
 SERVE_ENV = "STORYLINE_SERVE"
 """Environment variable carrying ``{"db", "config", "serve"}`` (JSON) to worker processes."""

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 
 from storyline.api.charts import bar_chart_svg
 from storyline.api.context import AppContext, ctx_of, filters_from
@@ -45,6 +46,7 @@ __all__ = ["router"]
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 PageNumber = Annotated[int, Query(ge=1, le=100_000)]
+FAVICON = Path(__file__).parent / "static" / "favicon.svg"
 
 
 def _render(request: Request, template: str, status_code: int = 200, **context: Any) -> Response:
@@ -202,6 +204,13 @@ def ingest_job(request: Request, job_id: str) -> Response:
     if job is None:
         raise ApiError(404, f"no job {job_id!r}")
     return _render(request, "ingest.html", writes_enabled=bool(ctx_of(request).token), jobs=[job.view()])
+
+
+@router.get("/favicon.ico")
+def favicon() -> Response:
+    # browsers ask for /favicon.ico whatever the page links; the icon is an SVG
+    return FileResponse(FAVICON, media_type="image/svg+xml",
+                        headers={"Cache-Control": "public, max-age=86400"})
 
 
 @router.get("/docs")

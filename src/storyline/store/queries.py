@@ -31,8 +31,10 @@ __all__ = [
     "failure_page",
     "outlet_counts",
     "outlet_samples",
+    "recent_articles",
     "search_page",
     "store_overview",
+    "story_activity",
     "story_listing",
     "story_page",
     "story_storyline",
@@ -447,3 +449,33 @@ def store_overview(store: Store) -> dict[str, Any]:
     r = store.db.execute("SELECT min(day), max(day), max(ingested_at) FROM articles").fetchone()
     view.update({"first_day": r[0], "last_day": r[1], "last_ingested_at": r[2]})
     return view
+
+
+def recent_articles(store: Store, filters: ArticleFilter | None = None, *, limit: int = 50
+                    ) -> list[tuple[ArticleHeader, str]]:
+    """Return the articles stored most recently (last first) with when each was stored: what a feed lists."""
+    clauses, params = (filters or ArticleFilter()).article_clauses()
+    rows = store.db.execute(f"SELECT {_HEADER_COLUMNS}, ingested_at FROM articles{_where(clauses)} "
+                            "ORDER BY ingested_at DESC, id LIMIT ?", [*params, limit])
+    return [(_header(r), r["ingested_at"]) for r in rows]
+
+
+def story_activity(store: Store, story_ids: Sequence[str] | None = None, *, limit: int = 50
+                   ) -> list[tuple[StoryListing, str, str, int]]:
+    """Return stories with when their first and latest articles were stored and their number of outlets.
+
+    ``(listing, first stored, last stored, outlets)``, the story whose latest article was stored
+    last first; all stories, or only ``story_ids``.
+    """
+    where, params = "", []
+    if story_ids is not None:
+        if not story_ids:
+            return []
+        where = f" WHERE a.story_id IN ({','.join('?' * len(story_ids))})"
+        params = list(story_ids)
+    rows = store.db.execute(
+        "SELECT s.id, s.label, s.keywords, s.size, s.first_seen, s.last_seen, min(a.ingested_at) AS first_stored, "
+        "max(a.ingested_at) AS last_stored, count(DISTINCT a.outlet) AS outlets FROM articles a "
+        f"JOIN stories s ON s.id = a.story_id{where} GROUP BY s.id ORDER BY last_stored DESC, s.id LIMIT ?",
+        [*params, limit]).fetchall()
+    return [(_listing(r), r["first_stored"], r["last_stored"], int(r["outlets"])) for r in rows]

@@ -59,12 +59,35 @@ def _cite(c: Citation, texts: dict[str, Article], meta: dict[str, tuple[str | No
             "date": day, "cited_text": article.text[c.start:c.end] if article else None}
 
 
+def _evidence_once(items: Sequence[Any], texts: dict[str, Article], meta: dict[str, tuple[str | None, str | None]],
+                   shown: set[tuple[str, int, int]]) -> list[dict[str, Any]]:
+    """One entry per evidence sentence (its facets and relations joined); ``repeat`` when an earlier pair quoted it.
+
+    One sentence often backs several facets of a pair, and several pairs ("X and Y agreed with Z"):
+    a page quotes it once, and later only links it.
+    """
+    merged: dict[tuple[str, int, int], dict[str, Any]] = {}
+    for x in items:
+        key = (x.citation.article_id, x.citation.start, x.citation.end)
+        entry = merged.get(key)
+        if entry is None:
+            merged[key] = {**_cite(x.citation, texts, meta), "relation": x.relation, "facet": x.facet,
+                           "repeat": key in shown}
+        else:
+            for field, value in (("facet", x.facet), ("relation", x.relation)):
+                if value and value not in entry[field].split(", "):
+                    entry[field] = f"{entry[field]}, {value}" if entry[field] else value
+    shown.update(merged)
+    return list(merged.values())
+
+
 def subject_actors_view(store: Store, subject_id: str, config: NlpConfig | None = None, *, max_actors: int = 15,
                         max_pairs: int = 8, max_speakers: int = 12, max_quotes: int = 4) -> dict[str, Any]:
     """Describe the actors of a story or storyline for its page: top actors, stances over time, quotes by speaker.
 
     Stances: per actor pair (heaviest evidence first), one entry per dated article with the
-    relation (cooperate, oppose, mixed...) its evidence gives and that evidence cited. Quotes are
+    relation (cooperate, oppose, mixed...) its evidence gives and that evidence cited, each
+    sentence once (:func:`_evidence_once`: ``repeat`` marks one a heavier pair quoted already). Quotes are
     merged across outlets (one quote, every carrier cited) and grouped by speaker.
 
     Raises:
@@ -91,14 +114,14 @@ def subject_actors_view(store: Store, subject_id: str, config: NlpConfig | None 
     cited = {x.article_id for _, per in ranked for items in per.values() for x in items}
     texts = {a.id: a for a in store.articles(sorted(cited))}
     pairs = []
+    shown: set[tuple[str, int, int]] = set()  # evidence sentences already quoted for a heavier pair
     for (a, b), per_article in ranked:
         dated = []
         for article_id, items in sorted(per_article.items(), key=lambda kv: (meta.get(kv[0], (None, ""))[1] or "",
                                                                              kv[0])):
             relation, _ = article_relation(items, config.stance_ratio)
             dated.append({"date": meta.get(article_id, (None, None))[1], "relation": relation,
-                          "evidence": [{**_cite(x.citation, texts, meta), "relation": x.relation, "facet": x.facet}
-                                       for x in items]})
+                          "evidence": _evidence_once(items, texts, meta, shown)})
         pairs.append({"actors": [names.get(a, a), names.get(b, b)], "entity_ids": [a, b], "timeline": dated})
     return {
         "actors": actors,
