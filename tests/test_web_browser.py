@@ -298,3 +298,125 @@ def test_hostile_outlets_and_quotes_stay_inert_on_analysis_pages(seeds_server, p
     assert any("<script>" in q or "<img" in q for q in quoted)  # hostile markup inside a quote, shown as text
     page.screenshot(path=str(ARTIFACTS / "hostile-article-annotated.png"), full_page=True)
     assert page.evaluate("window.__xss") == 0 and page.dialogs == []
+
+
+# -- the newcomer's path, and a phone -------------------------------------------------------------------------
+def _wait_for(url: str, process, seconds: float = 60) -> None:
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    pytest.fail(f"{url} did not answer within {seconds:g}s")
+
+
+@pytest.fixture
+def demo_served(tmp_path) -> Iterator[tuple[str, Path]]:
+    """`storyline demo`, then the very `storyline serve --db ...` command it prints, as a real process."""
+    import re
+    import signal
+    import subprocess
+    import sys
+
+    from typer.testing import CliRunner
+
+    from storyline.cli import app
+    from tests.crash import cli_env
+
+    db = tmp_path / "newcomer.db"
+    demo = CliRunner().invoke(app, ["demo", "--db", str(db)], env={"COLUMNS": "300"})
+    assert demo.exit_code == 0, demo.output
+    printed = re.search(r"Browse it in a web browser: (storyline serve --db \S+)", demo.output)
+    assert printed, demo.output
+    args = printed.group(1).split()[1:]
+    port = _free_port()
+    log = (tmp_path / "serve.log").open("wb")
+    process = subprocess.Popen([sys.executable, "-m", "storyline", *args, "--port", str(port)], env=cli_env(),
+                               stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        _wait_for(f"http://127.0.0.1:{port}/api/health", process)
+        yield f"http://127.0.0.1:{port}", db
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGINT)  # the server and the workers it started (its own session)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+        log.close()
+
+
+def test_newcomer_path_demo_serve_home_story_article_feed(demo_served, page):
+    import feedparser
+
+    base, _db = demo_served
+    page.goto(base + "/")
+    assert page.locator("link[rel=icon]").count() == 1
+    assert page.locator("head link[rel=alternate][type='application/atom+xml']").get_attribute("href") == \
+        "/whatsnew/feed.atom"
+    assert page.locator(".story-card").count() >= 4
+    page.screenshot(path=str(ARTIFACTS / "newcomer-home.png"), full_page=True)
+
+    page.locator("a.story-link", has_text="Dockworkers").first.click()
+    page.wait_for_url("**/stories/*")
+    story_url = page.url
+    assert page.locator(".summary-sentence").count() >= 2
+    assert "5 articles from 5 outlets" in page.locator("main").text_content()
+    page.screenshot(path=str(ARTIFACTS / "newcomer-story.png"), full_page=True)
+
+    page.locator(".articles a").first.click()
+    page.wait_for_url("**/articles/*")
+    text = page.locator("main").text_content()
+    assert page.locator("h1.article-title").text_content()
+    assert str(demo_corpus_path()) not in text and "/demo/corpus" not in text  # no local path, ever
+    assert page.locator(".article-meta .outlet").text_content() not in ("", "unknown")
+    page.screenshot(path=str(ARTIFACTS / "newcomer-article.png"), full_page=True)
+
+    page.locator("a.story-link").first.click()  # back to the story, then follow it in a feed reader
+    page.wait_for_url(story_url)
+    feed_link = page.locator("a.feed-link")
+    href = feed_link.get_attribute("href")
+    assert page.locator("head link[rel=alternate][type='application/atom+xml']").get_attribute("href") == href
+    response = page.goto(base + href)
+    assert response is not None and response.status == 200
+    assert response.headers["content-type"].startswith("application/atom+xml")
+    feed = feedparser.parse(response.body())
+    assert not feed.bozo and feed.version == "atom10" and len(feed.entries) == 5
+    assert feed.feed.title == "Dockworkers walk out at Port of Valmora as pay talks collapse"
+    assert all(entry.link.startswith(base + "/articles/") for entry in feed.entries)
+    assert page.evaluate("window.__xss") == 0 and page.dialogs == []
+
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_pages_fit_a_phone_screen(server, browser):
+    import httpx
+
+    stories = httpx.get(server + "/api/stories", params={"limit": 50}).json()["items"]
+    strike = next(s for s in stories if "Dockworkers" in s["label"])
+    detail = httpx.get(f"{server}/api/stories/{strike['id']}").json()["story"]
+    article = detail["articles"]["items"][0]["id"]
+    pages = ["/", f"/stories/{strike['id']}", f"/storylines/{detail['storyline_id']}", f"/articles/{article}",
+             f"/timeline/{strike['id']}", "/search?q=port+strike", "/whatsnew", "/failures", "/ingest", "/docs"]
+    context = browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2)
+    page = context.new_page()
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        for path in pages:
+            page.goto(server + path)
+            for summary in page.locator("details.more > summary").all():
+                summary.click()  # what "show all" opens must fit too
+            width = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], f"{path} scrolls sideways on a phone: {width[0]}px wide, screen {width[1]}px"
+            name = path.strip("/").split("/")[0].split("?")[0] or "home"
+            page.screenshot(path=str(ARTIFACTS / f"phone-{name}.png"), full_page=True)
+    finally:
+        context.close()

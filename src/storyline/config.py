@@ -25,6 +25,7 @@ __all__ = [
     "FetchConfig",
     "IngestConfig",
     "NlpConfig",
+    "NotifyConfig",
     "ProvenanceConfig",
     "ScaleConfig",
     "ServeConfig",
@@ -115,6 +116,27 @@ class WatchConfig:
         _check(self.backoff_base_seconds >= 0, "watch.backoff_base_seconds", self.backoff_base_seconds, ">= 0")
         _check(self.backoff_max_seconds >= self.backoff_base_seconds, "watch.backoff_max_seconds",
                self.backoff_max_seconds, ">= watch.backoff_base_seconds")
+
+
+@dataclass(frozen=True, slots=True)
+class NotifyConfig:
+    """When ``storyline watch --notify URL`` posts an alert about a followed storyline."""
+
+    min_new_articles: int = 3
+    """A story's update is significant once it gained this many articles since the last alert about it."""
+    min_new_outlets: int = 2
+    """... or articles from this many outlets that had not covered it (a second source confirming it)."""
+    max_articles_listed: int = 10
+    """New articles listed in one alert at most (the newest)."""
+    site_url: str = ""
+    """Where ``storyline serve`` is reached (http://host:port): alerts then carry links to its pages."""
+
+    def __post_init__(self) -> None:
+        _check(self.min_new_articles >= 1, "notify.min_new_articles", self.min_new_articles, ">= 1")
+        _check(self.min_new_outlets >= 1, "notify.min_new_outlets", self.min_new_outlets, ">= 1")
+        _check(self.max_articles_listed >= 0, "notify.max_articles_listed", self.max_articles_listed, ">= 0")
+        _check(not self.site_url or self.site_url.startswith(("http://", "https://")), "notify.site_url",
+               self.site_url, "empty or an http(s) URL")
 
 
 @dataclass(frozen=True, slots=True)
@@ -485,6 +507,7 @@ class StorylineConfig:
     timeline: TimelineConfig = field(default_factory=TimelineConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     watch: WatchConfig = field(default_factory=WatchConfig)
+    notify: NotifyConfig = field(default_factory=NotifyConfig)
     nlp: NlpConfig = field(default_factory=NlpConfig)
     provenance: ProvenanceConfig = field(default_factory=ProvenanceConfig)
     serve: ServeConfig = field(default_factory=ServeConfig)

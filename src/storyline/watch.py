@@ -8,7 +8,9 @@ Each cycle:
 3. records each source's outcome: a success resets it; a failure is stored as a Failure and the
    source waits ``backoff_base * 2**(failures - 1)`` (capped at ``backoff_max``) before it is
    tried again, while the other sources carry on;
-4. clusters the new articles into stories and re-summarises the stories they joined.
+4. clusters the new articles into stories and re-summarises the stories they joined;
+5. with a :class:`~storyline.notify.Notifier`, posts an alert for each followed storyline that
+   gained a story or a significant update (its baselines are taken before the first cycle).
 
 This is the pipeline run in a loop: like ``pipeline.py`` it moves records between the readers,
 the stages and the store. Time and sleeping are parameters, so tests run cycles instantly.
@@ -25,6 +27,7 @@ from storyline.config import WatchConfig
 from storyline.ingest.fetch import Fetcher
 from storyline.ingest.sources import Source, SourceReader, expand_sources
 from storyline.model import Failure
+from storyline.notify import Alert, Notifier
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import record_attempt, source_health
 
@@ -53,6 +56,8 @@ class CycleReport:
     polled: list[str] = field(default_factory=list)
     backing_off: list[str] = field(default_factory=list)
     failed_sources: list[str] = field(default_factory=list)
+    alerts: list[Alert] = field(default_factory=list)
+    alert_failures: list[Failure] = field(default_factory=list)
 
 
 def _utc_now() -> datetime:
@@ -68,11 +73,14 @@ class Watcher:
         fetcher: the network seam for URLs and feeds.
         clock: returns the current UTC time (tests pass a fake).
         sleep: waits a number of seconds (tests pass a fake that advances the clock).
+        notifier: posts alerts about followed storylines after each cycle; None sends none.
     """
 
     def __init__(self, pipeline: Pipeline, sources: Iterable[Source], fetcher: Fetcher | None = None, *,
-                 clock: Callable[[], datetime] = _utc_now, sleep: Callable[[float], None] = time.sleep) -> None:
+                 clock: Callable[[], datetime] = _utc_now, sleep: Callable[[float], None] = time.sleep,
+                 notifier: Notifier | None = None) -> None:
         self.pipeline = pipeline
+        self.notifier = notifier
         self.sources = sorted(set(sources))
         self.reader = SourceReader(pipeline.config, fetcher, remember=True)
         self.clock = clock
@@ -84,6 +92,8 @@ class Watcher:
         store = self.pipeline.store
         if self.cycles_run == 0:  # finish what a killed earlier run left undone (see Pipeline.recover)
             self.pipeline.recover()
+            if self.notifier is not None:
+                self.notifier.run(store)  # the first check takes the baselines: what was there is not news
         now = self.clock()
         self.cycles_run += 1
         cycle = CycleReport(self.cycles_run, now.isoformat())
@@ -107,6 +117,8 @@ class Watcher:
                 self._record(source.ref, source.kind, now, failure.message)
         if cycle.report.ingested:
             cycle.report.stories = self.pipeline.update_stories()
+        if self.notifier is not None:  # every cycle: another process may have written the store too
+            cycle.alerts, cycle.alert_failures = self.notifier.run(store)
         return cycle
 
     def _record(self, ref: str, kind: str, now: datetime, error: str) -> None:

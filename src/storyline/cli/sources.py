@@ -31,6 +31,7 @@ from storyline.cli._common import (
 from storyline.config import StorylineConfig
 from storyline.ingest import HttpFetcher, Source, classify
 from storyline.ingest.files import UNSUPPORTED, skipped_files
+from storyline.notify import Notifier, describe
 from storyline.pipeline import IngestReport, Pipeline
 from storyline.store import Store, source_healths
 from storyline.text import count_noun
@@ -135,7 +136,8 @@ def _cycle_view(cycle: CycleReport) -> dict[str, Any]:
     return {"cycle": cycle.number, "started": cycle.started, "ingested": cycle.report.ingested,
             "duplicates": cycle.report.duplicates, "failures": [failure_view(f) for f in cycle.report.failures],
             "stories_updated": cycle.report.stories, "polled": cycle.polled, "backing_off": cycle.backing_off,
-            "failed_sources": cycle.failed_sources}
+            "failed_sources": cycle.failed_sources, "alerts": [a.message for a in cycle.alerts],
+            "alert_failures": [failure_view(f) for f in cycle.alert_failures]}
 
 
 @app.command()
@@ -146,6 +148,11 @@ def watch(
     cycles: Annotated[int | None, typer.Option("--cycles", min=1, help="Stop after this many polls "
                                                "\\[default: run until interrupted].")] = None,
     allow_private: AllowPrivateOption = False,
+    notify: Annotated[str | None, typer.Option(
+        "--notify", metavar="URL", help="POST a JSON alert to this webhook when a followed storyline gains a story "
+                                        "or a significant update (config section \\[notify]).")] = None,
+    follow: Annotated[list[str] | None, typer.Option(
+        "--follow", metavar="STORYLINE_ID", help="Storylines to alert about (repeatable) \\[default: all].")] = None,
     db: DbOption = None,
     config: ConfigOption = None,
     json_output: Annotated[bool, typer.Option("--json", help="Print one JSON line per cycle.")] = False,
@@ -153,10 +160,13 @@ def watch(
     """Poll feeds, directories and URLs; ingest only new items and keep stories up to date.
 
     A failing source is recorded (storyline failures, storyline sources) and retried with
-    exponential back-off while the others carry on.
+    exponential back-off while the others carry on. With --notify, an alert that cannot be
+    delivered is recorded as a failure and tried again at the next cycle; the watch goes on.
     """
     sources = sources_from(inputs, urls)
     cfg = _with_fetch(config_from(config), allow_private).replace("watch", every_seconds=parse_duration(every))
+    if notify is not None and not re.match(r"^https?://", notify, re.IGNORECASE):
+        raise typer.BadParameter(f"{notify!r} is not an http(s) URL", param_hint="--notify")
 
     def show(cycle: CycleReport) -> None:
         if json_output:
@@ -165,9 +175,14 @@ def watch(
         extra = f"; {len(cycle.backing_off)} backing off" if cycle.backing_off else ""
         console.print(f"cycle {cycle.number} ({cycle.started}): {report_line(cycle.report)}; "
                       f"{len(cycle.polled)} polled{extra}", highlight=False)
+        for line in describe(cycle.alerts):
+            console.print(Text.assemble(("  alert sent: ", "green"), line), highlight=False)
+        for failure in cycle.alert_failures:
+            console.print(Text.assemble(("  alert not sent: ", "yellow"), failure.message), highlight=False)
 
     with open_store(db, create=True) as store, HttpFetcher(cfg.fetch) as fetcher:
-        watcher = Watcher(Pipeline(store, cfg), sources, fetcher)
+        notifier = Notifier(notify, fetcher, cfg.notify, frozenset(follow or ())) if notify else None
+        watcher = Watcher(Pipeline(store, cfg), sources, fetcher, notifier=notifier)
         try:
             watcher.run(cycles, on_cycle=show)
         except KeyboardInterrupt:

@@ -168,6 +168,39 @@ class HttpFetcher:
         raise FetchError(f"{url}: too many redirects (more than {self.config.max_redirects}; last to {current})",
                          origin=url)
 
+    def post_json(self, url: str, payload: Any) -> int:
+        """POST ``payload`` as JSON to ``url`` (a webhook) through the same guard, limits and timeouts.
+
+        The URL is checked like a fetch (step 1); redirects are not followed (a webhook that
+        moved is an error to fix, and re-sending a POST elsewhere is not safe); the answer's body
+        is not read.
+
+        Returns:
+            The HTTP status (2xx).
+
+        Raises:
+            FetchError: refused address, bad URL, network error, timeout, redirect or error status.
+        """
+        import json
+
+        self._check_url(url, url)
+        self._wait_for_host(url)
+        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        try:
+            response = self._client.post(url, content=body, headers={"Content-Type": "application/json"})
+        except BlockedAddressError as exc:
+            raise BlockedAddressError(exc.message if exc.message.startswith(url) else f"{url}: {exc.message}",
+                                      origin=url) from None
+        except StorylineError:
+            raise
+        except Exception as exc:
+            raise FetchError(_describe(exc, url, url, self.config), origin=url, transient=True) from exc
+        if response.status_code in _REDIRECTS or not 200 <= response.status_code < 300:
+            kind = "redirect (not followed for a POST)" if response.status_code in _REDIRECTS else "error"
+            raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase or ''} {kind}".replace(
+                "  ", " ").strip(), origin=url, transient=response.status_code >= 500 or response.status_code == 429)
+        return response.status_code
+
     def _check_url(self, current: str, origin: str) -> None:
         parts = urlsplit(current)
         if parts.scheme not in ("http", "https"):

@@ -35,6 +35,7 @@ __all__ = [
     "search_page",
     "store_overview",
     "story_activity",
+    "story_coverage",
     "story_listing",
     "story_page",
     "story_storyline",
@@ -479,3 +480,14 @@ def story_activity(store: Store, story_ids: Sequence[str] | None = None, *, limi
         f"JOIN stories s ON s.id = a.story_id{where} GROUP BY s.id ORDER BY last_stored DESC, s.id LIMIT ?",
         [*params, limit]).fetchall()
     return [(_listing(r), r["first_stored"], r["last_stored"], int(r["outlets"])) for r in rows]
+
+
+def story_coverage(store: Store) -> dict[str, tuple[str | None, dict[str, int]]]:
+    """Return, for every clustered story, its storyline and its number of articles per outlet ("" for none)."""
+    coverage: dict[str, tuple[str | None, dict[str, int]]] = {}
+    for r in store.db.execute(
+            "SELECT a.story_id, m.storyline_id, coalesce(a.outlet, '') AS outlet, count(*) AS n FROM articles a "
+            "LEFT JOIN storyline_stories m ON m.story_id = a.story_id WHERE a.story_id IS NOT NULL "
+            "GROUP BY a.story_id, m.storyline_id, a.outlet"):
+        coverage.setdefault(r["story_id"], (r["storyline_id"], {}))[1][r["outlet"]] = int(r["n"])
+    return coverage
