@@ -281,3 +281,33 @@ def test_folder_ingest_reads_gzipped_files_and_says_what_it_skipped(tmp_path, de
     # the gzipped page is the same article as the page itself: its id is the hash of the inflated bytes
     again = runner_json(["ingest", str(demo_dir / "corvania-times-levee-breach.html"), "--db", str(db), "--json"])
     assert again["ingested"] == [] and again["duplicates"] == 1
+
+
+def test_empty_listings_say_so(tmp_path, demo_dir):
+    db = tmp_path / "ok.db"
+    assert runner.invoke(app, ["ingest", str(demo_dir / "tessen-courier-river-rising.txt"), "--db", str(db)]
+                         ).exit_code == 0
+    assert runner.invoke(app, ["failures", "--db", str(db)]).output.strip() == \
+        "No failures recorded: every input was ingested."
+    from storyline.store import Store
+
+    Store(tmp_path / "empty.db").close()
+    assert runner.invoke(app, ["sources", "--db", str(tmp_path / "empty.db")]).output.startswith("No polled sources")
+
+
+def test_search_for_isis_finds_an_article_that_says_isil(tmp_path):
+    records = [
+        {"title": "Offensive near Tal Afar", "outlet": "Wire", "date": "2014-06-16",
+         "text": "ISIL fighters advanced on Tal Afar on Monday, officials in Baghdad said, as thousands of "
+                 "families fled the town toward the Kurdish region in the north of the country. " * 3},
+        {"title": "Harvest festival opens", "outlet": "Gazette", "date": "2014-06-16",
+         "text": "The harvest festival opened in the valley on Monday with music and a parade through the old "
+                 "town, and the organisers said they expected record crowds this year. " * 3},
+    ]
+    source = tmp_path / "two.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in records))
+    db = str(tmp_path / "isis.db")
+    assert runner.invoke(app, ["ingest", str(source), "--db", db]).exit_code == 0
+    hits = runner_json(["search", "ISIS", "--db", db, "--json"])
+    assert [h["title"] for h in hits] == ["Offensive near Tal Afar"] and "[ISIL]" in hits[0]["snippet"]
+    assert runner_json(["search", "is", "--db", db, "--json"]) == []  # "IS" is the group only as written

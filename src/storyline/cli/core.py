@@ -144,7 +144,10 @@ def failures(db: DbOption = None, json_output: JsonOption = False) -> None:
     if json_output:
         print_json([failure_view(f) for f in rows])
         return
-    table = Table(title="Failures")
+    if not rows:
+        console.print("No failures recorded: every input was ingested.")
+        return
+    table = Table(title=f"Failures ({len(rows):,})")
     for column in ("input", "stage", "error", "message"):
         table.add_column(column, overflow="fold")
     for f in rows:

@@ -199,6 +199,9 @@ def list_sources(db: DbOption = None, json_output: JsonOption = False) -> None:
                      "failures": h.failures, "next_attempt": h.next_attempt, "last_error": h.last_error,
                      "seen_items": h.seen_items} for h in rows])
         return
+    if not rows:
+        console.print("No polled sources: storyline watch records the sources it polls.")
+        return
     table = Table(title="Sources")
     for column in ("source", "kind", "last success", "failures", "next retry", "seen", "last error"):
         table.add_column(column, overflow="fold")
