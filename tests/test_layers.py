@@ -25,7 +25,7 @@ LAYERS: dict[str, float] = {
     # 4: the read side
     "views": 4.0,
     # 5: running the stages over the store, locally or on Spark
-    "isolation": 5.0, "pipeline": 5.1, "watch": 5.2, "scale": 5.2,
+    "isolation": 5.0, "pipeline": 5.1, "notify": 5.15, "watch": 5.2, "scale": 5.2,
     # evaluation: only ``storyline eval`` imports it, and lazily
     "eval": 5.5,
     # 6: the outer layers

@@ -19,7 +19,6 @@ from storyline.api.context import ctx_of, filters_from, paging
 from storyline.api.errors import ApiError
 from storyline.api.security import check_token, check_url, presented_token
 from storyline.ingest import read_jsonl_bytes, read_records, read_upload
-from storyline.search import search_view
 from storyline.store.queries import (
     article_page,
     articles_per_day,
@@ -48,6 +47,7 @@ from storyline.views import (
     subject_report,
     whatsnew_view,
 )
+from storyline.views.search import search_view
 
 __all__ = ["router"]
 

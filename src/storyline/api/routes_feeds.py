@@ -1,4 +1,4 @@
-"""Atom feeds of stories, storylines and what's new (``storyline.feeds``), for feed readers.
+"""Atom feeds of stories, storylines and what's new (``storyline.views.feeds``), for feed readers.
 
 The pages they follow announce them with ``<link rel="alternate" type="application/atom+xml">``.
 """
@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from storyline.api.context import ctx_of
-from storyline.feeds import MEDIA_TYPE, Feed, render_atom, story_feed, storyline_feed, whatsnew_feed
+from storyline.views.feeds import MEDIA_TYPE, Feed, render_atom, story_feed, storyline_feed, whatsnew_feed
 
 __all__ = ["router"]
 

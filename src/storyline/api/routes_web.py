@@ -20,7 +20,6 @@ from storyline.api.errors import ApiError
 from storyline.api.routes_api import read_uploads
 from storyline.api.security import check_token, check_url
 from storyline.ingest import read_jsonl_bytes
-from storyline.search import search_view
 from storyline.store import Store
 from storyline.store.queries import articles_per_day, failure_page, story_page, storyline_page
 from storyline.views import (
@@ -40,6 +39,7 @@ from storyline.views import (
     subject_report,
     whatsnew_view,
 )
+from storyline.views.search import search_view
 
 __all__ = ["router"]
 

@@ -148,7 +148,7 @@ def stories_table(store: Store) -> Table:
 def print_story(view: dict[str, Any]) -> None:
     """Print a story view: the cited summary and the timeline with numbered citations, then its articles.
 
-    Numbers are the view's (:func:`storyline.report.citation_numbers`), the ones ``timeline``,
+    Numbers are the view's (:func:`storyline.views.report.citation_numbers`), the ones ``timeline``,
     ``export`` and the web pages show; cited articles are listed first, in that order.
     """
     console.rule(Text(f"{view['label']}  ({view['id']}, {count_noun(view['size'], 'article')}, "

@@ -28,11 +28,11 @@ from storyline.cli._common import (
 from storyline.cli.serve import offer_to_serve
 from storyline.cli.sources import AllowPrivateOption, InputsArgument, UrlsOption, ingest_inputs
 from storyline.config import StorylineConfig
-from storyline.search import search_view
 from storyline.store import Store
 from storyline.store.queries import ArticleFilter, article_story, story_listing, story_storyline
 from storyline.text import count_noun
 from storyline.views import article_view, failure_view, story_detail, story_view
+from storyline.views.search import search_view
 
 
 @app.command()

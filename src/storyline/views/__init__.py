@@ -2,7 +2,8 @@
 
 One module per resource: ``stories`` (articles, stories, storylines, provenance, listings),
 ``actors`` (actors, quotes, stances, outlet comparison), ``pages`` (page-sized NLP views of the
-web UI), ``report`` (summaries, timelines, exports). Views read the store and may run a stage's
+web UI), ``report`` (summaries, timelines, exports), ``search`` (search with actors' other names)
+and ``feeds`` (Atom feeds; imported where used, not re-exported here). Views read the store and may run a stage's
 pure functions (timelines, alignment) on demand; they never write.
 """
 

@@ -124,7 +124,7 @@ def summary_view(summary: Summary | None, articles: dict[str, Article]) -> list[
 def story_detail(store: Store, story_id: str, config: StorylineConfig | None = None) -> dict[str, Any]:
     """Describe a story with its cited summary, its dated timeline (computed) and its articles.
 
-    Citations and articles carry their ``number`` (:func:`storyline.report.citation_numbers`; None
+    Citations and articles carry their ``number`` (:func:`storyline.views.report.citation_numbers`; None
     for an article nothing cites).
 
     Raises:
@@ -270,7 +270,7 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
     """Describe a story for its page: cited summary, one page of articles, outlets side by side, activity.
 
     Reads only what the page shows, so a story of thousands of articles costs a page, not the story.
-    Citations are numbered as in every view (:func:`storyline.report.citation_numbers`).
+    Citations are numbered as in every view (:func:`storyline.views.report.citation_numbers`).
 
     Raises:
         NotFoundError: no story has this id.
@@ -420,6 +420,6 @@ def storyline_overview(store: Store, storyline_id: str, *, max_days: int = 366) 
 
 
 def numbered_report(report: dict[str, Any]) -> dict[str, Any]:
-    """Number a report's citations as every view does (:func:`storyline.report.citation_numbers`)."""
+    """Number a report's citations as every view does (:func:`storyline.views.report.citation_numbers`)."""
     number_citations(report["summary"], report["timeline"])
     return report

@@ -15,7 +15,7 @@ from storyline.nlp.gazetteer import AliasTable, load_aliases
 from storyline.store import Store, entity_names_matching
 from storyline.store.queries import ArticleFilter, search_page
 from storyline.text import STOPWORDS
-from storyline.views import page_view, search_hit_view
+from storyline.views.stories import page_view, search_hit_view
 
 __all__ = ["query_aliases", "search_view"]
 
