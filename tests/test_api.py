@@ -16,6 +16,7 @@ from storyline import Pipeline, Store, StorylineConfig
 from storyline.api import create_app
 from storyline.api.charts import bar_chart, bar_chart_svg
 from storyline.api.context import safe_url
+from storyline.config import IngestConfig
 from storyline.ingest import read_records, read_upload
 from storyline.model import Article, Span
 from storyline.store.queries import ArticleFilter, search_page, story_page
@@ -281,6 +282,16 @@ def test_upload_readers():
     assert next(iter(read_upload("x.exe", b"MZ"))).error_type == "UnsupportedFormatError"
     lines = list(read_upload("f.jsonl", b'{"text": "a"}\n\n{"text": "b"}\n'))
     assert [d.origin for d in lines] == ["upload:f.jsonl#L1", "upload:f.jsonl#L3"]
+    import gzip
+
+    page = b"<html><body><p>hi</p></body></html>"
+    zipped = list(read_upload("page.html.gz", gzip.compress(page)))
+    assert zipped[0].content == page and zipped[0].content_type == "text/html"  # the same article as the page
+    assert [d.origin for d in read_upload("f.jsonl.gz", gzip.compress(b'{"text": "a"}\n{"text": "b"}\n'))] == \
+        ["upload:f.jsonl.gz#L1", "upload:f.jsonl.gz#L2"]
+    assert next(iter(read_upload("p.html.gz", gzip.compress(page)[:-12]))).error_type == "DecodeError"
+    bomb = gzip.compress(b" " * 5000)
+    assert next(iter(read_upload("b.html.gz", bomb, IngestConfig(max_bytes=4000)))).error_type == "TooLargeError"
     records = list(read_records("api", [{"text": "a"}, 3]))
     assert records[0].content_type == "application/x-jsonl-record" and records[1].error_type == "MalformedRecordError"
 

@@ -22,8 +22,8 @@ from storyline.errors import DecodeError, TooLargeError, UnsupportedFormatError
 from storyline.ingest.warc import is_warc
 from storyline.model import Failure, RawDocument
 
-__all__ = ["CONTENT_TYPES", "document_from_bytes", "file_type", "input_files", "read_jsonl_stream", "read_paths",
-           "skipped_files"]
+__all__ = ["CONTENT_TYPES", "GZIP", "document_from_bytes", "file_type", "inflate_limited", "input_files",
+           "read_jsonl_gzip", "read_jsonl_stream", "read_paths", "skipped_files"]
 
 CONTENT_TYPES = {
     ".txt": "text/plain",
@@ -176,14 +176,38 @@ def _open(path: Path, kind: str) -> BinaryIO:
     return gzip.open(path, "rb") if kind.endswith(GZIP) else path.open("rb")  # type: ignore[return-value]
 
 
-def _read_jsonl(path: Path, origin: str, config: IngestConfig) -> Iterator[RawDocument | Failure]:
-    """Read a ``.jsonl`` or ``.jsonl.gz`` file; a gzip stream that breaks off fails after the lines before it."""
+def read_jsonl_gzip(handle: BinaryIO, origin: str, config: IngestConfig, *,
+                    source_key: str = "path") -> Iterator[RawDocument | Failure]:
+    """:func:`read_jsonl_stream` over an inflating handle: a stream that breaks off fails after the lines before it."""
     try:
-        with _open(path, file_type(path)) as handle:
-            yield from read_jsonl_stream(handle, origin, config)
+        yield from read_jsonl_stream(handle, origin, config, source_key=source_key)
     except _GZIP_ERRORS as exc:
         yield _failure(origin, DecodeError(f"{origin}: gzip stream is broken ({exc}); the lines before the break "
                                            "were read", origin=origin))
+
+
+def inflate_limited(handle: BinaryIO, origin: str, config: IngestConfig) -> bytes | Failure:
+    """Inflate a gzipped file's bytes up to ``ingest.max_bytes``: a gzip bomb costs no more than a file at the limit.
+
+    Returns:
+        The bytes, or the Failure of a broken gzip stream or of content over the limit.
+    """
+    try:
+        content = handle.read(config.max_bytes + 1)
+    except _GZIP_ERRORS as exc:
+        return _failure(origin, DecodeError(f"{origin}: not a readable gzip file ({exc}); re-compress it or save it "
+                                            "uncompressed", origin=origin))
+    if len(content) > config.max_bytes:
+        return _failure(origin, TooLargeError(f"{origin}: file inflates to more than the limit of "
+                                              f"{config.max_bytes:,} bytes (ingest.max_bytes)", origin=origin))
+    return content
+
+
+def _read_jsonl(path: Path, origin: str, config: IngestConfig) -> Iterator[RawDocument | Failure]:
+    """Read a ``.jsonl`` or ``.jsonl.gz`` file."""
+    try:
+        with _open(path, file_type(path)) as handle:
+            yield from read_jsonl_gzip(handle, origin, config)
     except OSError as exc:
         yield _failure(origin, exc)
 
@@ -228,17 +252,17 @@ def read_paths(paths: Iterable[str | Path], config: IngestConfig | None = None) 
             continue
         try:
             with _open(path, suffix) as handle:
+                if suffix.endswith(GZIP):
+                    inflated = inflate_limited(handle, origin, config)
+                    yield inflated if isinstance(inflated, Failure) else document_from_bytes(origin, inflated, config)
+                    continue
                 content = handle.read(config.max_bytes + 1)  # the file may have grown since stat
-        except _GZIP_ERRORS as exc:
-            yield _failure(origin, DecodeError(f"{origin}: not a readable gzip file ({exc}); re-compress it or "
-                                               "save it uncompressed", origin=origin))
-            continue
         except OSError as exc:
             yield _failure(origin, exc)
             continue
         if len(content) > config.max_bytes:
-            grew = ("inflates to more than" if suffix.endswith(GZIP) else "grew past") + \
-                f" the limit of {config.max_bytes:,} bytes" + ("" if suffix.endswith(GZIP) else " while being read")
-            yield _failure(origin, TooLargeError(f"{origin}: file {grew} (ingest.max_bytes)", origin=origin))
+            yield _failure(origin, TooLargeError(
+                f"{origin}: file grew past the limit of {config.max_bytes:,} bytes while being read "
+                "(ingest.max_bytes)", origin=origin))
             continue
         yield document_from_bytes(origin, content, config)

@@ -7,6 +7,7 @@ ingested from disk become the same article.
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 from collections.abc import Iterable, Iterator
@@ -15,7 +16,7 @@ from typing import Any
 
 from storyline.config import IngestConfig
 from storyline.errors import MalformedRecordError, TooLargeError, UnsupportedFormatError
-from storyline.ingest.files import CONTENT_TYPES, read_jsonl_stream
+from storyline.ingest.files import CONTENT_TYPES, GZIP, file_type, inflate_limited, read_jsonl_gzip, read_jsonl_stream
 from storyline.model import Failure, RawDocument
 
 __all__ = ["read_jsonl_bytes", "read_records", "read_upload"]
@@ -36,7 +37,7 @@ def read_jsonl_bytes(origin: str, content: bytes,
 
 
 def read_upload(filename: str, content: bytes, config: IngestConfig | None = None) -> Iterator[RawDocument | Failure]:
-    """Yield the RawDocuments of one uploaded file (``.txt``, ``.html``/``.htm`` or ``.jsonl``).
+    """Yield the RawDocuments of one uploaded file (``.txt``, ``.html``/``.htm`` or ``.jsonl``, each also gzipped).
 
     Only the file name's last component is kept (``upload:<name>``): a client-supplied path says
     nothing trustworthy about where the file came from.
@@ -44,15 +45,24 @@ def read_upload(filename: str, content: bytes, config: IngestConfig | None = Non
     config = config or IngestConfig()
     name = PurePath(filename.replace("\\", "/")).name or "unnamed"
     origin = f"upload:{name}"
-    suffix = PurePath(name).suffix.lower()
-    if suffix not in config.extensions or suffix not in CONTENT_TYPES:
+    suffix = file_type(name)
+    if suffix not in config.extensions or suffix.removesuffix(GZIP) not in CONTENT_TYPES:
         yield _failure(origin, UnsupportedFormatError(
             f"{origin}: unsupported file type {suffix or '(none)'!r}; storyline reads {', '.join(config.extensions)}",
             origin=origin))
         return
+    if suffix == ".jsonl.gz":
+        yield from read_jsonl_gzip(gzip.GzipFile(fileobj=io.BytesIO(content)), origin, config, source_key="upload")
+        return
     if suffix == ".jsonl":
         yield from read_jsonl_bytes(origin, content, config)
         return
+    if suffix.endswith(GZIP):  # inflated up to the limit, as a gzipped file on disk is
+        inflated = inflate_limited(gzip.GzipFile(fileobj=io.BytesIO(content)), origin, config)
+        if isinstance(inflated, Failure):
+            yield inflated
+            return
+        content, suffix = inflated, suffix.removesuffix(GZIP)
     if len(content) > config.max_bytes:
         yield _failure(origin, TooLargeError(
             f"{origin}: file is {len(content):,} bytes, over the limit of {config.max_bytes:,} (ingest.max_bytes)",
