@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from storyline import Pipeline, StorylineConfig
+from storyline import Pipeline, Store, StorylineConfig
 from storyline.nlp.annotate import Annotator
 from storyline.store import annotated_ids, load_entities
 
@@ -52,3 +52,24 @@ def test_spacy_worker_processes_annotate_exactly_as_one_process(annotator, demo_
     parallel = Annotator(dataclasses.replace(annotator.config, batch_size=2, processes=2))
     parallel.model = annotator.model
     assert parallel.annotate(articles) == single.annotate(articles)
+
+
+def test_the_quote_citation_check_catches_a_span_that_does_not_hold_its_quote(demo_pipeline_store, tmp_path):
+    import json
+    import shutil
+
+    from tests.conftest import quote_citations_hold
+
+    copy = tmp_path / "tampered.db"
+    shutil.copy(demo_pipeline_store, copy)
+    assert quote_citations_hold(str(copy)) == []
+    with Store(copy) as store:
+        row = store.db.execute("SELECT id, start, end, parts FROM quotes WHERE kind = 'quote' AND direct = 1 "
+                               "ORDER BY id LIMIT 1").fetchone()
+        shift = row["end"] - row["start"] + 40  # the same length, further on: other words
+        parts = [[a + shift, b + shift] for a, b in json.loads(row["parts"])]
+        store.db.execute("UPDATE quotes SET start = ?, end = ?, parts = ? WHERE id = ?",
+                         (row["start"] + shift, row["end"] + shift, json.dumps(parts), row["id"]))
+    problems = quote_citations_hold(str(copy))
+    copy.unlink()  # the session's own check must not see it
+    assert problems and "does not hold the quote" in problems[0]

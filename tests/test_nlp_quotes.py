@@ -7,7 +7,7 @@ import copy
 import pytest
 
 from storyline.model import Article, SpeakerQuote
-from storyline.nlp.merge import merge_quotes
+from storyline.nlp.merge import group_quotes, merge_quotes, words_within
 from storyline.nlp.quotes import quote_regions
 from storyline.text import paragraph_spans, split_sentences
 
@@ -106,20 +106,47 @@ def test_she_added_resolves_to_the_last_speaker(any_annotator):
     assert _speaker(added, text) == "Lena Dorn"
 
 
-def test_the_same_quote_in_two_outlets_is_one_quote_with_two_citations():
+def test_the_same_words_in_two_outlets_are_one_quote_holding_what_is_shown():
     quotes = [SpeakerQuote("a1", 10, 60, "We will rebuild every bridge the flood took, and soon.", True, "said",
                            "Anna Berg", "e-berg"),
               SpeakerQuote("a2", 5, 40, "We will rebuild every bridge the flood took", True, "told", "Anna Berg",
                            "e-berg"),
               SpeakerQuote("a2", 90, 130, "We will rebuild every road the storm took", True, "said", "Anna Berg",
                            "e-berg"),
-              SpeakerQuote("a3", 0, 30, "We will rebuild every bridge the flood took", True, "said", "Ivo Marek",
-                           "e-marek")]
+              SpeakerQuote("a3", 0, 30, "we will REBUILD every bridge the flood took!", True, "said", "Ivo Marek",
+                           "e-marek"),
+              SpeakerQuote("a4", 0, 30, "The council will meet on Monday to vote", False, "said", "Anna Berg",
+                           "e-berg")]
+    groups = group_quotes(quotes)
+    bridge = next(g for g in groups if len(g.members) > 1)
+    # grouped by the words alone: the same speaker and cue never join different words, another speaker
+    # never splits the same words; an article carries a quote once
+    assert {m.article_id for m in bridge.members} == {"a1", "a2", "a3"}
+    assert bridge.text.lower().startswith("we will rebuild every bridge the flood took")
+    assert all(words_within(bridge.text, m.text) for m in bridge.members)
+    assert bridge.speaker == ("Anna Berg", "e-berg")  # what most carriers say
+    assert len(groups) == 3
     merged = merge_quotes(quotes)
-    berg = [q for q in merged if q.speaker_entity_id == "e-berg"]
-    assert len(berg) == 2
-    assert {c.article_id for c in berg[0].citations} == {"a1", "a2"}
-    assert len(merged) == 3  # the same words said by another person stay another quote
+    assert {c.article_id for c in merged[0].citations} == {"a1", "a2", "a3"}
+
+
+def test_a_shared_run_of_words_is_what_two_wordings_are_shown_by():
+    long = SpeakerQuote("a1", 0, 90, "At this moment I would not rule out anything that would be constructive to "
+                                      "providing real stability", True, "said", "John Kerry", "e-kerry")
+    short = SpeakerQuote("a2", 0, 40, "I wouldn't rule out anything that would be constructive", True, "said", None,
+                         None)
+    trimmed = SpeakerQuote("a4", 0, 40, "“Not rule out anything that would be constructive to providing,” he said",
+                           True, "said", None, None)
+    other = SpeakerQuote("a3", 0, 40, "the interests of the Americans", False, "said", "John Kerry", "e-kerry")
+    groups = group_quotes([long, short, other, trimmed])
+    # "would not" and "wouldn't" differ: 7 shared words of 10 are not one quote; the same speaker does not join
+    # "the interests of the Americans" to his quote
+    assert len(groups) == 3
+    joined = next(g for g in groups if len(g.members) == 2)
+    assert {m.article_id for m in joined.members} == {"a1", "a4"}
+    assert joined.text == "Not rule out anything that would be constructive to providing"  # the shared run
+    assert all(words_within(joined.text, m.text) for m in joined.members)
+    assert not words_within("I wouldn't rule out anything", long.text)
 
 
 def test_headline_names_its_speaker_before_a_colon(any_annotator):
@@ -207,3 +234,83 @@ def test_cue_interrupting_a_sentence_reports_that_sentence(spacy_annotator):
     quotes, _ = _quotes(spacy_annotator, text)
     said = next(q for q in quotes if q.cue == "said")
     assert said.speaker == "Mayor Anna Berg" and "is a flood that closes the harbour" in said.text
+
+
+def _shown(quotes):
+    """The quotes a reader is shown (not noun-phrase attributions)."""
+    return [q for q in quotes if q.kind == "quote"]
+
+
+def test_a_noun_phrase_or_a_date_is_not_a_quote(spacy_annotator):
+    text = ("Ayatollah Ali Khamenei accused the United States on Sunday.\n\n"
+            "President Hassan Rouhani said on Saturday.\n\n"
+            "President Barack Obama has ruled out sending them back.")
+    quotes, _ = _quotes(spacy_annotator, text)
+    assert not _shown(quotes)
+    assert not any(q.text == "on Saturday" for q in quotes)
+    ruled = [q for q in quotes if q.cue and q.cue.startswith("has ruled")]
+    assert all(q.cue == "has ruled out" for q in ruled)  # the particle stays: the meaning is not reversed
+
+
+def test_a_clause_or_a_spoken_commitment_is_a_quote(spacy_annotator):
+    text = ("Mayor Anna Berg said the bridge would reopen in May.\n\n"
+            "Minister Karl Rask vowed to rebuild the harbour.")
+    quotes, _ = _quotes(spacy_annotator, text)
+    shown = {q.cue: q for q in _shown(quotes)}
+    assert "the bridge would reopen in May" in shown["said"].text
+    assert shown["vowed"].text == "to rebuild the harbour"
+
+
+def test_an_outlet_is_the_channel_and_the_words_are_its_source(any_annotator):
+    text = ("The harbour will stay closed until May, the port authority said on Monday, Agence France-Presse "
+            "reported.\n\nTwo cranes were damaged in the storm, according to Reuters.")
+    quotes, _ = _quotes(any_annotator, text)
+    according = next(q for q in quotes if q.cue == "according to")
+    assert according.speaker_ref is None and according.channel == "Reuters" and according.resolved_by == "channel"
+    if any_annotator.model.get() is not None:
+        said = next(q for q in _shown(quotes) if q.cue == "said")
+        assert said.speaker == "the port authority" and said.channel == "Agence France-Presse"
+        assert not any(q.resolved_by == "channel" and q.kind == "quote" and "harbour" in q.text for q in quotes)
+
+
+def test_pronouns_follow_gender_and_an_unnamed_source_stays_unnamed(spacy_annotator):
+    text = ("Pilot Jon Egging died on Saturday. Egging is survived by his wife, Emma.\n\n"
+            "“He loved his job,” she said.\n\n"
+            "An army spokesman in the capital reported heavy fighting. “We lost two posts,” he said.")
+    quotes, text = _quotes(spacy_annotator, text)
+    loved = next(q for q in quotes if q.text.startswith("He loved"))
+    assert _speaker(loved, text) == "Emma"
+    posts = next(q for q in quotes if q.text.startswith("We lost"))
+    assert posts.speaker_ref is None and posts.resolved_by == "unnamed"  # never given to Egging
+
+
+def test_a_description_and_a_pronoun_chain_reach_the_named_person(spacy_annotator):
+    text = ("Prime Minister Nouri al-Maliki met his generals in Baghdad.\n\n"
+            "The prime minister has spoken more of retaliation. He was shown on television on Monday.\n\n"
+            "“We will purge the traitors,” he said.")
+    quotes, text = _quotes(spacy_annotator, text)
+    purge = next(q for q in quotes if q.text.startswith("We will purge"))
+    assert "Maliki" in _speaker(purge, text)
+
+
+def test_a_quote_split_by_its_attribution_keeps_its_break(any_annotator):
+    text = ("Secretary Ana Holm spoke in Geneva.\n\n"
+            "“We respect the interests of the region,” she said. “We are open to any process.”")
+    quotes, _ = _quotes(any_annotator, text)
+    quote = next(q for q in quotes if q.direct)
+    assert quote.text == "We respect the interests of the region … We are open to any process."
+
+
+def test_an_unclosed_quote_ends_with_its_line_unless_a_later_line_closes_it():
+    text = "“The situation is bad.\nPolice said nothing.\nShe told “Reuters” later.\n“First.\nSecond line.”"
+    regions = quote_regions(text)
+    assert text[regions[0].start:regions[0].end] == "“The situation is bad."
+    assert text[regions[-1].start:regions[-1].end] == "“First.\nSecond line.”"
+
+
+def test_words_quoted_inside_an_attributed_sentence_are_that_speakers(spacy_annotator):
+    text = ("Aid worker Ian Rodgers said rescuers could not find vehicles, and the power was down, "
+            "leaving the city “very, very dark”.")
+    quotes, text = _quotes(spacy_annotator, text)
+    dark = next(q for q in quotes if q.direct)
+    assert dark.text == "very, very dark" and _speaker(dark, text) == "Ian Rodgers"

@@ -90,6 +90,45 @@ def test_quotes_are_attributed(store):
             assert c["cited_text"] == store.article(c["article_id"]).text[c["start"]:c["end"]]
 
 
+_PRONOUNS = {"he", "she", "it", "they", "we", "i", "him", "her", "them"}
+
+
+def test_acceptance_named_speakers_keep_their_quotes_and_nothing_else_is_a_quote(store):
+    """Issue 25's acceptance on the seeds: six named speakers, no non-quotes, no pronoun or outlet speaker."""
+    story = _story(store)
+    quotes = quotes_view(store, story)
+    for speaker, words in (("John Kirby", "absolutely no intention"), ("John Kerry", "rule out anything"),
+                           ("Jen Psaki", "could not be confirmed"), ("Hassan Rouhani", "We can think about it"),
+                           ("Ali Khamenei", "strongly opposed to US"), ("Tareq Al-Hashemi", "What happened is an")):
+        _by(quotes, speaker, words)
+    _by(quotes, "John Kirby", "It’s possible on the sideline")  # "he said", resolved
+    _by(quotes, "John Kerry", "The United States would like the Iraqi people")
+    _by(quotes, "Nouri al-Maliki", "We will work on purging Iraq")
+    texts = {q["text"].strip(" .") for q in quotes}
+    for non_quote in ("the United States", "on Saturday", "Washington", "sending them back", "the US"):
+        assert non_quote not in texts
+    assert not any(q["cue"] in {"has ruled", "accused", "Accusing"} for q in quotes)
+    for q in quotes:
+        assert q["speaker"] is None or q["speaker"].lower() not in _PRONOUNS
+        assert q["speaker"] not in {"Agence France-Presse", "Reuters", "ANBAR"}
+        assert "Iraq We are open" not in q["text"]  # a joined quote keeps its break
+        assert not q["direct"] or q["speaker"] != "Iran" or "Rouhani" not in (q["speaker_phrase"] or "")
+    rouhani = [q for q in quotes if "ready to assist Iraq" in q["text"]]
+    assert rouhani and all(q["speaker"] in {"Hassan Rouhani", None} for q in rouhani)
+
+
+def test_acceptance_kerry_is_cited_only_where_his_words_are(store):
+    from storyline.nlp.merge import words_within
+
+    for q in quotes_view(store, _storyline(store), speaker="Kerry"):
+        for c in q["citations"]:
+            article = store.article(c["article_id"])
+            assert _seed_of(store, c["article_id"]) != "004"  # the September Amerli article never mentions him
+            assert "Kerry" in article.text
+            assert c["cited_text"] == article.text[c["start"]:c["end"]]
+            assert words_within(q["text"], c["cited_text"]) or words_within(q["text"], c["quote_text"])
+
+
 def test_speaker_filter(store):
     quotes = quotes_view(store, None, speaker="kirby")
     assert quotes and all(q["speaker"] == "John Kirby" for q in quotes)

@@ -54,11 +54,30 @@ def quotes(subject_id: Annotated[str | None, typer.Argument(help="A story id; al
     if json_output:
         print_json(rows)
         return
-    for row in rows:
-        who = row["speaker"] or "[unattributed]"
-        kind = "“”" if row["direct"] else "reported"
-        console.print(Text.assemble((who, "bold"), f" ({row['cue'] or '-'}, {kind}): ", row["text"],
-                                    (f"  {_marks(row['citations'])}", "cyan")))
+    heading = object()
+    for row in rows:  # named speakers first (the view's order), then the quotes no article attributes
+        who = row["speaker"] or "Unattributed (no speaker named in the article)"
+        if who != heading:
+            heading = who
+            count = sum(1 for r in rows if (r["speaker"] or None) == row["speaker"])
+            console.print(Text.assemble((who, "bold"), f"  {count} quote{'' if count == 1 else 's'}"))
+        # verbatim words in quotation marks; a paraphrase never is
+        words = f"“{row['text']}”" if row["direct"] else row["text"]
+        console.print(Text.assemble("  ", words, (_how(row), "dim"), (f"  {_marks(row['citations'])}", "cyan")))
+
+
+_PRONOUNS = frozenset({"he", "she", "it", "they", "i", "we", "you"})
+
+
+def _how(row: dict[str, Any]) -> str:
+    """" (said by a medical source, via Reuters)": the cue, an unnamed source's description, the channel."""
+    bits = [row["cue"]] if row["cue"] else []
+    phrase = row.get("speaker_phrase")
+    if not row["attributed"] and phrase and phrase.lower() not in _PRONOUNS:
+        bits.append(f"by {phrase}")  # an anonymous source as the article describes it, never a pronoun
+    if row.get("channel"):
+        bits.append(f"via {row['channel']}")
+    return f"  ({' '.join(bits)})" if bits else ""
 
 
 @app.command()
@@ -131,13 +150,23 @@ DataOption = Annotated[Path | None, typer.Option("--data", help="The data set fo
 
 @eval_app.command("quotes")
 def eval_quotes(data: DataOption = None,
-                limit: Annotated[int | None, typer.Option(help="Only the first N documents.")] = None,
+                limit: Annotated[int | None, typer.Option(help="Only the first N documents (PolNeAR).")] = None,
                 json_output: JsonOption = False) -> None:
-    """Quote attribution on PolNeAR dev: source/cue/content span F1 (overlap and exact) vs a quote-mark baseline."""
+    """Quotes: PolNeAR dev span F1 (vs a quote-mark baseline); T17 gold quotes found and named-speaker accuracy.
+
+    ``--data`` is one set: a PolNeAR folder (``dev.jsonl``) or a hand-labelled speaker set
+    (``articles.jsonl`` + ``quotes.jsonl``, as ``quotes/t17-gold``); default: both shared sets.
+    """
     from storyline.eval.common import find_shared_data
     from storyline.eval.quotes import evaluate_quotes
+    from storyline.eval.speakers import evaluate_speakers
+    from storyline.nlp.annotate import Annotator
 
-    report([evaluate_quotes(data or find_shared_data("quotes", "polnear"), limit)], json_output)
+    folders = [data] if data else [find_shared_data("quotes", "polnear"), find_shared_data("quotes", "t17-gold")]
+    annotator = Annotator()
+    results = [evaluate_speakers(folder, annotator=annotator) if (folder / "quotes.jsonl").exists()
+               else evaluate_quotes(folder, limit, annotator=annotator) for folder in folders]
+    report(results, json_output)
 
 
 @eval_app.command("entities")

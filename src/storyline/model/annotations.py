@@ -45,9 +45,15 @@ class NameMention:
 class QuoteMention:
     """One attribution in one article: who said what, with which cue, where.
 
-    ``parts`` are the content spans (a direct quote split by "he said" has two); ``speaker_ref``
-    points at the name the speaker resolves to (the antecedent of "he", or the name inside
-    "Pentagon spokesman Rear Admiral John Kirby"); ``channel`` is who relayed it ("IRNA").
+    ``parts`` are the content spans (a direct quote split by "he said" has two); ``speaker`` is the
+    speaker phrase as written ("he", "a Pentagon spokesman"); ``speaker_ref`` points at the name the
+    speaker resolves to (the antecedent of "he", the name inside "Pentagon spokesman Rear Admiral
+    John Kirby"), None when the article names no one; ``channel`` is who relayed it ("IRNA",
+    "Agence France-Presse"), never the speaker. ``kind`` is ``quote`` (direct, or a speech or
+    cognition verb with a clause) or ``attribution`` (a noun phrase: "accused the United States"),
+    which stances use but no view shows as a quote. ``resolved_by`` says how the speaker was found:
+    ``name``, ``pronoun``, ``description``, ``principal`` (a spokesperson's organisation),
+    ``unnamed`` (an anonymous source), ``channel`` or ``none``.
     """
 
     article_id: str
@@ -60,6 +66,8 @@ class QuoteMention:
     speaker_span: Span | None = None
     speaker_ref: Span | None = None
     channel: str | None = None
+    kind: str = "quote"
+    resolved_by: str | None = None
 
     @property
     def span(self) -> Span:
@@ -122,7 +130,11 @@ class ArticleAnnotation:
 
 @dataclass(frozen=True, slots=True)
 class SpeakerQuote:
-    """A stored attribution with its speaker resolved (entity id and canonical name, if any)."""
+    """A stored attribution with its speaker resolved (entity id and canonical name, if any).
+
+    ``speaker`` is the resolved actor's name (None when the article names no one); ``speaker_phrase``
+    the words the article uses ("he", "a Pentagon spokesman"); ``parts`` the quote's spans.
+    """
 
     article_id: str
     start: int
@@ -132,3 +144,8 @@ class SpeakerQuote:
     cue: str | None
     speaker: str | None
     entity_id: str | None
+    parts: tuple[Span, ...] = ()
+    speaker_phrase: str | None = None
+    channel: str | None = None
+    resolved_by: str | None = None
+    kind: str = "quote"

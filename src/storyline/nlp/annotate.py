@@ -9,14 +9,15 @@ touches the store; ``pipeline.py`` moves the records.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from storyline.config import NlpConfig
-from storyline.model import Article, ArticleAnnotation, NameMention, StanceEvidence
+from storyline.model import Article, ArticleAnnotation, Entity, StanceEvidence
 from storyline.nlp.claims import find_claims
 from storyline.nlp.cues import DEFAULT_CUES, CueLexicon
-from storyline.nlp.entities import find_mentions
+from storyline.nlp.entities import find_mentions, person_mention
 from storyline.nlp.gazetteer import AliasTable, load_aliases
 from storyline.nlp.quotes import attribute_quotes
 from storyline.nlp.resolve import Resolution, known_entity_id, resolve_actors
@@ -65,12 +66,17 @@ class Annotator:
                                   self.config.quote_min_words, self.cues)
         # a speaker the tagger missed ("Rouhani said") becomes a person mention, so it resolves
         known = {(m.start, m.end) for m in mentions}
-        for quote in quotes:
+        for i, quote in enumerate(quotes):
             ref = quote.speaker_ref
             if ref is not None and (ref.start, ref.end) not in known:
-                mentions.append(NameMention(article.id, ref.start, ref.end, article.text[ref.start:ref.end], "person",
-                                            source="speaker"))
-                known.add((ref.start, ref.end))
+                mention = person_mention(article.id, article.text, ref.start, ref.end, "speaker")
+                if mention is None:
+                    continue
+                if (mention.start, mention.end) != (ref.start, ref.end):  # "Mr Bahn": the name without its title
+                    quotes[i] = replace(quote, speaker_ref=mention.span)
+                if (mention.start, mention.end) not in known:
+                    mentions.append(mention)
+                    known.add((mention.start, mention.end))
         mentions.sort(key=lambda m: (m.start, m.end))
         claims = find_claims(article.id, article.text, article.sentences, quotes)
         return ArticleAnnotation(article.id, mentions, quotes, claims, "spacy" if doc is not None else "rules")
@@ -117,9 +123,12 @@ def analyze_story(articles: Sequence[Article], annotations: Sequence[ArticleAnno
         if article is None:
             continue
         quote_speakers: dict[tuple[int, int], str] = {}
+        here = {m.entity_id for m in mentions_of.get(article.id, [])}
         for quote in annotation.quotes:
             ref = quote.speaker_ref
             entity = index.get((article.id, ref.start, ref.end)) if ref is not None else None
+            if entity is None and quote.resolved_by == "description" and quote.speaker:
+                entity = _described(quote.speaker, here, entities, resolution.roles)
             if entity is not None:
                 analysis.speakers[(article.id, quote.span.start, quote.span.end)] = entity
                 for part in quote.parts:
@@ -130,3 +139,21 @@ def analyze_story(articles: Sequence[Article], annotations: Sequence[ArticleAnno
         analysis.stances.extend(find_stance_evidence(article.id, article.text, article.sentences, mentions,
                                                      speakers=quote_speakers))
     return analysis
+
+
+def _described(phrase: str, here: set[str], entities: dict[str, Entity],
+               roles: dict[str, tuple[str, ...]]) -> str | None:
+    """The one actor of the article whose role in the story, or whose name, holds a description's head.
+
+    "the prime minister" is the story's one Prime Minister the article mentions; "the ministry" its
+    one ministry. None when there is no such actor or more than one.
+    """
+    words = re.split(r",|\s(?:of|for|at|in|from|with|on|who|which|that)\s", phrase.lower(), maxsplit=1)[0].split()
+    head = words[-1].strip("’'s") if words else ""
+    if not head:
+        return None
+    found = [e for e in here if e in entities and (
+        any(head in role.lower().split() for role in roles.get(e, ())) or
+        (entities[e].type != "person" and head in entities[e].name.lower().split()))]
+    return found[0] if len(found) == 1 else None
+

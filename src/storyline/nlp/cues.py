@@ -14,7 +14,8 @@ from typing import Any
 
 from storyline.nlp.learned_cues import LEARNED_CUE_LEMMAS, LEARNED_FORMS
 
-__all__ = ["CUE_FORMS", "CUE_LEMMAS", "DEFAULT_CUES", "NOUN_CUES", "OBJECT_CUES", "WEAK_CUES", "CueLexicon"]
+__all__ = ["COMMIT_LEMMAS", "CUE_FORMS", "CUE_LEMMAS", "DEFAULT_CUES", "NOUN_CUES", "OBJECT_CUES", "QUOTE_LEMMAS",
+           "WEAK_CUES", "CueLexicon"]
 
 CUE_LEMMAS = frozenset({
     "say", "tell", "add", "state", "announce", "claim", "warn", "note", "explain", "insist", "argue", "accuse",
@@ -105,6 +106,33 @@ class CueLexicon:
 
 DEFAULT_CUES = CueLexicon()
 """The hand-written cue verbs and those learned from PolNeAR train (immutable; shared by every annotator)."""
+
+
+QUOTE_LEMMAS = frozenset({
+    # speaking and writing
+    "say", "tell", "add", "state", "announce", "claim", "warn", "note", "explain", "insist", "argue", "report",
+    "write", "ask", "urge", "deny", "confirm", "acknowledge", "suggest", "predict", "vow", "pledge", "declare",
+    "reply", "respond", "estimate", "recall", "complain", "admit", "promise", "stress", "emphasize", "emphasise",
+    "contend", "assert", "maintain", "allege", "concede", "caution", "observe", "remark", "tweet", "testify",
+    "charge", "counter", "retort", "quip", "boast", "threaten", "proclaim", "mention", "reveal", "recommend",
+    "propose", "repeat", "reiterate", "shout", "yell", "chant", "email", "plead", "protest", "inform", "advise",
+    "assure", "swear", "guarantee", "speculate", "comment", "clarify", "exclaim", "opine", "posit", "post",
+    "reaffirm", "recount", "disclose", "forecast", "demand", "call", "order", "agree", "conclude", "find",
+    "hint", "indicate", "signal", "imply", "joke", "answer", "lament", "scoff", "brag", "concur", "confess",
+    "interject", "point", "remind", "retweete", "utter", "tease", "mock",
+    # believing and knowing
+    "believe", "think", "expect", "fear", "feel", "know", "worry", "doubt", "suspect", "assume", "recognize",
+    "recognise", "realize", "realise", "understand", "remember", "imagine", "anticipate", "guess", "reckon",
+    "sense", "wonder", "hope", "project", "foresee", "surmise",
+})
+"""Cue verbs that report what someone said or holds: with a clause for content, theirs is a quote.
+
+Other cue verbs ("wants to", "plans", "rejected", "seemed") attribute an intention, an act or a
+stance, which ``stance`` may use but which is not someone's words."""
+
+COMMIT_LEMMAS = frozenset({"vow", "pledge", "promise", "threaten", "urge", "ask", "call", "warn", "tell", "order",
+                           "demand", "agree", "swear", "guarantee", "advise", "remind", "plead", "refuse"})
+"""Speech acts whose infinitive is what was said: "vowed to take the battle to Baghdad"."""
 
 
 WEAK_CUES = frozenset({"read", "show", "find", "call", "think", "believe", "point", "indicate", "agree", "see",

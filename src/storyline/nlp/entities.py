@@ -19,11 +19,12 @@ import re
 from typing import Any
 
 from storyline.model import NameMention, Span
+from storyline.nlp.entity_types import appositive_role, repair_mentions
 from storyline.nlp.gazetteer import AliasTable
-from storyline.nlp.names import NAME_PARTICLES, ROLE_NOUNS, acronym_definitions, parse_person, role_before
+from storyline.nlp.names import NAME_PARTICLES, acronym_definitions, parse_person, role_before
 from storyline.text import fold_quotes
 
-__all__ = ["find_mentions", "rule_mentions", "spacy_mentions"]
+__all__ = ["find_mentions", "person_mention", "rule_mentions", "spacy_mentions"]
 
 _SPACY_LABELS = {"PERSON": "person", "ORG": "org", "GPE": "gpe", "NORP": "group", "LOC": "loc", "FAC": "loc"}
 _NAME_WORD = r"[A-Z][\w’'.\-]*[\w.]|[A-Z]"
@@ -52,9 +53,6 @@ _TITLE_WORDS = frozenset({"rear", "vice", "state", "admiral", "general", "secret
                           "prime minister", "ayatollah", "sheikh", "senator", "mr", "mrs", "ms", "dr"})
 _CUE_AFTER = re.compile(r"^\s*(?:,[^,]{0,80},\s*)?(?:has\s+|had\s+|also\s+)?(?:said|says|told|added|adds|"
                         r"stated|warned|explained|noted|wrote|argued|insisted|claimed|announced)\b")
-_APPOSITIVE_ROLE = re.compile(
-    r"^,\s+(?:the\s+|a\s+|an\s+)?((?:[\w’'.-]+\s+){0,5}?(?:" + "|".join(ROLE_NOUNS) +
-    r")(?:\s+(?:for|of|at)\s+(?:the\s+)?[A-Z][\w’'.-]*(?:\s+[A-Z][\w’'.-]*){0,3})?)\s*[,.]")
 _NOMINAL = re.compile(r"\b[Tt]he\s+((?:[a-z][\w-]*\s+){0,2}?(?:spokes(?:man|woman|person)|secretary|prime minister|"
                       r"president|minister|commander|envoy|ambassador|cleric|leader|chief|general|admiral|"
                       r"senator|governor|mayor|ayatollah))\b(?!\s*,?\s+[A-Z])")
@@ -67,7 +65,7 @@ def _line_bounds(text: str, start: int, end: int) -> tuple[int, int]:
     return left, len(text) if right < 0 else right
 
 
-def _person(article_id: str, text: str, start: int, end: int, source: str) -> NameMention | None:
+def person_mention(article_id: str, text: str, start: int, end: int, source: str) -> NameMention | None:
     """Build a person mention: titles inside the span move out of it; role from the context."""
     surface = text[start:end]
     parsed = parse_person(surface)
@@ -84,9 +82,9 @@ def _person(article_id: str, text: str, start: int, end: int, source: str) -> Na
     left, right = _line_bounds(text, start, end)
     role, titles = role_before(text[left:start])
     if role is None:
-        after = _APPOSITIVE_ROLE.match(fold_quotes(text[end:right]))
-        if after:
-            role = text[end + after.start(1): end + after.end(1)]
+        after = appositive_role(text, end, right)
+        if after is not None:
+            role = text[after[0]:after[1]]
     titles = tuple(dict.fromkeys((*titles, *parsed.titles)))
     return NameMention(article_id, start, end, text[start:end], "person", role, titles, source)
 
@@ -106,7 +104,7 @@ def spacy_mentions(article_id: str, text: str, doc: Any) -> list[NameMention]:
         if end - start < 2 or not text[start].isalpha() or text[start:end].lower() in _TITLE_WORDS:
             continue
         if label == "person":
-            mention = _person(article_id, text, start, end, "spacy")
+            mention = person_mention(article_id, text, start, end, "spacy")
             if mention:
                 found.append(mention)
         else:
@@ -167,7 +165,7 @@ def _rule_piece(article_id: str, text: str, start: int, end: int, sentence_start
         return []
     label = _rule_label(text, start, end, words)
     if label == "person":
-        mention = _person(article_id, text, start, end, "rules")
+        mention = person_mention(article_id, text, start, end, "rules")
         return [mention] if mention else []
     return [NameMention(article_id, start, end, text[start:end], label, source="rules")]
 
@@ -188,8 +186,11 @@ def find_mentions(article_id: str, text: str, sentences: list[Span], aliases: Al
         doc: a spaCy ``Doc`` of ``text``, or None for the rule-based fallback.
     """
     base = spacy_mentions(article_id, text, doc) if doc is not None else rule_mentions(article_id, text, sentences)
+    matches = aliases.find(text)
+    base = [person_mention(article_id, text, m.start, m.end, m.source) or m if m.label == "person" and m.role is None
+            and not m.titles else m for m in repair_mentions(base, text, aliases, doc, matches)]
     known = []
-    for start, end, actor in aliases.find(text):
+    for start, end, actor in matches:
         known.append(NameMention(article_id, start, end, text[start:end], actor.type, source="alias",
                                  canonical=actor.name))
     for long_form, acronym, start, _ in acronym_definitions(text):

@@ -15,12 +15,14 @@ from storyline.text import fold_quotes
 
 __all__ = [
     "NAME_PARTICLES",
+    "PERSON_NOUNS",
     "ParsedName",
     "acronym_definitions",
     "is_acronym_of",
     "name_key",
     "parse_person",
     "role_before",
+    "title_words",
     "translit_key",
 ]
 
@@ -41,7 +43,7 @@ _TITLES = (
     "Senator", "Sen.", "Representative", "Rep.", "Congressman", "Congresswoman", "Governor", "Gov.", "Mayor",
     "Judge", "Justice", "Chief Justice", "Chancellor", "Minister", "Secretary", "Ambassador", "Commissioner",
     "Speaker", "Mr.", "Mrs.", "Ms.", "Miss", "Dr.", "Prof.", "Professor", "Mr", "Mrs", "Ms", "Dr", "Sir", "Lord",
-    "Dame", "former", "Former", "late",
+    "Dame", "Rev.", "Rev", "Reverend", "former", "Former", "late",
 )
 _TITLE_RE = re.compile(r"(?:^|(?<=\s))(?:" + "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
                        + r")\s*$")
@@ -52,9 +54,43 @@ ROLE_NOUNS = ("spokesman", "spokeswoman", "spokesperson", "minister", "secretary
               "commander", "leader", "chief", "envoy", "ambassador", "adviser", "advisor", "cleric", "director",
               "chairman", "chairwoman", "head", "general", "admiral", "senator", "governor", "mayor", "analyst",
               "negotiator", "diplomat", "prosecutor", "lawyer", "attorney", "researcher", "professor", "candidate",
-              "nominee", "manager", "aide", "strategist", "pollster", "economist", "correspondent", "officer")
+              "nominee", "manager", "aide", "strategist", "pollster", "economist", "correspondent", "officer",
+              "mp", "lawmaker", "legislator", "representative", "coordinator", "founder", "editor", "reporter",
+              "journalist", "columnist", "expert", "specialist", "engineer", "architect", "scientist",
+              "seismologist", "doctor", "surgeon", "judge", "activist", "campaigner", "volunteer", "pilot",
+              "executive", "chairperson", "vice-president", "deputy")
+PERSON_NOUNS = frozenset({
+    "official", "officials", "spokesman", "spokeswoman", "spokesperson", "source", "sources", "man", "men", "woman",
+    "women", "resident", "residents", "witness", "witnesses", "eyewitness", "eyewitnesses", "lawyer", "lawyers",
+    "attorney", "analyst", "analysts", "diplomat", "diplomats", "officer", "officers", "soldier", "soldiers",
+    "commander", "leader", "leaders", "minister", "president", "director", "chief", "head", "member", "members",
+    "activist", "activists", "doctor", "doctors", "expert", "experts", "aide", "aides", "adviser", "advisers",
+    "advisor", "executive", "executives", "worker", "workers", "student", "students", "farmer", "friend",
+    "neighbour", "neighbor", "relative", "relatives", "father", "mother", "son", "daughter", "wife", "husband",
+    "brother", "sister", "nephew", "niece", "cousin", "uncle", "aunt", "judge", "prosecutor", "prosecutors",
+    "investigator", "investigators", "police", "policeman", "fighter", "fighters", "rebel", "rebels", "militant",
+    "militants", "cleric", "clerics", "lawmaker", "lawmakers", "senator", "governor", "mayor", "secretary",
+    "ambassador", "envoy", "negotiator", "negotiators", "observer", "observers", "protester", "protesters",
+    "demonstrator", "demonstrators", "survivor", "survivors", "victim", "passenger", "passengers", "pilot",
+    "spokespeople", "representative", "representatives", "manager", "owner", "employee", "employees", "critic",
+    "critics", "supporter", "supporters", "opponent", "opponents", "voter", "voters", "economist", "economists",
+    "researcher", "researchers", "scientist", "scientists", "professor", "teacher", "author", "colleague",
+    "colleagues", "villager", "villagers", "journalist", "reporter", "correspondent", "guard", "guards",
+    "trader", "traders", "dealer", "dealers", "person", "people", "boy", "girl", "child", "children", "someone",
+    "general", "admiral", "colonel", "captain", "sergeant", "lieutenant", "chairman", "chairwoman", "founder",
+    "candidate", "nominee", "strategist", "pollster", "insider", "insiders", "staff", "staffer", "staffers",
+    "missionary", "priest", "pastor", "nun", "businessman", "businesswoman", "volunteer", "engineer", "architect",
+    "seismologist", "geologist", "spokesmen", "mp",
+})
+"""Heads of descriptions that name a person without naming them ("a senior official", "one man")."""
 _ROLE_RE = re.compile(
     r"((?:(?:[A-Z][\w.’'&-]*|of|the|for|and)\s+){0,5}(?i:" + "|".join(ROLE_NOUNS) + r")),?\s*$")
+
+
+@lru_cache(maxsize=1)
+def title_words() -> frozenset[str]:
+    """The lower-case single words of the titles a name may carry ("president", "gen", "mr")."""
+    return frozenset(name_key(w) for title in _TITLES for w in title.split()) - {"of", "state"}
 
 
 @dataclass(frozen=True, slots=True)

@@ -156,8 +156,9 @@ def resolve_actors(mentions: Iterable[NameMention], story_of: dict[str, str], al
                         doc_nodes[node_key] = _Node("person", "person", node_key[1], story, parsed=parsed)
                     doc_nodes[node_key].mentions.append(m)
                     continue
-            if len(m.text.split()) == 1 and m.label in _PERSONISH:
-                singles.append(m)  # decided once every article's persons are known
+            if (len(m.text.split()) == 1 and m.label in _PERSONISH) or (
+                    m.label == "person" and len(parse_person(m.text).full.split()) == 1):
+                singles.append(m)  # a surname alone ("Kerry", "Mr Bahn"): decided once every person is known
                 continue
             node_key = ("name", _name_node_key(m, story))
             if node_key not in doc_nodes:

@@ -64,7 +64,34 @@ def _load(names: tuple[str, ...], disable: tuple[str, ...]) -> tuple[str, Any] |
             nlp = spacy.load(name, disable=list(disable))
         except OSError:
             continue
+        if "parser" in nlp.pipe_names:
+            nlp.add_pipe(_register_line_breaks(), before="parser")
         log.debug("loaded spaCy model %s", name)
         return name, nlp
     log.info("no spaCy English model installed (tried %s); using the rule-based fallback", ", ".join(names))
     return None
+
+
+_LINE_BREAKS = "storyline_line_breaks"
+
+
+def _register_line_breaks() -> str:
+    """Register (once) the component that starts a sentence after every line break, before the parser.
+
+    Article text has a paragraph or a line per break (``text.split_sentences`` never crosses one);
+    left to itself the parser runs a paragraph with no closing period into the next ("... insurgent
+    forces\n\nRouhani has said ..." made Rouhani an object and "said" a verb of Iran).
+    """
+    from spacy.language import Language
+
+    if not Language.has_factory(_LINE_BREAKS):
+        @Language.component(_LINE_BREAKS)
+        def line_breaks(doc: Any) -> Any:
+            for token in doc[1:]:
+                previous = doc[token.i - 1]
+                if not token.is_space and previous.is_space and "\n" in previous.text:
+                    token.is_sent_start = True
+            return doc
+
+    return _LINE_BREAKS
+

@@ -95,11 +95,11 @@ def save_annotations(store: Store, annotations: Iterable[ArticleAnnotation]) -> 
                   m.canonical) for m in a.mentions])
             db.executemany(
                 "INSERT INTO quotes (article_id, start, end, parts, text, direct, cue, cue_start, cue_end, speaker, "
-                "speaker_start, speaker_end, ref_start, ref_end, channel) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "speaker_start, speaker_end, ref_start, ref_end, channel, kind, resolved_by) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [(q.article_id, q.span.start, q.span.end, json.dumps([[p.start, p.end] for p in q.parts]), q.text,
                   int(q.direct), q.cue, *_pair(q.cue_span), q.speaker, *_pair(q.speaker_span),
-                  *_pair(q.speaker_ref), q.channel) for q in a.quotes])
+                  *_pair(q.speaker_ref), q.channel, q.kind, q.resolved_by) for q in a.quotes])
             db.executemany(
                 "INSERT INTO claims (article_id, start, end, value, low, high, measure, unit, places, status, "
                 "source, status_start, status_end) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -138,7 +138,7 @@ def _quote(row: Any) -> QuoteMention:
     return QuoteMention(row["article_id"], tuple(Span(a, b) for a, b in json.loads(row["parts"])), row["text"],
                         bool(row["direct"]), row["cue"], _span(row["cue_start"], row["cue_end"]), row["speaker"],
                         _span(row["speaker_start"], row["speaker_end"]), _span(row["ref_start"], row["ref_end"]),
-                        row["channel"])
+                        row["channel"], row["kind"], row["resolved_by"])
 
 
 def _claims(store: Store, query: str, params: Sequence[object]) -> list[Claim]:
@@ -224,18 +224,28 @@ def load_entity_mentions(store: Store, article_ids: Iterable[str]) -> list[Menti
     return sorted(mentions, key=lambda m: (m.article_id, m.start, m.end))
 
 
-def load_speaker_quotes(store: Store, article_ids: Iterable[str] | None = None) -> list[SpeakerQuote]:
-    """Return stored attributions with their speaker's entity and canonical name (if resolved)."""
-    query = ("SELECT q.article_id, q.start, q.end, q.text, q.direct, q.cue, q.speaker, q.speaker_entity, "
-             "e.name AS entity_name FROM quotes q LEFT JOIN entities e ON e.id = q.speaker_entity")
+def load_speaker_quotes(store: Store, article_ids: Iterable[str] | None = None,
+                        kinds: tuple[str, ...] = ("quote",)) -> list[SpeakerQuote]:
+    """Return stored attributions of these ``kinds`` with their speaker's entity and canonical name.
+
+    ``speaker`` is the resolved actor's name, None when the article names no one (the phrase as
+    written is ``speaker_phrase``). The default kind is what a reader is shown: quotes, not the
+    noun-phrase attributions stances use.
+    """
+    marks = ",".join("?" * len(kinds))
+    query = ("SELECT q.article_id, q.start, q.end, q.parts, q.text, q.direct, q.cue, q.speaker, q.speaker_entity, "
+             "q.channel, q.resolved_by, q.kind, e.name AS entity_name FROM quotes q "
+             f"LEFT JOIN entities e ON e.id = q.speaker_entity WHERE q.kind IN ({marks})")
     rows = []
     if article_ids is None:
-        rows = list(store.db.execute(query))
+        rows = list(store.db.execute(query, kinds))
     else:
         for chunk in _chunks(sorted(set(article_ids))):
-            rows.extend(store.db.execute(f"{query} WHERE {_where_in('q.article_id', len(chunk))}", chunk))
+            rows.extend(store.db.execute(f"{query} AND {_where_in('q.article_id', len(chunk))}", [*kinds, *chunk]))
     return sorted((SpeakerQuote(r["article_id"], r["start"], r["end"], r["text"], bool(r["direct"]), r["cue"],
-                                r["entity_name"] or r["speaker"], r["speaker_entity"]) for r in rows),
+                                r["entity_name"] if r["speaker_entity"] else None, r["speaker_entity"],
+                                tuple(Span(a, b) for a, b in json.loads(r["parts"])), r["speaker"], r["channel"],
+                                r["resolved_by"], r["kind"]) for r in rows),
                   key=lambda q: (q.article_id, q.start))
 
 

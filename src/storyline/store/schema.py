@@ -438,7 +438,17 @@ CREATE TABLE story_splits (
 CREATE INDEX story_splits_story ON story_splits(story);
 """
 
+# Quotes say what they are (``quote``, or an ``attribution`` whose content is a noun phrase, which no
+# view shows as a quote) and how their speaker was found (name, pronoun, description, ..., channel).
+# Earlier annotations lack both: every story is marked for NLP again so its articles are re-annotated.
+_V_QUOTE_KINDS = """
+ALTER TABLE quotes ADD COLUMN kind TEXT NOT NULL DEFAULT 'quote';
+ALTER TABLE quotes ADD COLUMN resolved_by TEXT;
+DELETE FROM nlp_articles;
+INSERT OR IGNORE INTO nlp_pending (story_id) SELECT id FROM stories;
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
                                _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING,
-                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS, _V_STORY_SPLITS)
+                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS, _V_STORY_SPLITS, _V_QUOTE_KINDS)
 SCHEMA_VERSION = len(MIGRATIONS)

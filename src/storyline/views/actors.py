@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from typing import Any
 
@@ -10,7 +10,7 @@ from storyline.compare import Comparison, compare_story, outlet_label
 from storyline.config import NlpConfig
 from storyline.errors import NotFoundError
 from storyline.model import Article, Citation
-from storyline.nlp.merge import merge_quotes
+from storyline.nlp.merge import QuoteGroup, group_quotes, merge_quotes
 from storyline.nlp.stance import article_relation
 from storyline.store import (
     Store,
@@ -65,21 +65,45 @@ def actors_view(store: Store, subject_id: str | None, limit: int | None = None) 
 
 def quotes_view(store: Store, subject_id: str | None = None, speaker: str | None = None,
                 config: NlpConfig | None = None) -> list[dict[str, Any]]:
-    """Describe quotes (merged across outlets: one quote, several citations), optionally by speaker name."""
+    """Describe quotes (one quote per wording, cited in every article carrying it), optionally by speaker name.
+
+    Named speakers come first (most quoted first), each speaker's quotes in text order, then the
+    quotes whose article names no speaker (``speaker`` None, ``attributed`` False; the words the
+    article uses are in ``speaker_phrase``). ``text`` is the wording every citation holds: verbatim
+    when ``direct``, else the article's paraphrase. Each citation keeps its own wording
+    (``quote_text``) and ``parts``; ``outlets`` lists the carriers.
+    """
     config = config or NlpConfig()
     articles = subject_articles(store, subject_id) if subject_id else None
     by_id = {a.id: a for a in articles} if articles is not None else None
-    quotes = merge_quotes(load_speaker_quotes(store, list(by_id) if by_id is not None else None), config.quote_match)
+    groups = group_quotes(load_speaker_quotes(store, list(by_id) if by_id is not None else None), config.quote_match)
     if speaker:
         wanted = speaker.lower()
         aliases = {e.id: [e.name, *e.aliases] for e, _, _ in load_entities(store)}
-        quotes = [q for q in quotes if (q.speaker and wanted in q.speaker.lower()) or any(
-            wanted in a.lower() for a in aliases.get(q.speaker_entity_id or "", []))]
+        groups = [g for g in groups if (g.speaker[0] and wanted in g.speaker[0].lower()) or any(
+            wanted in a.lower() for a in aliases.get(g.speaker[1] or "", []))]
     if by_id is None:
-        by_id = {a.id: a for a in store.articles({c.article_id for q in quotes for c in q.citations})}
-    return [{"text": q.text, "speaker": q.speaker, "speaker_entity_id": q.speaker_entity_id, "cue": q.cue,
-             "direct": q.direct, "attributed": q.speaker is not None,
-             "citations": [_cite(c, by_id) for c in q.citations]} for q in quotes]
+        by_id = {a.id: a for a in store.articles({m.article_id for g in groups for m in g.members})}
+    rows = [_quote_row(g, by_id) for g in groups]
+    counts = Counter(r["speaker_entity_id"] for r in rows if r["attributed"])
+    return sorted(rows, key=lambda r: (not r["attributed"], -counts.get(r["speaker_entity_id"], 0),
+                                       r["speaker"] or "", r["citations"][0]["article_id"], r["citations"][0]["start"]))
+
+
+def _quote_row(group: QuoteGroup, articles: dict[str, Article]) -> dict[str, Any]:
+    name, entity = group.speaker
+    lead = next((m for m in group.members if m.entity_id == entity), group.members[0])
+    citations = []
+    for m in group.members:
+        cite = _cite(Citation(m.article_id, m.start, m.end), articles)
+        cite["quote_text"] = m.text
+        cite["parts"] = [[p.start, p.end] for p in m.parts]
+        citations.append(cite)
+    outlets = list(dict.fromkeys(c["outlet"] for c in citations if c["outlet"]))
+    return {"text": group.text, "speaker": name, "speaker_entity_id": entity, "cue": lead.cue,
+            "direct": group.direct, "attributed": name is not None, "speaker_phrase": lead.speaker_phrase,
+            "resolved_by": lead.resolved_by if name is not None else None, "channel": lead.channel,
+            "outlets": outlets, "citations": citations}
 
 
 def stances_view(store: Store, subject_id: str | None, config: NlpConfig | None = None) -> list[dict[str, Any]]:

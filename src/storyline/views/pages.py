@@ -16,7 +16,7 @@ from typing import Any
 from storyline.config import NlpConfig
 from storyline.errors import NotFoundError
 from storyline.model import Article, Citation, Span
-from storyline.nlp.merge import merge_quotes
+from storyline.nlp.merge import QuoteGroup, group_quotes
 from storyline.nlp.stance import article_relation
 from storyline.store import Store, load_entities, load_entity_mentions, load_speaker_quotes, load_stances
 
@@ -105,11 +105,12 @@ def subject_actors_view(store: Store, subject_id: str, config: NlpConfig | None 
         evidence[(e.actor_a, e.actor_b)][e.article_id].append(e)
     ranked = sorted(evidence.items(), key=lambda kv: (-sum(x.weight for v in kv[1].values() for x in v), kv[0]))
     ranked = ranked[:max_pairs]
-    quotes = merge_quotes(load_speaker_quotes(store, ids), config.quote_match)
-    by_speaker: dict[str, list[Any]] = defaultdict(list)
-    for q in quotes:
-        if q.speaker:
-            by_speaker[q.speaker].append(q)
+    groups = group_quotes(load_speaker_quotes(store, ids), config.quote_match)
+    by_speaker: dict[str, list[QuoteGroup]] = defaultdict(list)
+    unattributed: list[QuoteGroup] = []
+    for g in groups:
+        name = g.speaker[0]
+        (by_speaker[name] if name else unattributed).append(g)
     speakers = sorted(by_speaker.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:max_speakers]
     cited = {x.article_id for _, per in ranked for items in per.values() for x in items}
     texts = {a.id: a for a in store.articles(sorted(cited))}
@@ -127,11 +128,20 @@ def subject_actors_view(store: Store, subject_id: str, config: NlpConfig | None 
         "actors": actors,
         "actors_total": len(entities),
         "stances": pairs,
-        "speakers": [{"speaker": name, "quotes_total": len(items), "quotes": [
-            {"text": q.text, "direct": q.direct, "cue": q.cue,
-             "citations": [{**_cite(c, {}, meta), "cited_text": q.text} for c in q.citations]}
-            for q in items[:max_quotes]]} for name, items in speakers],
+        "speakers": [{"speaker": name, "quotes_total": len(items),
+                      "quotes": [_quote(g, meta) for g in items[:max_quotes]]} for name, items in speakers],
+        "unattributed": {"quotes_total": len(unattributed),
+                         "quotes": [_quote(g, meta) for g in unattributed[:max_quotes]]},
     }
+
+
+def _quote(group: QuoteGroup, meta: dict[str, tuple[str | None, str | None]]) -> dict[str, Any]:
+    """One quote for the page: its words (verbatim only when ``direct``), its cue and every carrier."""
+    lead = next((m for m in group.members if m.entity_id == group.speaker[1]), group.members[0])
+    citations = [{**_cite(Citation(m.article_id, m.start, m.end), {}, meta), "quote_text": m.text}
+                 for m in group.members]
+    return {"text": group.text, "direct": group.direct, "cue": lead.cue,
+            "outlets": list(dict.fromkeys(c["outlet"] for c in citations)), "citations": citations}
 
 
 def article_annotations(store: Store, article_id: str) -> list[tuple[Span, str, str]]:
