@@ -72,6 +72,12 @@ def _covering(gold: dict, predicted: list[Mention]) -> Mention | None:
     return best
 
 
+def _scored(gold: dict[str, str], predicted: dict[str, str]) -> dict[str, float]:
+    """CoNLL scores of system-found mentions, with the share of gold mentions they cover."""
+    covered = sum(not v.startswith("single:") for v in predicted.values())
+    return {**conll(gold, predicted), "coverage": covered / len(predicted) if predicted else 0.0}
+
+
 def evaluate_entities(path: Path, topics: int | None = None, use_spacy: bool = True,
                       annotator: Annotator | None = None) -> EvalResult:
     """Score storyline's alias resolution and the baselines on ECB+ (``documents``/``mentions``).
@@ -79,7 +85,8 @@ def evaluate_entities(path: Path, topics: int | None = None, use_spacy: bool = T
     ``storyline`` clusters the gold mention spans (typed by the annotator's NER); ``storyline_mentions``
     is what a reader sees: the actors the annotator finds and resolves on its own, each gold mention
     scored by the system mention covering at least half of it (``coverage``: the share so covered;
-    an uncovered mention is a singleton).
+    an uncovered mention is a singleton). ``storyline_actors`` and ``head_word_actors``: the same on
+    the mentions of human participants only (ECB+ ``HUM``: persons, organisations, governments).
     """
     documents = _read(path / "documents.jsonl.gz")
     if topics:
@@ -127,10 +134,16 @@ def evaluate_entities(path: Path, topics: int | None = None, use_spacy: bool = T
         own[m["mention_id"]] = covering.entity_id if covering is not None else f"single:{m['mention_id']}"
     result = EvalResult("entities", str(path))
     result.metrics["storyline"] = conll(gold, system)
-    result.metrics["storyline_mentions"] = {**conll(gold, own), "coverage": sum(
-        not v.startswith("single:") for v in own.values()) / len(own) if own else 0.0}
+    result.metrics["storyline_mentions"] = _scored(gold, own)
     result.metrics["string_match"] = conll(gold, {m["mention_id"]: name_key(m["text"]) for m in gold_mentions})
     result.metrics["head_word"] = conll(gold, {m["mention_id"]: head_word(m["text"]) for m in gold_mentions})
+    # actors: the mentions of human participants (persons, organisations, governments acting)
+    actors = {m["mention_id"] for m in gold_mentions if m.get("mention_type") == "HUM"}
+    if actors:
+        gold_actors = {k: v for k, v in gold.items() if k in actors}
+        result.metrics["storyline_actors"] = _scored(gold_actors, {k: v for k, v in own.items() if k in actors})
+        result.metrics["head_word_actors"] = conll(gold_actors, {m["mention_id"]: head_word(m["text"])
+                                                                 for m in gold_mentions if m["mention_id"] in actors})
     chains = len(set(gold.values()))
     result.notes.append(f"{len(documents)} documents, {len(gold)} proper-name entity mentions in {chains} gold chains; "
                         f"annotator: {annotator.method}")
