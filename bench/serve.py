@@ -139,7 +139,7 @@ def link_storylines(store: Store) -> int:
         return 0
     stories = [r[0] for r in store.db.execute("SELECT id FROM stories ORDER BY id")]
     linking = Linking(storyline_of={s: "l-bench-" + s.removeprefix("s-bench-").rsplit("-e", 1)[0] for s in stories})
-    save_linking(store, linking, set(), {})
+    save_linking(store, linking, {})
     return len(set(linking.storyline_of.values()))
 
 

@@ -63,7 +63,7 @@ def test_timeline_update_and_export(tmp_path, demo_dir):
     db = str(tmp_path / "t.db")
     assert runner.invoke(app, ["ingest", str(demo_dir), "--db", db]).exit_code == 0
     stories = json.loads(runner.invoke(app, ["stories", "--db", db, "--json"]).output)
-    strike = next(s for s in stories if "Dockworkers" in s["label"])
+    strike = next(s for s in stories if "strike" in s["label"].lower() or "Dockworkers" in s["label"])
     shown = runner.invoke(app, ["show", strike["id"], "--db", db])
     assert "Summary" in shown.output and "Timeline" in shown.output and "2025-03-03" in shown.output
     timeline = json.loads(runner.invoke(app, ["timeline", strike["id"], "--db", db, "--json"]).output)
@@ -202,7 +202,7 @@ def test_search_finds_other_names_of_an_actor_and_stays_in_a_story(demo_pipeline
     assert "also searched: Financial Supervisory Authority of Corvania" in runner.invoke(
         app, ["search", "FSAC", "--db", db]).output
     stories = runner_json(["stories", "--db", db, "--json"])
-    strike = next(s for s in stories if "Dockworkers" in s["label"])
+    strike = next(s for s in stories if "port strike" in s["label"])
     everywhere = runner_json(["search", "Corvania", "--db", db, "--json"])
     inside = runner_json(["search", "Corvania", "--story", strike["id"], "--db", db, "--json"])
     assert inside and len(inside) < len(everywhere) and {h["id"] for h in inside} <= set(strike["article_ids"])
@@ -223,7 +223,7 @@ def test_one_citation_numbering_in_show_timeline_export_and_the_web_pages(demo_p
     from storyline.api import create_app
 
     db = str(demo_pipeline_store)
-    strike = next(s for s in runner_json(["stories", "--db", db, "--json"]) if "Dockworkers" in s["label"])
+    strike = next(s for s in runner_json(["stories", "--db", db, "--json"]) if "port strike" in s["label"])
     shown = runner_json(["show", strike["id"], "--db", db, "--json"])
     numbers = {a["id"]: a["number"] for a in shown["articles"] if a["number"]}
     assert sorted(numbers.values()) == list(range(1, len(numbers) + 1)) and len(numbers) >= 3

@@ -45,7 +45,7 @@ def _first_story(client, words: str) -> dict:
 
 
 def test_story_storyline_and_whatsnew_feeds_are_valid_atom_announced_by_their_pages(client):
-    strike = _first_story(client, "Dockworkers")
+    strike = _first_story(client, "port strike")
     detail = client.get(f"/api/stories/{strike['id']}").json()["story"]
     pages = {f"/stories/{strike['id']}": f"/stories/{strike['id']}/feed.atom",
              f"/storylines/{detail['storyline_id']}": f"/storylines/{detail['storyline_id']}/feed.atom",
@@ -99,7 +99,7 @@ def test_a_storyline_entry_moves_when_its_story_gains_an_article(tmp_path, demo_
     db = tmp_path / "grow.db"
     shutil.copy(demo_pipeline_store, db)
     with TestClient(create_app(db)) as c:
-        strike = _first_story(c, "Dockworkers")
+        strike = _first_story(c, "port strike")
         line_id = c.get(f"/api/stories/{strike['id']}").json()["story"]["storyline_id"]
         before = {e.id: e.updated for e in _parse(c.get(f"/storylines/{line_id}/feed.atom")).entries}
     follow_up = {"title": "Valmora dockworkers back at work as first ships leave port", "outlet": "Valmora Herald",

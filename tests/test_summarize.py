@@ -79,13 +79,13 @@ def test_quotes_are_verbatim_in_a_cited_article(corpus):
 
 
 def test_wire_sentence_is_one_candidate_citing_every_carrier(corpus):
-    strike = _story(corpus, "Dockworkers")
+    strike = _story(corpus, "strike")
     shared = [c for c in build_candidates(strike) if "12 percent pay rise" in c.text]
     assert len(shared) == 1 and len(shared[0].article_ids) >= 2
 
 
 def test_summary_reaches_the_end_of_the_story(corpus):
-    strike = _story(corpus, "Dockworkers")
+    strike = _story(corpus, "strike")
     summary = summarize_articles("s", strike)
     cited = {c.article_id for s in summary.sentences for c in s.citations}
     deal = next(a for a in strike if "deal" in (a.title or ""))
@@ -170,7 +170,7 @@ def test_update_summary_cites_only_articles_after_t(corpus, since):
 
 
 def test_update_summary_reports_what_is_new(corpus):
-    strike = _story(corpus, "Dockworkers")
+    strike = _story(corpus, "strike")
     update = update_summary("s", strike, "2025-03-05")
     text = " ".join(s.text for s in update.sentences)
     assert "deal" in text or "agreement" in text
@@ -179,7 +179,7 @@ def test_update_summary_reports_what_is_new(corpus):
 
 
 def test_demo_timeline_dates_are_grounded(corpus):
-    strike = _story(corpus, "Dockworkers")
+    strike = _story(corpus, "strike")
     timeline = build_timeline("s", strike)
     days = [e.date for e in timeline.entries]
     assert days == sorted(days)

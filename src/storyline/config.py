@@ -198,8 +198,9 @@ class ExtractConfig:
 class ClusterConfig:
     """How articles are grouped into stories (events) and stories into storylines.
 
-    One set of defaults serves every data set (they were chosen once, on GoogleNews and ECB+
-    together; see docs/results.md).
+    One set of defaults serves every data set (the story settings were chosen once, on GoogleNews
+    and ECB+ together; the ``link_*`` ones on the mixed Timeline17 stream and ECB+ with their dates,
+    then confirmed undated and on mixed samples; see docs/results.md).
     """
 
     threshold: float = 0.15
@@ -218,9 +219,20 @@ class ClusterConfig:
     """Most stories kept active at once; the least recently updated is closed first."""
     centroid_terms: int = 200
     """A story keeps at least this many features (pruned to this when it reaches twice as many)."""
-    link_threshold: float = 0.1
-    """Minimum story-to-story similarity for two stories to be linked into one storyline."""
-    link_time_scale_days: float = 90.0
+    link_threshold: float = 0.15
+    """Two storylines join when their summed centroids (evidence-weighted, time-damped) are at least this similar
+    (``cluster.linking``)."""
+    link_attach_threshold: float = 0.05
+    """Stories less similar than this are never linked; a storyline of fewer than ``link_attach_articles``
+    articles joins the larger storyline it resembles most at this similarity."""
+    link_attach_articles: int = 10
+    """A storyline with fewer articles than this joins the larger storyline it resembles most."""
+    link_common_share: float = 0.2
+    """A feature found in more than this share of the window's stories counts less as link evidence, down to
+    nothing for one found in all of them (a name in every story links none)."""
+    link_min_stories: int = 10
+    """The story frequencies behind ``link_common_share`` are taken over at least this many stories."""
+    link_time_scale_days: float = 180.0
     """Story links decay by exp(-days between the stories / link_time_scale_days)."""
     link_window_days: int = 180
     """Stories further apart than this in time are never linked directly."""
@@ -244,6 +256,12 @@ class ClusterConfig:
         _check(self.max_active >= 1, "cluster.max_active", self.max_active, ">= 1")
         _check(self.centroid_terms >= 10, "cluster.centroid_terms", self.centroid_terms, ">= 10")
         _check(0 < self.link_threshold < 1, "cluster.link_threshold", self.link_threshold, "between 0 and 1")
+        _check(0 < self.link_attach_threshold <= self.link_threshold, "cluster.link_attach_threshold",
+               self.link_attach_threshold, "in (0, link_threshold]")
+        _check(self.link_attach_articles >= 0, "cluster.link_attach_articles", self.link_attach_articles, ">= 0")
+        _check(0 < self.link_common_share < 1, "cluster.link_common_share", self.link_common_share,
+               "between 0 and 1")
+        _check(self.link_min_stories >= 1, "cluster.link_min_stories", self.link_min_stories, ">= 1")
         _check(self.link_time_scale_days > 0, "cluster.link_time_scale_days", self.link_time_scale_days, "> 0")
         _check(self.link_window_days > 0, "cluster.link_window_days", self.link_window_days, "> 0")
         _check(self.link_max_stories >= 1, "cluster.link_max_stories", self.link_max_stories, ">= 1")

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Hashable, Iterable, Iterator, Sequence
 from typing import Any, Generic, Protocol, TypeVar
 
-__all__ = ["DisjointSets", "bcubed_f1", "connected_components"]
+__all__ = ["DisjointSets", "bcubed", "bcubed_f1", "connected_components"]
 
 
 class _Ordered(Hashable, Protocol):
@@ -89,15 +89,24 @@ def connected_components(items: Iterable[T], pairs: Iterable[tuple[T, T]]) -> li
     return sets.groups()
 
 
-def bcubed_f1(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> float:
-    """Return the B-cubed F1 of a predicted partition against a gold one (item-averaged P and R).
+def bcubed(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> tuple[float, float, float]:
+    """Return B-cubed precision, recall and F1 of a predicted partition against a gold one (item-averaged).
 
-    >>> bcubed_f1(["a", "a", "b"], [1, 1, 2]), round(bcubed_f1(["a", "a", "b"], [1, 1, 1]), 3)
-    (1.0, 0.714)
+    >>> [round(x, 3) for x in bcubed(["a", "a", "b"], [1, 1, 1])]
+    [0.556, 1.0, 0.714]
     """
     pair = Counter(zip(gold, predicted, strict=True))
     gold_size, pred_size = Counter(gold), Counter(predicted)
     n = len(gold)
     precision = sum(c * c / pred_size[p] for (_, p), c in pair.items()) / n
     recall = sum(c * c / gold_size[g] for (g, _), c in pair.items()) / n
-    return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+
+
+def bcubed_f1(gold: Sequence[Hashable], predicted: Sequence[Hashable]) -> float:
+    """Return the B-cubed F1 of a predicted partition against a gold one (item-averaged P and R).
+
+    >>> bcubed_f1(["a", "a", "b"], [1, 1, 2]), round(bcubed_f1(["a", "a", "b"], [1, 1, 1]), 3)
+    (1.0, 0.714)
+    """
+    return bcubed(gold, predicted)[2]

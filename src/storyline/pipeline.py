@@ -10,12 +10,14 @@ database; this module moves records between them and the store.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from storyline.cluster import EventClusterer
+from storyline.cluster.features import raw_terms
 from storyline.cluster.online import stream_key, stream_order
 from storyline.cluster.passes import cluster_pass
 from storyline.cluster.refine import Member, StoryPart, article_members, coarse_id, refine_stories, split_id
@@ -307,7 +309,8 @@ class Pipeline:
     def update_stories(self) -> list[str]:
         """Cluster articles that have no story yet, link stories into storylines, re-summarise.
 
-        Articles are streamed oldest first through the event clusterer restored from the store;
+        Articles are streamed oldest first (by the day they state; undated ones last) through the
+        event clusterer restored from the store;
         the pass (stories, assignments, merges, active window) is stored in one transaction, then
         the changed stories are linked into storylines (another transaction).
 
@@ -324,17 +327,21 @@ class Pipeline:
         """
         for _ in range(_CLUSTER_ATTEMPTS):
             generation = clustering_generation(self.store)
-            pending = self.store.articles(unassigned=True)
+            # the stream order: stated days first, undated (or only inferred) last (``cluster.online``)
+            pending = sorted(self.store.articles(unassigned=True), key=stream_order)
             if not pending:
                 return []
             cfg = self.config.cluster
             snap = storylines_store.load_cluster_state(self.store)
-            clusterer = EventClusterer.from_states(cfg, snap.states, snap.df, snap.n_docs, snap.tick, snap.clock)
+            clusterer = EventClusterer.from_states(cfg, snap.states, snap.df, snap.n_docs, snap.tick, snap.clock,
+                                                   archived=snap.archived)
+            counted = {}  # each article's terms, counted once for the clusterer and the refinement
             for article in pending:
-                clusterer.add(article)
+                counted[article.id] = raw_terms(article, clusterer.entity_terms, cfg.title_weight)
+                clusterer.add(article, counted[article.id])
             absorbed = {m.absorbed for m in clusterer.merges}
             coarse = sorted(s for s in clusterer.touched if s not in absorbed)
-            parts, cut_before = self._refine(clusterer, coarse, pending)
+            parts, cut_before = self._refine(clusterer, coarse, pending, counted)
             touched = sorted(p.state.id for p in parts)
             # one transaction (the nested writes below become savepoints): a crash leaves the old state
             # or all of the new one, never a story without its summary; conditional on no other writer
@@ -355,8 +362,8 @@ class Pipeline:
         raise StoreError(f"store {self.store.path}: clustering conflicted with other writers "
                          f"{_CLUSTER_ATTEMPTS} times in a row; run `storyline ingest` again")
 
-    def _refine(self, clusterer: EventClusterer, touched: list[str], pending: list[Article]
-                ) -> tuple[list[StoryPart], dict[str, str]]:
+    def _refine(self, clusterer: EventClusterer, touched: list[str], pending: list[Article],
+                counted: dict[str, Counter[str]]) -> tuple[list[StoryPart], dict[str, str]]:
         """Cut the pass's stories where they grew over two events (``cluster.refine``), with all their articles.
 
         Returns:
@@ -365,7 +372,7 @@ class Pipeline:
             the clusterer story it belongs to now.
         """
         cfg = self.config.cluster
-        states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+        states = {s.id: s for s in [*clusterer.evicted, *clusterer.archive.values(), *clusterer.active.values()]}
         wanted = sorted({x for s in [*touched, *(m.absorbed for m in clusterer.merges)] for x in (s, split_id(s))})
         members: dict[str, list[tuple[str, str]]] = {s: [] for s in touched}
         for article_id, story_id, day in storylines_store.story_members(self.store, wanted):
@@ -378,7 +385,7 @@ class Pipeline:
         def load(ids: Sequence[str]) -> list[Member]:
             stored = {a.id: a for a in self.store.articles([i for i in ids if i not in fresh])}
             return article_members([fresh.get(i) or stored[i] for i in ids], clusterer.stats, cfg,
-                                   clusterer.entity_terms)
+                                   clusterer.entity_terms, counted)
 
         parts = refine_stories([(states[s], [i for _, i in sorted(members[s])]) for s in touched], load, cfg)
         cut_before = storylines_store.existing_stories(self.store, [x for x in wanted if x != coarse_id(x)])
@@ -391,12 +398,12 @@ class Pipeline:
             Ids of the storylines that changed, sorted.
         """
         cfg = self.config.cluster
-        nodes, previous, edges, ages = storylines_store.link_inputs(self.store, changed, cfg.link_window_days,
-                                                                    cfg.link_max_stories)
+        nodes, previous, ages = storylines_store.link_inputs(self.store, changed, cfg.link_window_days,
+                                                             cfg.link_max_stories)
         if not nodes:
             return []
-        linking = link_storylines(nodes, cfg, changed=changed, edges=edges, previous=previous, storyline_age=ages)
-        return storylines_store.save_linking(self.store, linking, changed, previous)
+        linking = link_storylines(nodes, cfg, previous=previous, storyline_age=ages)
+        return storylines_store.save_linking(self.store, linking, previous)
 
     def summarize_story(self, story_id: str) -> None:
         """Build and store the cited summary of one story."""

@@ -171,9 +171,17 @@ def print_story(view: dict[str, Any]) -> None:
         date = article["date"][:10] if article["date"] else "undated"
         if article["date_inferred"]:
             date += f" (inferred, ±{article['date_precision']})"
+        if article.get("date_estimate"):
+            date += f", {approximate_date(article['date_estimate'])}"
         mark = f"[{numbers[article['id']]}]" if article["id"] in numbers else " - "
         console.print(Text.assemble(f"{mark} {article['outlet'] or 'unknown outlet'} · {date} · ",
                                     article["title"] or "(untitled)", (f"  {article['id']}", "dim")))
+
+
+def approximate_date(estimate: dict[str, Any]) -> str:
+    """An undated article's estimate as text, marked approximate: "≈ 2014-06-16 – 2014-06-20 (its story's dates)"."""
+    span = estimate["from"] if estimate["from"] == estimate["to"] else f"{estimate['from']} – {estimate['to']}"
+    return f"≈ {span} (its story's dates)"
 
 
 def print_timeline(entries: list[dict[str, Any]], numbers: dict[str, int]) -> None:

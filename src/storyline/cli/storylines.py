@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date
 from pathlib import Path
 from typing import Annotated
@@ -9,7 +10,17 @@ from typing import Annotated
 import typer
 from rich.text import Text
 
-from storyline.cli._common import ConfigOption, DbOption, JsonOption, app, config_from, console, open_store, print_json
+from storyline.cli._common import (
+    ConfigOption,
+    DbOption,
+    JsonOption,
+    app,
+    approximate_date,
+    config_from,
+    console,
+    open_store,
+    print_json,
+)
 from storyline.cli.evaluate import eval_app, report
 from storyline.errors import ConfigError, NotFoundError
 from storyline.model import utc_now
@@ -84,33 +95,51 @@ def whatsnew(
             console.print(Text.assemble("  ", ("new story", "green"), f" {story['id']} "
                                         f"({story['first_seen'] or 'undated'}): {story['label']}"), highlight=False)
         for article in view["articles"]:
-            console.print(Text.assemble(f"  • {article['date'] or 'undated'} {article['outlet'] or 'unknown outlet'}: "
+            when = article["date"] or "undated"
+            if article["date"] and article["date_inferred"]:
+                when += " (inferred)"
+            if article["date_estimate"]:
+                when += f", {approximate_date(article['date_estimate'])}"
+            console.print(Text.assemble(f"  • {when} {article['outlet'] or 'unknown outlet'}: "
                                         f"{article['title'] or '(untitled)'}  ",
                                         (f"{article['id']} in {article['story_id']}", "dim")), highlight=False)
 
 
 @eval_app.command("clustering")
 def eval_clustering(
-    data: Annotated[Path | None, typer.Option("--data",
-                                              help="A googlenews or ecbplus folder \\[default: both].")] = None,
+    data: Annotated[Path | None, typer.Option(
+        "--data", help="A googlenews, ecbplus or timelines/t17 folder \\[default: all three].")] = None,
     json_output: JsonOption = False,
     config: ConfigOption = None,
-    limit: Annotated[int | None, typer.Option(help="Only the first N GoogleNews items / N ECB+ topics.")] = None,
+    limit: Annotated[int | None, typer.Option(
+        help="Only the first N GoogleNews items / N ECB+ topics / N articles per Timeline17 topic.")] = None,
     shuffles: Annotated[int, typer.Option(help="Shuffled input orders for the robustness check.")] = 5,
+    samples: Annotated[int, typer.Option(help="Mixed undated samples per check (ECB+, Timeline17); 0 skips them.")
+                       ] = 20,
 ) -> None:
-    """Story clustering quality (NMI, ARI, B-cubed F1, docs/s) beside k-means and single-pass baselines."""
+    """Story and storyline quality (NMI, ARI, B-cubed, docs/s) beside k-means and single-pass baselines.
+
+    ECB+ and Timeline17 also run without dates and titles, and on mixed samples of a few events.
+    """
     from storyline.eval.clustering import evaluate_ecbplus, evaluate_googlenews
+    from storyline.eval.clustering_messy import evaluate_t17_mixed
     from storyline.eval.common import find_shared_data
 
     cfg = config_from(config).cluster
     folders = [data] if data else [find_shared_data("clustering", name) for name in ("googlenews", "ecbplus")]
+    if not data:
+        with contextlib.suppress(NotFoundError):  # the clustering sets alone are enough to run
+            folders.append(find_shared_data("timelines", "t17"))
     results = []
     for folder in folders:
         if (folder / "documents.jsonl.gz").exists():
-            results.append(evaluate_ecbplus(folder, cfg, limit=limit, shuffles=shuffles))
+            results.append(evaluate_ecbplus(folder, cfg, limit=limit, shuffles=shuffles, samples=samples))
         elif (folder / "TS.jsonl.gz").exists():
             results += [evaluate_googlenews(folder, variant, cfg, limit=limit, shuffles=shuffles)
                         for variant in ("TS", "S") if (folder / f"{variant}.jsonl.gz").exists()]
+        elif (folder / "egypt" / "articles.jsonl.gz").exists():
+            results.append(evaluate_t17_mixed(folder, cfg, per_topic=limit, samples=samples // 2))
         else:
-            raise NotFoundError(f"{folder} holds neither GoogleNews (TS.jsonl.gz) nor ECB+ (documents.jsonl.gz)")
+            raise NotFoundError(f"{folder} holds neither GoogleNews (TS.jsonl.gz), ECB+ (documents.jsonl.gz) nor "
+                                "Timeline17 (egypt/articles.jsonl.gz, ...)")
     report(results, json_output)

@@ -44,20 +44,21 @@ def cluster_pass(clusterer: EventClusterer, parts: Sequence[StoryPart], cut_befo
         stories=[story_row(p.state, centroid_terms) for p in parts], assignments=_assignments(parts),
         merges=list(clusterer.merges), part_changes=part_changes(parts, cut_before),
         active=list(clusterer.active.values()),
-        closed=sorted(s.id for s in clusterer.evicted if s.id not in clusterer.active),
+        closed=sorted(s.id for s in clusterer.evicted
+                      if s.id not in clusterer.active and s.id not in clusterer.archive),
         df_delta=dict(clusterer.stats.delta), n_docs=clusterer.stats.n_docs, tick=clusterer.tick,
-        clock=clusterer.clock)
+        clock=clusterer.clock, archived=list(clusterer.archive.values()))
 
 
 def imported_pass(parts: Sequence[StoryPart], active: Sequence[StoryState], df: Mapping[str, int], n_docs: int,
-                  clock: int | None, centroid_terms: int) -> ClusterPass:
+                  clock: int | None, centroid_terms: int, archived: Sequence[StoryState] = ()) -> ClusterPass:
     """Return the record of stories computed elsewhere (a Spark run) as one pass over an empty store.
 
     Nothing merged or was cut before; the stream position is the number of articles clustered.
     """
     return ClusterPass(stories=[story_row(p.state, centroid_terms) for p in parts], assignments=_assignments(parts),
                        merges=[], part_changes=part_changes(parts, {}), active=list(active), closed=[],
-                       df_delta=dict(df), n_docs=n_docs, tick=n_docs, clock=clock)
+                       df_delta=dict(df), n_docs=n_docs, tick=n_docs, clock=clock, archived=list(archived))
 
 
 def part_changes(parts: Sequence[StoryPart], cut_before: Mapping[str, str]) -> list[PartChange]:

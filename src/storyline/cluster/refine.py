@@ -24,21 +24,26 @@ they were. Measured on GoogleNews-TS, S and ECB+ in docs/results.md.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import sparse
 
 from storyline.cluster.features import EntityTerms, TermStats, default_entity_terms, raw_terms, sum_vectors
-from storyline.cluster.online import story_id_for
+from storyline.cluster.labels import Lead, lead_candidates, story_label
+from storyline.cluster.online import stated_day, story_id_for
 from storyline.config import ClusterConfig
 from storyline.model import Article, StoryState
+from storyline.text import split_sentences
 
-__all__ = ["Member", "StoryPart", "article_members", "bisect_members", "coarse_id", "may_cut", "refine_stories",
-           "refine_story", "split_id", "ward_halves", "whole_state"]
+__all__ = ["Member", "StoryPart", "article_members", "article_sentences", "bisect_members", "coarse_id", "may_cut",
+           "member_leads", "refine_stories", "refine_story", "split_id", "ward_halves", "whole_state"]
 
 _SPLIT_SUFFIX = ".2"
+LEAD_CHARS = 2000
+"""An article without sentence spans is split into sentences this far: its lead, where its label sentences are."""
 WARD_SAMPLE = 2000
 """Most members clustered by Ward's linkage (it needs every pair: for 2,000 members a 32 MB Gram matrix)."""
 
@@ -59,17 +64,25 @@ def coarse_id(story_id: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """What the refinement needs of one article of a story: its id, title, day and TF-IDF vector."""
+    """What the refinement and the label need of one article of a story.
+
+    Its id, title, stated day (ordinal), TF-IDF vector, whether its date is only inferred (such an
+    article never names a story), and its lead sentences with their vectors (``cluster.labels``).
+    """
 
     article_id: str
     title: str
     day: int | None
     vector: dict[str, float]
+    inferred: bool = False
+    leads: tuple[Lead, ...] = ()
 
     @classmethod
-    def of(cls, article: Article, vector: dict[str, float]) -> Member:
-        """Build a member from an article and its unit vector."""
-        return cls(article.id, article.title or "", article.day.toordinal() if article.day else None, vector)
+    def of(cls, article: Article, vector: dict[str, float], leads: tuple[Lead, ...] = ()) -> Member:
+        """Build a member from an article and its unit vector (its day: the :func:`stated_day`, if any)."""
+        day = stated_day(article)
+        inferred = article.date is not None and article.date.inferred
+        return cls(article.id, article.title or "", day.toordinal() if day else None, vector, inferred, leads)
 
 
 @dataclass(slots=True)
@@ -143,12 +156,12 @@ def ward_halves(matrix: sparse.csr_matrix, sample: int = WARD_SAMPLE) -> np.ndar
     return labels
 
 
-def _parts(story: StoryState, groups: Sequence[Sequence[Member]], ids: Sequence[str], labels: Sequence[str]
-           ) -> list[StoryPart]:
-    """The parts' states: the story's centroid shared out term by term in proportion to each part's mass."""
+def _parts(story: StoryState, groups: Sequence[Sequence[Member]], ids: Sequence[str]) -> list[StoryPart]:
+    """The parts' states: the story's centroid shared out term by term in proportion to each part's mass,
+    each labelled by its own centre (``cluster.labels``)."""
     sums = [sum_vectors(member.vector for member in members) for members in groups]
     parts = []
-    for members, own, story_id, label in zip(groups, sums, ids, labels, strict=True):
+    for members, own, story_id in zip(groups, sums, ids, strict=True):
         vector = {}
         for term, weight in story.vector.items():
             mass = sum(total.get(term, 0.0) for total in sums)
@@ -156,7 +169,8 @@ def _parts(story: StoryState, groups: Sequence[Sequence[Member]], ids: Sequence[
                 vector[term] = weight * own[term] / mass
         days = [m.day for m in members if m.day is not None]
         state = StoryState(story_id, vector, math.sqrt(sum(w * w for w in vector.values())), len(members),
-                           story.founded, story.last_tick, min(days, default=None), max(days, default=None), label)
+                           story.founded, story.last_tick, min(days, default=None), max(days, default=None))
+        state.label = story_label(members, vector, state.keywords())
         parts.append(StoryPart(state, [m.article_id for m in members]))
     return parts
 
@@ -170,38 +184,67 @@ def refine_story(story: StoryState, members: Sequence[Member], config: ClusterCo
         config: the split rule (``split_*``).
 
     Returns:
-        One part (the story's own state, unchanged) or two: the one holding the founding article
-        (the first member if the founder is not among them) under the story's id, then the other.
+        One part (the story's own state, relabelled by its centre) or two: the one holding the
+        founding article (the first member if the founder is not among them) under the story's id,
+        then the other, each labelled by its own centre (``cluster.labels``).
     """
-    labels = bisect_members([m.vector for m in members], config)
-    if labels is None:
+    halves = bisect_members([m.vector for m in members], config)
+    if halves is None:
+        story.label = story_label(members, story.vector, story.keywords())
         return [StoryPart(story, [m.article_id for m in members])]
     founder = next((i for i, m in enumerate(members) if story_id_for(_stub(m.article_id)) == story.id), 0)
-    kept = [m for m, label in zip(members, labels, strict=True) if label == labels[founder]]
-    split = [m for m, label in zip(members, labels, strict=True) if label != labels[founder]]
-    return _parts(story, [kept, split], [story.id, split_id(story.id)], [story.label, split[0].title])
+    kept = [m for m, half in zip(members, halves, strict=True) if half == halves[founder]]
+    split = [m for m, half in zip(members, halves, strict=True) if half != halves[founder]]
+    return _parts(story, [kept, split], [story.id, split_id(story.id)])
 
 
 def refine_stories(stories: Sequence[tuple[StoryState, Sequence[str]]],
                    members: Callable[[Sequence[str]], Sequence[Member]], config: ClusterConfig) -> list[StoryPart]:
-    """Refine clusterer stories given their article ids in stream order.
+    """Refine clusterer stories given their article ids in stream order, and label each stored story.
 
     ``members`` turns article ids into :class:`Member` records (vectors under the current
-    frequencies); it is called only for stories large enough to be cut, so the others cost nothing.
+    frequencies); every story needs them for its label, only the large ones for the cut.
     """
     parts: list[StoryPart] = []
     for story, article_ids in stories:
-        if may_cut(len(article_ids), config):
-            parts.extend(refine_story(story, members(article_ids), config))
-        else:
-            parts.append(StoryPart(story, list(article_ids)))
+        parts.extend(refine_story(story, members(article_ids), config))
     return parts
 
 
 def article_members(articles: Sequence[Article], stats: TermStats, config: ClusterConfig,
-                    entity_terms: EntityTerms | None = default_entity_terms) -> list[Member]:
-    """Members of articles, their vectors counted as the clusterer counts them, weighted by ``stats``."""
-    return [Member.of(a, stats.vector(raw_terms(a, entity_terms, config.title_weight))) for a in articles]
+                    entity_terms: EntityTerms | None = default_entity_terms,
+                    terms: Mapping[str, Counter[str]] | None = None) -> list[Member]:
+    """Members of articles, their vectors counted as the clusterer counts them, weighted by ``stats``.
+
+    ``terms``: the articles' ``raw_terms`` where the caller counted them already (by article id).
+    Untitled articles also carry their lead sentences (``cluster.labels``), vectors weighted alike.
+    """
+    known = terms or {}
+    return [Member.of(a, stats.vector(known[a.id] if a.id in known else raw_terms(a, entity_terms,
+                                                                                  config.title_weight)),
+                      member_leads(a, stats, entity_terms)) for a in articles]
+
+
+def member_leads(article: Article, stats: TermStats, entity_terms: EntityTerms | None = default_entity_terms
+                 ) -> tuple[Lead, ...]:
+    """The lead sentences that may label an untitled article's story, with vectors weighted by ``stats``.
+
+    A titled article needs none (its title competes instead, ``cluster.labels``).
+    """
+    if article.title:
+        return ()
+    return tuple(Lead(text, stats.vector(raw_terms(_stub(article.id, text), entity_terms, 0)))
+                 for text in lead_candidates(article_sentences(article)))
+
+
+def article_sentences(article: Article, lead_chars: int = LEAD_CHARS) -> list[str]:
+    """An article's sentences: its stored spans, or, when it has none, its first ``lead_chars`` characters split
+    into sentences (the labels read only its lead)."""
+    if article.sentences:
+        return article.sentence_texts()
+    spans = split_sentences(article.text[:lead_chars])
+    cut = len(article.text) > lead_chars
+    return [span.slice(article.text) for span in (spans[:-1] if cut else spans)]  # not the sentence cut short
 
 
 def whole_state(parts: Sequence[StoryState]) -> StoryState:
@@ -220,5 +263,5 @@ def whole_state(parts: Sequence[StoryState]) -> StoryState:
                       min(firsts, default=None), max(lasts, default=None), ordered[0].label)
 
 
-def _stub(article_id: str) -> Article:
-    return Article(id=article_id, raw_sha256="", origin="", text="")
+def _stub(article_id: str, text: str = "") -> Article:
+    return Article(id=article_id, raw_sha256="", origin="", text=text)

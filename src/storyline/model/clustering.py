@@ -124,9 +124,10 @@ class ClusterPass:
         merges: the clusterer's story merges, in order.
         part_changes: parts gone (merged or rejoined, by part id) and then parts new (split).
         active: the clusterer's whole active window after the pass (replaces the saved one).
-        closed: stories that left the window.
+        closed: stories that left the window and the archive.
         df_delta, n_docs: document frequency increments and the new document count.
         tick, clock: stream position and latest day (date ordinal) after the pass.
+        archived: the clusterer's archive after the pass (stories open to undated articles only).
     """
 
     stories: list[StoryRow]
@@ -139,21 +140,23 @@ class ClusterPass:
     n_docs: int
     tick: int
     clock: int | None
+    archived: list[StoryState] = field(default_factory=list)
 
 
 @dataclass(frozen=True, slots=True)
 class StoryNode:
-    """What linking needs of a story: its strongest features and its date range (ordinals)."""
+    """What linking needs of a story: its strongest features, its date range (ordinals) and its articles."""
 
     id: str
     vector: dict[str, float]
     first_day: int | None = None
     last_day: int | None = None
+    size: int = 1
 
     @classmethod
     def from_state(cls, state: StoryState, terms: int) -> StoryNode:
         """Build a node from an event clusterer's story state."""
-        return cls(state.id, state.top_terms(terms), state.first_day, state.last_day)
+        return cls(state.id, state.top_terms(terms), state.first_day, state.last_day, state.size)
 
     @property
     def age_key(self) -> tuple[int, str]:
@@ -177,8 +180,13 @@ class StorylineChange:
 
 @dataclass(slots=True)
 class Linking:
-    """The result of linking: every story's storyline, the links found, and the changes."""
+    """The result of linking: every story's storyline, the links inside storylines, the changes, the centres.
+
+    ``centres`` lists, per storyline, its most representative stories first (its label comes
+    from the first of them that has one).
+    """
 
     storyline_of: dict[str, str] = field(default_factory=dict)
     edges: dict[tuple[str, str], float] = field(default_factory=dict)
     changes: list[StorylineChange] = field(default_factory=list)
+    centres: dict[str, list[str]] = field(default_factory=dict)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from storyline.cluster.online import window_of
 from storyline.cluster.passes import imported_pass
 from storyline.cluster.refine import StoryPart, coarse_id, whole_state
 from storyline.config import StorylineConfig
@@ -160,6 +161,7 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
     for row in changes:
         linking.changes.append(StorylineChange(row["id"], "created", row["detail"]))
         linking.storyline_of.update((story, row["id"]) for story in row["story_ids"])
+        linking.centres[row["id"]] = list(row.get("centres") or [])  # absent in the tables of earlier runs
     for batch in _rows(output, "story_links", batch_size):
         linking.edges.update(((row["a"], row["b"]), row["score"]) for row in batch)
     cfg = config.cluster
@@ -168,18 +170,16 @@ def _load_later(output: str, store: Store, config: StorylineConfig, batch_size: 
     for part in parts:
         wholes.setdefault(coarse_id(part.state.id), []).append(part.state)
     states = [whole_state(group) for _story, group in sorted(wholes.items())]
-    days = [s.last_day for s in states if s.last_day is not None]
-    clock = max(days) if days else None
-    # the clusterer's active window after the run: what a local stream would still compare new articles with
-    recent = [s for s in states if clock is None or s.last_day is None or clock - s.last_day <= cfg.window_days]
-    active = sorted(recent, key=lambda s: (s.last_tick, s.id))[-cfg.max_active:]
+    # the clusterer's active window and archive after the run: what a local stream would still compare new
+    # articles (and undated ones) with
+    active, archived, clock = window_of(states, cfg)
     ids = sorted(p.state.id for p in parts)
     with store.transaction() as db:
         if not claim_clustering_generation(db, clustering_generation(store)):
             raise StoreError(f"store {store.path}: another process clustered while importing; import again")
         storylines_store.save_cluster_pass(store, imported_pass(parts, active, df, n_articles, clock,
-                                                                cfg.centroid_terms))
-        storylines_store.save_linking(store, linking, set(ids), {})
+                                                                cfg.centroid_terms, archived))
+        storylines_store.save_linking(store, linking, {})
         for batch in _rows(output, "summaries", batch_size):
             for row in batch:
                 store.save_summary(row_summary(row))

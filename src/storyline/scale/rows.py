@@ -117,12 +117,14 @@ STORY_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("state", "string", False),
 )
 
-#: ``storylines``: one row per storyline, its stories oldest first.
+#: ``storylines``: one row per storyline, its stories oldest first, and its most representative stories first
+#: (``centres``: its label is the first of them that has one).
 STORYLINE_COLUMNS: tuple[tuple[str, str, bool], ...] = (
     ("id", "string", False),
     ("seq", "int", False),
     ("story_ids", "array<string>", False),
     ("detail", "string", False),
+    ("centres", "array<string>", False),
 )
 
 #: ``story_links``: the links between stories that made the storylines.

@@ -1,22 +1,25 @@
 """Stories, storylines and summaries on Spark, with the local clusterer, linker and summariser.
 
-The local pipeline streams all articles, oldest first ((day, id) order), through one
+The local pipeline streams all articles, oldest first ((stated day, id) order), through one
 ``EventClusterer``. That stream is cut here into time windows of ``scale.window_days`` (one task
 each), so windows cluster in parallel:
 
-1. every article goes to the window of its publication day (undated ones to the last window: the
-   local stream meets them last); each window also replays the last ``scale.overlap_days`` of the
-   window before it first, so a story running across the boundary is seen from both sides; an
-   article travels as its clustering terms (counted once) with its id, title and date, not its text;
+1. every article with a stated publication day goes to the window of that day (undated ones, and
+   those whose date is only inferred, wait for step 4b: the local stream meets them last); each
+   window also replays the last ``scale.overlap_days`` of the window before it first, so a story
+   running across the boundary is seen from both sides; an article travels as its clustering terms
+   (counted once) with its id, title, date and lead sentences, not its text;
 2. each window runs a fresh ``EventClusterer`` over its replayed articles, then its own; a
    window's story that holds its own articles is a *part* of a story;
 3. parts are stitched: a part holding replayed articles joins the part of the window before that
    holds most of them (connected components on the driver; one edge per part at most);
 4. each story's state is the sum of its parts' (pruned as the clusterer prunes), its id
    ``story_id_for`` its earliest article (so ids are stable across runs), its members its windows'
-   own articles; a story large enough is then cut in two where it grew over two events
-   (``cluster.refine``, as the local pass does at its end), under the whole run's document
-   frequencies, broadcast;
+   own articles; (4b) on the driver, the undated articles then join them, or found stories, as the
+   local stream's undated articles do, against the active window and the archive its clock would
+   leave (``cluster.online.window_of``); a story large enough is then cut in two where it grew over
+   two events, and every story is labelled by its centre (``cluster.refine``, as the local pass
+   does at its end), under the whole run's document frequencies, broadcast;
 5. on the driver, ``link_storylines`` links all stories into storylines (what one local pass
    does: every story is new);
 6. per story, on the executors, ``summarize_articles`` with the provenance grouper built from the
@@ -44,11 +47,12 @@ from typing import Any
 
 from storyline.cluster import EventClusterer, story_id_for
 from storyline.cluster.features import TermStats, default_entity_terms, raw_terms
-from storyline.cluster.online import stream_order
-from storyline.cluster.refine import Member, may_cut, refine_story
+from storyline.cluster.labels import lead_candidates
+from storyline.cluster.online import stated_day, stream_order, window_of
+from storyline.cluster.refine import Member, article_sentences, member_leads, refine_story
 from storyline.cluster.storylines import link_storylines
 from storyline.config import StorylineConfig
-from storyline.model import Article, Failure, Linking, StoryNode, StoryState
+from storyline.model import Article, Failure, Linking, Span, StoryNode, StoryState
 from storyline.partitions import DisjointSets
 from storyline.provenance import Alignment, provenance_grouper, sentence_groups
 from storyline.scale.rows import failure_row, state_json, summary_row
@@ -82,15 +86,17 @@ class StoryResult:
     linking: Linking
     ages: dict[str, tuple[int, str]]
 
-    def storyline_rows(self) -> list[tuple[str, int, list[str], str]]:
-        """Rows of ``storylines``: id, seq (creation order, as the store numbers them), stories oldest first."""
+    def storyline_rows(self) -> list[tuple[str, int, list[str], str, list[str]]]:
+        """Rows of ``storylines``: id, seq (creation order, as the store numbers them), stories oldest first,
+        detail, and its most representative stories first."""
         members: dict[str, list[str]] = {}
         for story, line in self.linking.storyline_of.items():
             members.setdefault(line, []).append(story)
         rows = []
         for seq, change in enumerate(self.linking.changes, start=1):
             stories = sorted(members.get(change.storyline_id, []), key=lambda s: self.ages[s])
-            rows.append((change.storyline_id, seq, stories, change.detail))
+            rows.append((change.storyline_id, seq, stories, change.detail,
+                         self.linking.centres.get(change.storyline_id, [])))
         return rows
 
     def link_rows(self) -> list[tuple[str, str, float]]:
@@ -99,15 +105,24 @@ class StoryResult:
 
 
 def _slim(article: Article) -> Article:
-    """What a window's clusterer needs of an article beside its terms: id, title and date, no text."""
-    return Article(id=article.id, raw_sha256="", origin="", text="", title=article.title, date=article.date)
+    """What the clusterer and the label need of an article beside its terms: id, title, date and, when it has no
+    title, the lead sentences that may label its story (``cluster.labels``); not its text."""
+    leads = [] if article.title else lead_candidates(article_sentences(article))
+    text = "\n".join(leads)
+    spans, start = [], 0
+    for lead in leads:
+        spans.append(Span(start, start + len(lead)))
+        start += len(lead) + 1
+    return Article(id=article.id, raw_sha256="", origin="", text=text, title=article.title, date=article.date,
+                   sentences=spans)
 
 
 def _segment(article: Article, window_days: int, overlap_days: int, last: int) -> tuple[int, bool]:
     """An article's window, and whether it is in the window's tail (the days the next window replays)."""
-    if article.day is None:
-        return last, False  # the local stream meets undated articles last
-    day = article.day.toordinal()
+    stated = stated_day(article)
+    if stated is None:
+        return last, False  # the local stream meets undated articles (and inferred dates) last
+    day = stated.toordinal()
     window = day // window_days
     return window, bool(overlap_days and window < last and day >= (window + 1) * window_days - overlap_days)
 
@@ -184,12 +199,13 @@ def _cluster_window(window: int, items: Iterable[tuple[str, bool, Article, Count
         return
     delta = clusterer.stats.delta - before
     partition = clusterer.partition()
-    states = {s.id: s for s in [*clusterer.evicted, *clusterer.active.values()]}
+    states = {s.id: s for s in [*clusterer.evicted, *clusterer.archive.values(), *clusterer.active.values()]}
     parts: dict[str, Part] = {}
     start = offsets.get(window, 0)
     for position, (order, article) in enumerate(own, start=start + 1):
         sid = partition[article.id]
-        day = article.day.toordinal() if article.day else None
+        stated = stated_day(article)
+        day = stated.toordinal() if stated else None
         part = parts.get(sid)
         if part is None:
             part = parts[sid] = Part(order, article.id, article.title or "", [], position, position, day, day,
@@ -233,32 +249,63 @@ def _state(part: Part, centroid_terms: int) -> tuple[StoryState, list[str]]:
 
 def _refine(stories: Any, termed: Any, df_counts: Any, n_docs: int, config: StorylineConfig, partitions: int | None
             ) -> Any:
-    """Cut the stories that grew over two events (``cluster.refine``), as the local pass does at its end.
+    """Cut the stories that grew over two events and label every story (``cluster.refine``), as the local pass
+    does at its end.
 
-    Only stories large enough to be cut meet their articles' terms (one shuffle of those terms);
-    the vectors are weighted by the document frequencies of the whole run, broadcast.
+    Every story meets its articles' terms (one shuffle of those terms, with the slim articles'
+    lead sentences); the vectors are weighted by the document frequencies of the whole run, broadcast.
     """
-    cluster = config.cluster
-    if cluster.split_bound <= 0:
-        return stories
-    large = stories.filter(lambda sm: may_cut(len(sm[1]), cluster))
     context = termed.context
-    home = context.broadcast(dict(large.flatMap(lambda sm: ((a, sm[0].id) for a in sm[1])).collect()))
+    home = context.broadcast(dict(stories.flatMap(lambda sm: ((a, sm[0].id) for a in sm[1])).collect()))
     counts = context.broadcast(df_counts.collectAsMap())
     terms = termed.filter(lambda at: at[0].id in home.value).map(lambda at: (home.value[at[0].id], at))
-    cut = large.map(lambda sm: (sm[0].id, sm)).cogroup(terms, partitions).flatMap(
+    return stories.map(lambda sm: (sm[0].id, sm)).cogroup(terms, partitions).flatMap(
         lambda kv: _cut(kv[1][0], kv[1][1], counts.value, n_docs, config))
-    return stories.filter(lambda sm: not may_cut(len(sm[1]), cluster)).union(cut)
 
 
 def _cut(story: Iterable[tuple[StoryState, list[str]]], terms: Iterable[tuple[Article, Counter[str]]],
          df: dict[str, int], n_docs: int, config: StorylineConfig) -> list[tuple[StoryState, list[str]]]:
-    """One story's parts (``refine_story``) from its articles' terms under the run's frequencies."""
+    """One story's parts (``refine_story``: cut when it grew over two events, labelled by their centres) from its
+    articles' terms under the run's frequencies."""
     (state, article_ids), = story
     by_id = {article.id: (article, counts) for article, counts in terms}
     stats = TermStats(df, n_docs, config.cluster.entity_boost)
-    members = [Member.of(by_id[i][0], stats.vector(by_id[i][1])) for i in article_ids]
+    members = [Member.of(by_id[i][0], stats.vector(by_id[i][1]), member_leads(by_id[i][0], stats))
+               for i in article_ids]
     return [(part.state, part.article_ids) for part in refine_story(state, members, config.cluster)]
+
+
+def _undated_pass(whole: Any, df_counts: Any, undated: Any, n_dated: int, config: StorylineConfig,
+                  partitions: int | None) -> tuple[Any, Any, int]:
+    """Cluster the undated articles after the stitched stories, as the local stream meets them: last, by id,
+    against the active window and the archive (``cluster.online``), under the dated articles' frequencies.
+
+    Runs on the driver, one article after another, as the local stream does. Returns the stories
+    with the undated articles in them, the document frequencies counting them, and the number of
+    documents. A story merged into another here hands its articles on (after the survivor's).
+    """
+    items = sorted(undated.collect(), key=lambda at: stream_order(at[0]))
+    if not items:
+        return whole, df_counts, n_dated
+    stories = whole.collect()
+    cluster = config.cluster
+    active, archived, clock = window_of([state for state, _ in stories], cluster)
+    clusterer = EventClusterer.from_states(cluster, active, df_counts.collectAsMap(), n_dated, n_dated, clock,
+                                           archived=archived)
+    for article, terms in items:
+        clusterer.add(article, terms)
+    members: dict[str, list[str]] = {}
+    states = {state.id: state for state, _ in stories}
+    for state, ids in sorted(stories, key=lambda sm: (clusterer.resolve(sm[0].id) != sm[0].id, sm[0].id)):
+        members.setdefault(clusterer.resolve(state.id), []).extend(ids)  # survivors first, then what they absorbed
+    for article, _terms in items:
+        members.setdefault(clusterer.resolve(clusterer.assignments[article.id]), []).append(article.id)
+    states.update((s.id, s) for s in [*clusterer.evicted, *clusterer.archive.values(), *clusterer.active.values()])
+    context = whole.context
+    merged = context.parallelize([(states[sid], ids) for sid, ids in sorted(members.items())], partitions)
+    counts = df_counts.union(context.parallelize(sorted(clusterer.stats.delta.items()))).reduceByKey(
+        lambda a, b: a + b, partitions)
+    return merged, counts, n_dated + len(items)
 
 
 def _stitch(edges: list[tuple[PartKey, PartKey]]) -> dict[PartKey, PartKey]:
@@ -313,13 +360,15 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
     # what the clusterer needs of the article without its text
     termed = articles.map(lambda a: (_slim(a), raw_terms(a, default_entity_terms, cluster.title_weight))).persist(
         StorageLevel.MEMORY_AND_DISK)
-    dated = termed.keys().filter(lambda a: a.day is not None).map(lambda a: a.day.toordinal() // width)
-    last = dated.max() if not dated.isEmpty() else 0
-    routed = termed.flatMap(lambda at: _windows(at[0], at[1], width, overlap, last))
+    # the windows take the articles with a stated day; the undated ones join afterwards (_undated_pass)
+    dated = termed.filter(lambda at: stated_day(at[0]) is not None)
+    days = dated.keys().map(lambda a: stated_day(a).toordinal() // width)  # type: ignore[union-attr]
+    last = days.max() if not days.isEmpty() else 0
+    routed = dated.flatMap(lambda at: _windows(at[0], at[1], width, overlap, last))
     # each window's clusterer starts from the document frequencies the local stream has reached there:
     # per term, counts per segment (window, tail), summed over the segments before each window's replay
-    segments = dict(termed.keys().map(lambda a: _segment(a, width, overlap, last)).countByValue())
-    prior = (termed.mapPartitions(lambda part: _segment_counts(part, width, overlap, last))
+    segments = dict(dated.keys().map(lambda a: _segment(a, width, overlap, last)).countByValue())
+    prior = (dated.mapPartitions(lambda part: _segment_counts(part, width, overlap, last))
              .reduceByKey(lambda a, b: a + b, partitions)
              .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey(partitions)
              .flatMap(lambda kv: _prior_df(kv[0], kv[1])))
@@ -340,14 +389,15 @@ def spark_stories(articles: Any, matches: Any, config: StorylineConfig, partitio
              .map(lambda kv: (kv[0][0], (kv[0][1], kv[1]))).groupByKey()
              .map(lambda kv: (kv[0], _best_home(kv[1]))).collect())
     root_of = _stitch(edges)
-    # persisted: the refinement reads the stitched stories three times (members of the large ones,
-    # the large ones with their terms, the small ones)
+    # persisted: the refinement reads the stitched stories twice (their members, then the stories with their
+    # articles' terms)
     whole = (parts.map(lambda kp: (root_of.get(kp[0], kp[0]), kp[1])).reduceByKey(_merge_parts, partitions)
              .map(lambda kv: _state(kv[1], cluster.centroid_terms)).persist(StorageLevel.MEMORY_AND_DISK))
     df_counts = (clustered.filter(lambda t: t[0] == "df").flatMap(lambda t: t[1].items())
                  .reduceByKey(lambda a, b: a + b, partitions).persist(StorageLevel.MEMORY_AND_DISK))
-    stories = _refine(whole, termed, df_counts, sum(segments.values()), config, partitions).persist(
-        StorageLevel.MEMORY_AND_DISK)
+    undated = termed.filter(lambda at: stated_day(at[0]) is None)
+    whole, df_counts, n_docs = _undated_pass(whole, df_counts, undated, total, config, partitions)
+    stories = _refine(whole, termed, df_counts, n_docs, config, partitions).persist(StorageLevel.MEMORY_AND_DISK)
     nodes = stories.map(lambda sm: StoryNode.from_state(sm[0], cluster.centroid_terms)).collect()
     whole.unpersist()  # the refined stories are persisted now
     linking = link_storylines(nodes, cluster)

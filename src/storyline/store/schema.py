@@ -448,7 +448,13 @@ DELETE FROM nlp_articles;
 INSERT OR IGNORE INTO nlp_pending (story_id) SELECT id FROM stories;
 """
 
+# Stories the clusterer archived (closed for dated articles, still open to undated ones: issue 24).
+_V_CLUSTER_ARCHIVE = """
+ALTER TABLE cluster_state ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+"""
+
 MIGRATIONS: tuple[str, ...] = (_V1, _V2_SOURCES, _V_STORYLINES, _V4_EXTRACTION_REASON, _V5_NLP,
                                _V6_PROVENANCE, _V_BROWSE_INDEXES, _V_PROVENANCE_SEGMENTS, _V_NLP_PENDING,
-                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS, _V_STORY_SPLITS, _V_QUOTE_KINDS)
+                               _V_OUTLET_PROFILES, _V_PROVENANCE_FILTERS, _V_STORY_SPLITS, _V_QUOTE_KINDS,
+                               _V_CLUSTER_ARCHIVE)
 SCHEMA_VERSION = len(MIGRATIONS)

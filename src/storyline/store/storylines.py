@@ -49,6 +49,7 @@ class ClusterSnapshot:
     n_docs: int
     tick: int
     clock: int | None
+    archived: list[StoryState] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -76,14 +77,17 @@ def set_meta_value(store: Store, key: str, value: str) -> None:
 
 
 def load_cluster_state(store: Store) -> ClusterSnapshot:
-    """Return the saved active window, document frequencies and stream position."""
+    """Return the saved active window and archive, document frequencies and stream position."""
     df, n_docs = store.term_stats()
-    states = [StoryState(r["story_id"], json.loads(r["vector"]), r["norm"], r["size"], r["founded"], r["last_tick"],
-                         r["first_day"], r["last_day"], r["label"])
-              for r in store.db.execute("SELECT * FROM cluster_state ORDER BY last_tick, story_id")]
+    states: list[StoryState] = []
+    archived: list[StoryState] = []
+    for r in store.db.execute("SELECT * FROM cluster_state ORDER BY last_tick, story_id"):
+        (archived if r["archived"] else states).append(StoryState(
+            r["story_id"], json.loads(r["vector"]), r["norm"], r["size"], r["founded"], r["last_tick"],
+            r["first_day"], r["last_day"], r["label"]))
     tick = meta_value(store, "cluster_tick")
     clock = meta_value(store, "cluster_clock")
-    return ClusterSnapshot(states, df, n_docs, int(tick) if tick else 0, int(clock) if clock else None)
+    return ClusterSnapshot(states, df, n_docs, int(tick) if tick else 0, int(clock) if clock else None, archived)
 
 
 def save_cluster_pass(store: Store, record: ClusterPass) -> None:
@@ -111,14 +115,15 @@ def save_cluster_pass(store: Store, record: ClusterPass) -> None:
                                 f"story {change.part} ({change.size} articles) split off story {change.story}", now))
         for story_id in record.closed:
             db.execute("DELETE FROM cluster_state WHERE story_id = ?", (story_id,))
-        for s in record.active:
+        for s, is_archived in [*((s, 0) for s in record.active), *((s, 1) for s in record.archived)]:
             db.execute(
                 "INSERT INTO cluster_state (story_id, vector, norm, size, founded, last_tick, first_day, last_day, "
-                "label) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(story_id) DO UPDATE SET vector=excluded.vector, "
-                "norm=excluded.norm, size=excluded.size, founded=excluded.founded, last_tick=excluded.last_tick, "
-                "first_day=excluded.first_day, last_day=excluded.last_day, label=excluded.label",
+                "label, archived) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(story_id) DO UPDATE SET "
+                "vector=excluded.vector, norm=excluded.norm, size=excluded.size, founded=excluded.founded, "
+                "last_tick=excluded.last_tick, first_day=excluded.first_day, last_day=excluded.last_day, "
+                "label=excluded.label, archived=excluded.archived",
                 (s.id, json.dumps(s.vector, sort_keys=True), s.norm, s.size, s.founded, s.last_tick, s.first_day,
-                 s.last_day, s.label))
+                 s.last_day, s.label, is_archived))
         for key, value in (("cluster_tick", record.tick), ("cluster_clock", record.clock)):
             if value is not None:
                 db.execute("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET "
@@ -126,11 +131,15 @@ def save_cluster_pass(store: Store, record: ClusterPass) -> None:
 
 
 def story_members(store: Store, story_ids: list[str]) -> list[tuple[str, str, str | None]]:
-    """Return (article id, story id, day) of the stored articles of these stories."""
+    """Return (article id, story id, stated day) of the stored articles of these stories.
+
+    The stated day is the day the page states: None when the article is undated or its date only inferred.
+    """
     rows: list[tuple[str, str, str | None]] = []
     for chunk in _chunks(sorted(story_ids), 500):
-        rows.extend((r["id"], r["story_id"], r["day"]) for r in store.db.execute(
-            f"SELECT id, story_id, day FROM articles WHERE story_id IN ({','.join('?' * len(chunk))})", chunk))
+        rows.extend((r["id"], r["story_id"], None if r["date_inferred"] else r["day"]) for r in store.db.execute(
+            f"SELECT id, story_id, day, date_inferred FROM articles WHERE story_id IN ({','.join('?' * len(chunk))})",
+            chunk))
     return rows
 
 
@@ -163,6 +172,8 @@ def _forget_story(db: Any, absorbed: str, survivor: str, now: str) -> None:
         db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
                    (line["storyline_id"], "story_merged", f"story {absorbed} merged into story {survivor}", now))
     db.execute("DELETE FROM storyline_stories WHERE story_id = ?", (absorbed,))
+    if line is not None:
+        _follow_last_story(db, line["storyline_id"], absorbed, survivor, now)
     db.execute("DELETE FROM story_links WHERE a = ? OR b = ?", (absorbed, absorbed))
     db.execute("DELETE FROM cluster_state WHERE story_id = ?", (absorbed,))
     db.execute("DELETE FROM citations WHERE subject_id = ?", (absorbed,))
@@ -171,39 +182,55 @@ def _forget_story(db: Any, absorbed: str, survivor: str, now: str) -> None:
     db.execute("DELETE FROM stories WHERE id = ?", (absorbed,))
 
 
+def _follow_last_story(db: Any, line: str, absorbed: str, survivor: str, now: str) -> None:
+    """A storyline whose last story merged away is merged into the survivor's storyline (its id says where it went)."""
+    if db.execute("SELECT 1 FROM storyline_stories WHERE storyline_id = ? LIMIT 1", (line,)).fetchone():
+        return
+    home = db.execute("SELECT storyline_id FROM storyline_stories WHERE story_id = ?", (survivor,)).fetchone()
+    if home is None or home["storyline_id"] == line:
+        return
+    target = home["storyline_id"]
+    db.execute("UPDATE storylines SET merged_into = ?, updated_at = ? WHERE id = ?", (target, now, line))
+    detail = f"its last story {absorbed} merged into story {survivor}"
+    db.executemany("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
+                   [(line, "merged_into", f"merged into storyline {target} ({detail})", now),
+                    (target, "merged", f"absorbed storyline {line} ({detail})", now)])
+
+
 def _ordinal(day: str | None) -> int | None:
     return date.fromisoformat(day).toordinal() if day else None
 
 
 def _node(row: Any) -> StoryNode:
-    return StoryNode(row["id"], json.loads(row["centroid"]), _ordinal(row["first_seen"]), _ordinal(row["last_seen"]))
+    return StoryNode(row["id"], json.loads(row["centroid"]), _ordinal(row["first_seen"]), _ordinal(row["last_seen"]),
+                     row["size"])
 
 
 def link_inputs(store: Store, changed: set[str], window_days: int, max_stories: int,
-                ) -> tuple[list[StoryNode], dict[str, str], dict[tuple[str, str], float], dict[str, tuple[int, str]]]:
+                ) -> tuple[list[StoryNode], dict[str, str], dict[str, tuple[int, str]]]:
     """Gather what linking the changed stories needs.
 
     Returns:
         Nodes (the changed stories, the ``max_stories`` most recent stories within ``window_days``
         of them, and every story of a storyline any of those belongs to), each node's current
-        storyline, the stored links among the nodes, and the age of each storyline.
+        storyline, and the age of each storyline.
     """
     db = store.db
     if not changed:
-        return [], {}, {}, {}
+        return [], {}, {}
     marks = ",".join("?" * len(changed))
     ids = sorted(changed)
-    rows = {r["id"]: r for r in db.execute(f"SELECT id, centroid, first_seen, last_seen FROM stories "
+    rows = {r["id"]: r for r in db.execute(f"SELECT id, centroid, first_seen, last_seen, size FROM stories "
                                            f"WHERE id IN ({marks})", ids)}
     days = [d for r in rows.values() for d in (r["first_seen"], r["last_seen"]) if d]
     if days:
         low = date.fromordinal(date.fromisoformat(min(days)).toordinal() - window_days).isoformat()
         high = date.fromordinal(date.fromisoformat(max(days)).toordinal() + window_days).isoformat()
-        near = db.execute("SELECT id, centroid, first_seen, last_seen FROM stories WHERE last_seen IS NULL OR "
+        near = db.execute("SELECT id, centroid, first_seen, last_seen, size FROM stories WHERE last_seen IS NULL OR "
                           "(last_seen >= ? AND first_seen <= ?) ORDER BY coalesce(last_seen, '9999') DESC, id LIMIT ?",
                           (low, high, max_stories))
     else:
-        near = db.execute("SELECT id, centroid, first_seen, last_seen FROM stories "
+        near = db.execute("SELECT id, centroid, first_seen, last_seen, size FROM stories "
                           "ORDER BY coalesce(last_seen, '9999') DESC, id LIMIT ?", (max_stories,))
     for r in near:
         rows.setdefault(r["id"], r)
@@ -219,23 +246,21 @@ def link_inputs(store: Store, changed: set[str], window_days: int, max_stories: 
                             f"({','.join('?' * len(chunk))})", chunk):
             previous.setdefault(r["story_id"], r["storyline_id"])
     for sub in _chunks(sorted(s for s in previous if s not in rows), 500):
-        for r in db.execute(f"SELECT id, centroid, first_seen, last_seen FROM stories WHERE id IN "
+        for r in db.execute(f"SELECT id, centroid, first_seen, last_seen, size FROM stories WHERE id IN "
                             f"({','.join('?' * len(sub))})", sub):
             rows[r["id"]] = r
     nodes = [_node(rows[i]) for i in sorted(rows)]
-    edges: dict[tuple[str, str], float] = {}
-    for chunk in _chunks(sorted(rows), 400):
-        marks = ",".join("?" * len(chunk))
-        for r in db.execute(f"SELECT a, b, score FROM story_links WHERE a IN ({marks}) OR b IN ({marks})",
-                            chunk + chunk):
-            if r["a"] in rows and r["b"] in rows:
-                edges[(r["a"], r["b"])] = r["score"]
     ages = {r["id"]: (r["seq"], r["id"]) for r in db.execute("SELECT id, seq FROM storylines")}
-    return nodes, previous, edges, ages
+    return nodes, previous, ages
 
 
-def save_linking(store: Store, linking: Linking, changed: set[str], previous: dict[str, str]) -> list[str]:
-    """Store a linking result in one transaction; return the storylines that changed."""
+def save_linking(store: Store, linking: Linking, previous: dict[str, str]) -> list[str]:
+    """Store a linking result in one transaction; return the storylines that changed.
+
+    The links of every linked story are replaced by the new ones; every storyline of the result
+    takes the label of its most representative story that has one (``linking.centres``; without
+    centres, as in a result read back from a Spark run's tables: its largest story's).
+    """
     now = utc_now()
     touched: set[str] = set()
     with store.transaction() as db:
@@ -267,17 +292,27 @@ def save_linking(store: Store, linking: Linking, changed: set[str], previous: di
             db.execute("INSERT INTO storyline_events (storyline_id, kind, detail, created_at) VALUES (?, ?, ?, ?)",
                        (line, kind, f"story {story}", now))
             touched.add(line)
-        for story in sorted(changed):
+        for story in sorted(linking.storyline_of):  # links are kept under the whole story's id, one of these
             db.execute("DELETE FROM story_links WHERE a = ? OR b = ?", (story, story))
         db.executemany("INSERT OR REPLACE INTO story_links (a, b, score) VALUES (?, ?, ?)",
-                       [(a, b, s) for (a, b), s in sorted(linking.edges.items()) if a in changed or b in changed])
-        for line in sorted(touched | {linking.storyline_of[s] for s in changed if s in linking.storyline_of}):
-            label = db.execute(
-                "SELECT s.label FROM storyline_stories m JOIN stories s ON s.id = m.story_id WHERE m.storyline_id = ? "
-                "ORDER BY s.size DESC, coalesce(s.first_seen, '9999'), s.id LIMIT 1", (line,)).fetchone()
+                       [(a, b, s) for (a, b), s in sorted(linking.edges.items())])
+        for line in sorted(set(linking.storyline_of.values()) | touched):
+            label = _storyline_label(db, line, linking.centres.get(line, []))
             db.execute("UPDATE storylines SET label = coalesce(?, label), updated_at = ? WHERE id = ?",
-                       (label["label"] if label else None, now, line))
+                       (label, now, line))
     return sorted(touched)
+
+
+def _storyline_label(db: Any, line: str, centres: list[str]) -> str | None:
+    """The label of a storyline's most representative story that has one (its largest story's without centres)."""
+    for story in centres:
+        row = db.execute("SELECT label FROM stories WHERE id = ?", (story,)).fetchone()
+        if row is not None and row["label"]:
+            return str(row["label"])
+    row = db.execute("SELECT s.label FROM storyline_stories m JOIN stories s ON s.id = m.story_id "
+                     "WHERE m.storyline_id = ? AND s.label != '' ORDER BY s.size DESC, coalesce(s.first_seen, '9999'), "
+                     "s.id LIMIT 1", (line,)).fetchone()
+    return str(row["label"]) if row else None
 
 
 def load_storylines(store: Store, include_merged: bool = False) -> list[StorylineRow]:
@@ -342,8 +377,8 @@ def whatsnew_rows(store: Store, *, published_since: str | None = None,
     else:
         where, param = "a.ingested_at >= ?", ingested_since or ""
     rows = store.db.execute(
-        "SELECT a.id, a.title, a.outlet, a.day, a.ingested_at, a.story_id, m.storyline_id, "
-        "s.first_seen AS story_first, s.created_at AS story_created FROM articles a "
+        "SELECT a.id, a.title, a.outlet, a.day, a.date_inferred, a.ingested_at, a.story_id, m.storyline_id, "
+        "s.first_seen AS story_first, s.last_seen AS story_last, s.created_at AS story_created FROM articles a "
         "LEFT JOIN storyline_stories m ON m.story_id = a.story_id "
         f"LEFT JOIN stories s ON s.id = a.story_id WHERE a.story_id IS NOT NULL AND {where} "
         "ORDER BY coalesce(a.day, '9999'), a.id", (param,))

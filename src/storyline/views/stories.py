@@ -42,6 +42,7 @@ __all__ = [
     "activity_view",
     "article_detail",
     "article_view",
+    "date_estimate",
     "diff_view",
     "failure_view",
     "header_view",
@@ -83,6 +84,26 @@ def article_view(article: Article, *, with_text: bool = False) -> dict[str, Any]
     if with_text:
         view["text"] = article.text
     return view
+
+
+def date_estimate(article: dict[str, Any], first_seen: str | None, last_seen: str | None) -> dict[str, Any] | None:
+    """The approximate date of an article in a story when the page states none: the story's period.
+
+    Only for an article without a stated date (undated, or dated by inference only) in a story
+    with dated articles; always marked ``approximate`` with ``source`` "story", the span
+    (``from``/``to``) and a ``precision`` (day, week, month or year) saying how wide it is.
+
+    >>> date_estimate({"date": None}, "2014-06-16", "2014-06-20")
+    {'from': '2014-06-16', 'to': '2014-06-20', 'precision': 'week', 'source': 'story', 'approximate': True}
+    >>> date_estimate({"date": "2014-06-16", "date_inferred": False}, "2014-06-16", "2014-06-20") is None
+    True
+    """
+    if (article.get("date") and not article.get("date_inferred")) or not first_seen:
+        return None
+    last = last_seen or first_seen
+    days = (date.fromisoformat(last[:10]) - date.fromisoformat(first_seen[:10])).days
+    precision = "day" if days == 0 else "week" if days < 7 else "month" if days < 31 else "year"
+    return {"from": first_seen[:10], "to": last[:10], "precision": precision, "source": "story", "approximate": True}
 
 
 def story_view(row: StoryRow) -> dict[str, Any]:
@@ -138,6 +159,8 @@ def story_detail(store: Store, story_id: str, config: StorylineConfig | None = N
     view["timeline"] = timeline_view(build_timeline(story_id, articles, (config or StorylineConfig()).timeline), by_id)
     numbers = number_citations(view["summary"], view["timeline"])
     view["articles"] = [{**article_view(a), "number": numbers.get(a.id)} for a in articles]
+    for article in view["articles"]:
+        article["date_estimate"] = date_estimate(article, row.story.first_seen, row.story.last_seen)
     view["cut"] = _cut_view(store, story_id)
     return view
 
@@ -286,10 +309,16 @@ def story_overview(store: Store, story_id: str, *, limit: int = 50, offset: int 
             c["title"] = cited[c["article_id"]].title if c["article_id"] in cited else None
     by_story = ArticleFilter(story_id=story_id)
     articles = article_headers(store, by_story, limit=limit, offset=offset, newest_first=False)
-    view["articles"] = page_view(articles, [{**header_view(a), "number": numbers.get(a.id)} for a in articles.items])
+
+    def dated(header: ArticleHeader) -> dict[str, Any]:
+        item = header_view(header)
+        item["date_estimate"] = date_estimate(item, view["first_seen"], view["last_seen"])
+        return item
+
+    view["articles"] = page_view(articles, [{**dated(a), "number": numbers.get(a.id)} for a in articles.items])
     outlets = outlet_counts(store, by_story)
     samples = outlet_samples(store, story_id, per_outlet)
-    view["outlets"] = [{"outlet": outlet, "count": n, "articles": [header_view(a) for a in samples.get(outlet, [])]}
+    view["outlets"] = [{"outlet": outlet, "count": n, "articles": [dated(a) for a in samples.get(outlet, [])]}
                        for outlet, n in outlets[:max_outlets]]
     view["outlets_total"] = len(outlets)
     view["activity"] = activity_view(articles_per_day(store, by_story), max_days)
@@ -334,6 +363,7 @@ def article_detail(store: Store, article_id: str, start: int | None = None, end:
                            "quotes": sum(kind == "quote" for _, kind, _ in annotations)}
     story = article_story(store, article_id)
     view["story"] = story_listing_view(story) if story else None
+    view["date_estimate"] = date_estimate(view, story.first_seen, story.last_seen) if story else None
     view["storyline_id"] = story_storyline(store, story.id) if story else None
     return view
 
@@ -388,8 +418,11 @@ def whatsnew_view(store: Store, *, since: str | None = None, ingested_since: str
             story = next((s for s in (line.stories if line else []) if s.id == r["story_id"]), None)
             entry["new_stories"].append({"id": r["story_id"], "label": story.story.label if story else "",
                                          "first_seen": r["story_first"]})
-        entry["articles"].append({"id": r["id"], "title": r["title"], "outlet": r["outlet"], "date": r["day"],
-                                  "ingested_at": r["ingested_at"], "story_id": r["story_id"], "new_story": story_new})
+        item = {"id": r["id"], "title": r["title"], "outlet": r["outlet"], "date": r["day"],
+                "date_inferred": bool(r["date_inferred"]) if r["day"] else None, "ingested_at": r["ingested_at"],
+                "story_id": r["story_id"], "new_story": story_new}
+        item["date_estimate"] = date_estimate(item, r["story_first"], r["story_last"])
+        entry["articles"].append(item)
     return sorted(grouped.values(), key=lambda e: (e["last_seen"] or "", e["storyline_id"]), reverse=True)
 
 
